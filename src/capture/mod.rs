@@ -1,0 +1,138 @@
+//! The read stage: bytes in, a [`Document`] out.
+//!
+//! A document's text is always UTF-8 here: a UTF-8 BOM is dropped, UTF-16 (with a BOM, or
+//! recognised by its `<?` / `<` byte pattern) is transcoded. Everything downstream (libxml,
+//! the codec, the diff, the printers) reads `Document::text` and never the file again, and
+//! line/column numbers refer to that text (the same lines as the original).
+
+mod text;
+
+pub use text::{LineIndex, SourceEncoding};
+
+use crate::violation::{Code, Violation};
+use std::path::Path;
+
+/// One document on its way through the stages.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// Display name: a path, or `FILE.har#entries[3].request` for a document inside a capture.
+    pub source: String,
+    /// The text (UTF-8), or the violation that kept the bytes from being text.
+    pub text: Result<String, Violation>,
+    /// What the bytes were before they became `text`.
+    pub encoding: SourceEncoding,
+    /// Secret values found in the document (Ticket, ApplicationToken, HTTP credentials),
+    /// for the printers' redaction. Never printed.
+    pub secrets: Vec<String>,
+}
+
+impl Document {
+    /// A document from bytes: detects the encoding and collects the secrets it holds.
+    pub fn from_bytes(source: impl Into<String>, bytes: &[u8]) -> Document {
+        let (text, encoding) = text::decode_text(bytes);
+        let secrets = match &text {
+            Ok(t) => find_secrets(t),
+            // Even undecodable bytes may hold a readable ticket: redact what can be found.
+            Err(_) => find_secrets(&String::from_utf8_lossy(bytes)),
+        };
+        Document {
+            source: source.into(),
+            text,
+            encoding,
+            secrets,
+        }
+    }
+
+    /// Reads a file. `Err` only when the file cannot be read at all (exit code 2 territory).
+    pub fn read(path: &Path) -> std::io::Result<Document> {
+        let bytes = std::fs::read(path)?;
+        Ok(Document::from_bytes(path.display().to_string(), &bytes))
+    }
+
+    /// The text, if the bytes were text.
+    pub fn text(&self) -> Option<&str> {
+        self.text.as_deref().ok()
+    }
+}
+
+/// Local names whose text content is a secret.
+pub const SECRET_ELEMENTS: [&str; 2] = ["Ticket", "ApplicationToken"];
+
+/// Finds the text content of every `Ticket` and `ApplicationToken` element, with any prefix,
+/// by a tolerant scan that works on broken documents too (a malformed capture must not leak
+/// its ticket through an error message).
+pub fn find_secrets(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(off) = text[i..].find('<') {
+        let start = i + off + 1;
+        i = start;
+        // The tag name runs to whitespace, '>' or '/'.
+        let name_end = text[start..]
+            .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+            .map_or(text.len(), |e| start + e);
+        let name = &text[start..name_end];
+        let local = name.rsplit(':').next().unwrap_or(name);
+        if !SECRET_ELEMENTS.contains(&local) || name.starts_with('/') {
+            continue;
+        }
+        let Some(gt) = text[name_end..].find('>').map(|g| name_end + g) else {
+            break;
+        };
+        if gt > 0 && bytes[gt - 1] == b'/' {
+            continue; // <Ticket/>
+        }
+        let content_start = gt + 1;
+        let content_end = text[content_start..]
+            .find('<')
+            .map_or(text.len(), |e| content_start + e);
+        let raw = &text[content_start..content_end];
+        push_secret(&mut out, raw);
+        // The value as it reads once character references are resolved, too.
+        let unescaped = quick_xml::escape::unescape(raw).map(|c| c.into_owned());
+        if let Ok(u) = unescaped {
+            push_secret(&mut out, &u);
+        }
+        i = content_start;
+    }
+    out
+}
+
+fn push_secret(out: &mut Vec<String>, raw: &str) {
+    let v = raw.trim();
+    if !v.is_empty() && !out.iter().any(|s| s == v) {
+        out.push(v.to_string());
+    }
+}
+
+/// Violation for bytes that did not become text.
+pub(crate) fn encoding_violation(message: impl Into<String>, line: u32, column: u32) -> Violation {
+    Violation::new(Code::XmlEncoding, "", message).at(Some(line), Some(column))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_ticket_and_token_with_any_prefix() {
+        let t = "<s:Envelope><a:ApplicationToken>tok-1</a:ApplicationToken>\
+                 <Credentials><Ticket>7T:abc==</Ticket></Credentials><Ticket/></s:Envelope>";
+        assert_eq!(find_secrets(t), vec!["tok-1".to_string(), "7T:abc==".to_string()]);
+    }
+
+    #[test]
+    fn finds_secrets_in_broken_documents_and_escaped_forms() {
+        let t = "<Ticket>a&amp;b</Ticket><ApplicationToken>unclosed";
+        let s = find_secrets(t);
+        assert!(s.contains(&"a&amp;b".to_string()));
+        assert!(s.contains(&"a&b".to_string()));
+        assert!(s.contains(&"unclosed".to_string()));
+    }
+
+    #[test]
+    fn closing_tags_and_other_names_are_not_secrets() {
+        assert!(find_secrets("<TicketNumber>1</TicketNumber></Ticket>").is_empty());
+    }
+}

@@ -1,0 +1,1 @@
+//! Encode and decode envelopes (stub: being written).

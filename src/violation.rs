@@ -1,0 +1,212 @@
+//! Violations: what a stage found wrong with a document, where, and under which stable code.
+//!
+//! Codes and element paths are public interface: CI users grep them. The list of codes lives
+//! in [`Code`]; each has a stable dotted spelling (see `Code::as_str`) documented in the README.
+
+use serde::Serialize;
+use std::fmt;
+
+/// A stable violation code. Adding a code is fine; renaming one breaks users' CI greps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum Code {
+    // --- the bytes and the XML syntax ---
+    /// The document is empty (or only whitespace).
+    XmlEmpty,
+    /// The bytes are not text in an encoding the tool understands (bad UTF-8, odd UTF-16).
+    XmlEncoding,
+    /// The document is not well-formed XML.
+    XmlMalformed,
+    /// A DOCTYPE declaration: forbidden in SOAP messages, and the door to XXE.
+    XmlDoctype,
+    /// The document is larger, or nests deeper, than the documented limits.
+    XmlLimit,
+    // --- the SOAP envelope ---
+    /// The root element is not a SOAP Envelope.
+    SoapNotEnvelope,
+    /// The envelope namespace is not the one the profile requires (1.2 on the wire, ...).
+    SoapVersion,
+    /// A header block outside `Header` (directly under `Envelope`) where the profile forbids it.
+    SoapHeaderPlacement,
+    /// No `Body`, or more than one.
+    SoapBodyCount,
+    /// An element after `Body` (WS-I Basic Profile R1308), or another misplaced envelope child.
+    SoapEnvelopeContent,
+    /// `Body` does not hold exactly one operation element (or a Fault).
+    SoapBodyContent,
+    /// A header block in the payload namespace that the WSDL does not declare.
+    SoapUnknownHeader,
+    // --- the XSD (payload) ---
+    /// A member out of the order the schema's sequence requires.
+    XsdOrder,
+    /// An element the schema does not declare at this place.
+    XsdUnexpected,
+    /// A known element name in the wrong namespace (another service version, no namespace).
+    XsdNamespace,
+    /// A required element is missing.
+    XsdMissing,
+    /// A value that is not a valid lexeme of its type, or out of its range.
+    XsdValue,
+    /// A value outside an enumeration.
+    XsdEnum,
+    /// An item of a list type (a mask flag) that is not allowed.
+    XsdList,
+    /// `xsi:nil` on an element that is not nillable.
+    XsdNil,
+    /// An element marked `xsi:nil="true"` that still has content.
+    XsdNilContent,
+    /// An `xsi:type` that contradicts the declared type.
+    XsdType,
+    /// Character content where the schema allows only elements (or nothing).
+    XsdText,
+    /// An attribute the schema does not allow.
+    XsdAttribute,
+    /// Any other schema finding; the message carries libxml2's words.
+    XsdOther,
+    // --- HTTP (captures) ---
+    /// SOAPAction missing or naming another operation than the body holds.
+    HttpSoapAction,
+    /// Content-Type wrong for the SOAP version.
+    HttpContentType,
+    /// Charset in Content-Type inconsistent with the body.
+    HttpCharset,
+    // --- fixtures ---
+    /// A fixture under `invalid/` did not produce the violation its sidecar expects.
+    FixtureExpectation,
+}
+
+impl Code {
+    /// Every code, in documentation order.
+    pub const ALL: &'static [Code] = &[
+        Code::XmlEmpty,
+        Code::XmlEncoding,
+        Code::XmlMalformed,
+        Code::XmlDoctype,
+        Code::XmlLimit,
+        Code::SoapNotEnvelope,
+        Code::SoapVersion,
+        Code::SoapHeaderPlacement,
+        Code::SoapBodyCount,
+        Code::SoapEnvelopeContent,
+        Code::SoapBodyContent,
+        Code::SoapUnknownHeader,
+        Code::XsdOrder,
+        Code::XsdUnexpected,
+        Code::XsdNamespace,
+        Code::XsdMissing,
+        Code::XsdValue,
+        Code::XsdEnum,
+        Code::XsdList,
+        Code::XsdNil,
+        Code::XsdNilContent,
+        Code::XsdType,
+        Code::XsdText,
+        Code::XsdAttribute,
+        Code::XsdOther,
+        Code::HttpSoapAction,
+        Code::HttpContentType,
+        Code::HttpCharset,
+        Code::FixtureExpectation,
+    ];
+
+    /// The stable spelling, e.g. `xsd.order`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::XmlEmpty => "xml.empty",
+            Code::XmlEncoding => "xml.encoding",
+            Code::XmlMalformed => "xml.malformed",
+            Code::XmlDoctype => "xml.doctype",
+            Code::XmlLimit => "xml.limit",
+            Code::SoapNotEnvelope => "soap.not-envelope",
+            Code::SoapVersion => "soap.version",
+            Code::SoapHeaderPlacement => "soap.header-placement",
+            Code::SoapBodyCount => "soap.body-count",
+            Code::SoapEnvelopeContent => "soap.envelope-content",
+            Code::SoapBodyContent => "soap.body-content",
+            Code::SoapUnknownHeader => "soap.unknown-header",
+            Code::XsdOrder => "xsd.order",
+            Code::XsdUnexpected => "xsd.unexpected",
+            Code::XsdNamespace => "xsd.namespace",
+            Code::XsdMissing => "xsd.missing",
+            Code::XsdValue => "xsd.value",
+            Code::XsdEnum => "xsd.enum",
+            Code::XsdList => "xsd.list",
+            Code::XsdNil => "xsd.nil",
+            Code::XsdNilContent => "xsd.nil-content",
+            Code::XsdType => "xsd.type",
+            Code::XsdText => "xsd.text",
+            Code::XsdAttribute => "xsd.attribute",
+            Code::XsdOther => "xsd.other",
+            Code::HttpSoapAction => "http.soap-action",
+            Code::HttpContentType => "http.content-type",
+            Code::HttpCharset => "http.charset",
+            Code::FixtureExpectation => "fixture.expectation",
+        }
+    }
+
+    /// Parses the stable spelling back (for sidecar files and CLI filters).
+    pub fn parse(s: &str) -> Option<Code> {
+        Code::ALL.iter().copied().find(|c| c.as_str() == s)
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One finding: where (line, column, element path), what (code) and why (message).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Violation {
+    /// 1-based line in the document's text, when known.
+    pub line: Option<u32>,
+    /// 1-based column (in characters) when known.
+    pub column: Option<u32>,
+    /// Element path of local names from the root, e.g.
+    /// `/Envelope/Body/SaveContactRelation/ContactRelationEntity/Reversed`. A sibling that
+    /// is not the first of its name gets a 1-based index: `/Envelope/Body[2]`.
+    /// Empty when the finding concerns no element (an empty file, bad bytes).
+    pub element: String,
+    /// The stable code.
+    #[serde(serialize_with = "serialize_code")]
+    pub code: Code,
+    /// A sentence a person understands.
+    pub message: String,
+}
+
+fn serialize_code<S: serde::Serializer>(code: &Code, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(code.as_str())
+}
+
+impl Violation {
+    pub fn new(code: Code, element: impl Into<String>, message: impl Into<String>) -> Self {
+        Violation {
+            line: None,
+            column: None,
+            element: element.into(),
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn at(mut self, line: Option<u32>, column: Option<u32>) -> Self {
+        self.line = line;
+        self.column = column;
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_parses_back_and_is_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for c in Code::ALL {
+            assert_eq!(Code::parse(c.as_str()), Some(*c));
+            assert!(seen.insert(c.as_str()), "duplicate spelling {c}");
+        }
+        assert_eq!(Code::parse("xsd.nope"), None);
+    }
+}
