@@ -60,6 +60,9 @@ pub enum Code {
     XsdText,
     /// An attribute the schema does not allow.
     XsdAttribute,
+    /// An `xsi:schemaLocation` / `xsi:noNamespaceSchemaLocation` hint: the tool never loads
+    /// a schema a document names, so the hint is reported rather than followed.
+    XsdSchemaLocation,
     /// Any other schema finding; the message carries libxml2's words.
     XsdOther,
     // --- HTTP (captures) ---
@@ -101,6 +104,7 @@ impl Code {
         Code::XsdType,
         Code::XsdText,
         Code::XsdAttribute,
+        Code::XsdSchemaLocation,
         Code::XsdOther,
         Code::HttpSoapAction,
         Code::HttpContentType,
@@ -135,6 +139,7 @@ impl Code {
             Code::XsdType => "xsd.type",
             Code::XsdText => "xsd.text",
             Code::XsdAttribute => "xsd.attribute",
+            Code::XsdSchemaLocation => "xsd.schema-location",
             Code::XsdOther => "xsd.other",
             Code::HttpSoapAction => "http.soap-action",
             Code::HttpContentType => "http.content-type",
