@@ -1,1 +1,322 @@
-//! The check command (stub).
+//! `check`: the main job. Validates every fixture under a folder and holds each to what it
+//! is there to show:
+//!
+//! - `documented/`: the documentation's examples, valid under the `documented` profile;
+//! - `wire/`: realistic wire envelopes, valid under the `wire` profile;
+//! - `invalid/`: broken envelopes, each with a sidecar `NAME.expect` naming the violations
+//!   it must produce (see [`Expectation`]);
+//! - anything else (golden captures): valid under `auto`.
+
+use crate::capture::Document;
+use crate::contract::Profile;
+use crate::report::ReportItem;
+use crate::schema;
+use crate::violation::Code;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// File extensions that hold documents.
+pub const DOCUMENT_EXTENSIONS: [&str; 1] = ["xml"];
+
+/// The folder a fixture belongs to, which decides what it must show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Group {
+    Documented,
+    Wire,
+    Invalid,
+    Other,
+}
+
+impl Group {
+    pub fn of(root: &Path, file: &Path) -> Group {
+        let first = file
+            .strip_prefix(root)
+            .ok()
+            .and_then(|rel| rel.components().next())
+            .and_then(|c| c.as_os_str().to_str());
+        match first {
+            Some("documented") => Group::Documented,
+            Some("wire") => Group::Wire,
+            Some("invalid") => Group::Invalid,
+            _ => Group::Other,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Group::Documented => "documented",
+            Group::Wire => "wire",
+            Group::Invalid => "invalid",
+            Group::Other => "other",
+        }
+    }
+}
+
+/// A sidecar's content:
+///
+/// ```text
+/// # what is broken, and why it breaks the contract
+/// profile = wire
+/// expect = xsd.order /Envelope/Body/SaveContactRelation/ContactRelationEntity/RelationId
+/// expect = xml.malformed
+/// ```
+///
+/// `profile` is `auto` (default), `wire` or `documented`. Each `expect` names a code and,
+/// optionally, the element path; the fixture passes when every expectation is met by a
+/// reported violation (a path left out matches any element).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expectation {
+    pub profile: Profile,
+    pub expect: Vec<(Code, Option<String>)>,
+}
+
+impl Expectation {
+    pub fn parse(text: &str) -> Result<Expectation, String> {
+        let mut profile = Profile::Auto;
+        let mut expect = Vec::new();
+        for (n, raw) in text.lines().enumerate() {
+            let line = raw.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let Some((key, value)) = line.split_once('=') else {
+                return Err(format!("line {}: expected `key = value`", n + 1));
+            };
+            let value = value.trim();
+            match key.trim() {
+                "profile" => {
+                    profile = match value {
+                        "auto" => Profile::Auto,
+                        "wire" => Profile::Wire,
+                        "documented" => Profile::Documented,
+                        other => return Err(format!("line {}: unknown profile `{other}`", n + 1)),
+                    }
+                }
+                "expect" => {
+                    let mut parts = value.split_whitespace();
+                    let code = parts.next().unwrap_or_default();
+                    let code = Code::parse(code)
+                        .ok_or_else(|| format!("line {}: unknown code `{code}`", n + 1))?;
+                    expect.push((code, parts.next().map(str::to_string)));
+                }
+                other => return Err(format!("line {}: unknown key `{other}`", n + 1)),
+            }
+        }
+        if expect.is_empty() {
+            return Err("no `expect = CODE [PATH]` line".to_string());
+        }
+        Ok(Expectation { profile, expect })
+    }
+}
+
+/// The outcome for one fixture.
+#[derive(Debug, Clone)]
+pub struct CheckRow {
+    pub group: Group,
+    pub item: ReportItem,
+    /// Why the fixture does not show what it is there to show; empty when it does.
+    pub problems: Vec<String>,
+}
+
+impl CheckRow {
+    pub fn passed(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// The outcome of a whole check.
+#[derive(Debug, Clone, Default)]
+pub struct CheckReport {
+    pub rows: Vec<CheckRow>,
+    /// Paths that could not be read, with the reason.
+    pub unreadable: Vec<(PathBuf, String)>,
+}
+
+impl CheckReport {
+    pub fn passed(&self) -> bool {
+        self.unreadable.is_empty() && self.rows.iter().all(CheckRow::passed)
+    }
+
+    /// The summary table: files, passed and failed per group.
+    pub fn table(&self) -> String {
+        let mut out = format!("{:<12} {:>6} {:>7} {:>7}\n", "group", "files", "passed", "failed");
+        let mut total = (0, 0);
+        for g in [Group::Documented, Group::Wire, Group::Invalid, Group::Other] {
+            let rows: Vec<&CheckRow> = self.rows.iter().filter(|r| r.group == g).collect();
+            if rows.is_empty() {
+                continue;
+            }
+            let passed = rows.iter().filter(|r| r.passed()).count();
+            total.0 += rows.len();
+            total.1 += passed;
+            out.push_str(&format!(
+                "{:<12} {:>6} {:>7} {:>7}\n",
+                g.name(),
+                rows.len(),
+                passed,
+                rows.len() - passed
+            ));
+        }
+        out.push_str(&format!(
+            "{:<12} {:>6} {:>7} {:>7}\n",
+            "total",
+            total.0,
+            total.1,
+            total.0 - total.1
+        ));
+        out
+    }
+}
+
+impl fmt::Display for CheckReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.table())
+    }
+}
+
+/// Checks every fixture under `root`.
+pub fn check(root: &Path) -> CheckReport {
+    let mut report = CheckReport::default();
+    let walker = walkdir::WalkDir::new(root).sort_by_file_name();
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map_or_else(|| root.to_path_buf(), Path::to_path_buf);
+                report.unreadable.push((path, e.to_string()));
+                continue;
+            }
+        };
+        let path = entry.path();
+        if !entry.file_type().is_file() || !is_document(path) {
+            continue;
+        }
+        match check_file(root, path) {
+            Ok(row) => report.rows.push(row),
+            Err(e) => report.unreadable.push((path.to_path_buf(), e)),
+        }
+    }
+    report
+}
+
+/// Whether a path names a document by its extension.
+pub fn is_document(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| DOCUMENT_EXTENSIONS.iter().any(|d| d.eq_ignore_ascii_case(e)))
+}
+
+fn check_file(root: &Path, path: &Path) -> Result<CheckRow, String> {
+    let group = Group::of(root, path);
+    let doc = Document::read(path).map_err(|e| e.to_string())?;
+    let (profile, expectation) = match group {
+        Group::Documented => (Profile::Documented, None),
+        Group::Wire => (Profile::Wire, None),
+        Group::Other => (Profile::Auto, None),
+        Group::Invalid => {
+            let sidecar = path.with_extension("expect");
+            let parsed = std::fs::read_to_string(&sidecar)
+                .map_err(|e| format!("sidecar {}: {e}", sidecar.display()))
+                .and_then(|t| {
+                    Expectation::parse(&t).map_err(|e| format!("{}: {e}", sidecar.display()))
+                });
+            match parsed {
+                Ok(exp) => (exp.profile, Some(exp)),
+                Err(problem) => {
+                    let item = ReportItem::new(&doc, schema::validate(&doc, Profile::Auto));
+                    return Ok(CheckRow {
+                        group,
+                        item,
+                        problems: vec![problem],
+                    });
+                }
+            }
+        }
+    };
+    let item = ReportItem::new(&doc, schema::validate(&doc, profile));
+    let problems = match expectation {
+        None if item.valid => Vec::new(),
+        None => vec![format!(
+            "expected valid under profile {}, found {} violation(s)",
+            item.profile,
+            item.violations.len()
+        )],
+        Some(exp) => unmet(&exp, &item),
+    };
+    Ok(CheckRow {
+        group,
+        item,
+        problems,
+    })
+}
+
+/// The expectations no reported violation meets.
+fn unmet(exp: &Expectation, item: &ReportItem) -> Vec<String> {
+    let found: Vec<String> = item
+        .violations
+        .iter()
+        .map(|f| format!("{} {}", f.violation.code, f.violation.element))
+        .collect();
+    exp.expect
+        .iter()
+        .filter(|(code, element)| {
+            !item.violations.iter().any(|f| {
+                f.violation.code == *code && element.as_ref().is_none_or(|e| *e == f.violation.element)
+            })
+        })
+        .map(|(code, element)| {
+            format!(
+                "expected {code}{}{}, found: {}",
+                if element.is_some() { " at " } else { "" },
+                element.as_deref().unwrap_or(""),
+                if found.is_empty() {
+                    "no violation".to_string()
+                } else {
+                    found.join("; ")
+                }
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sidecar_parses_profile_and_expectations() {
+        let e = Expectation::parse(
+            "# swapped\nprofile = wire\nexpect = xsd.order /Envelope/Body/X\nexpect = xml.malformed\n",
+        );
+        assert_eq!(
+            e,
+            Ok(Expectation {
+                profile: Profile::Wire,
+                expect: vec![
+                    (Code::XsdOrder, Some("/Envelope/Body/X".into())),
+                    (Code::XmlMalformed, None)
+                ],
+            })
+        );
+    }
+
+    #[test]
+    fn sidecar_errors_are_named() {
+        assert!(Expectation::parse("profile = wire\n").is_err());
+        assert!(Expectation::parse("expect = xsd.bogus /a\n")
+            .err()
+            .is_some_and(|e| e.contains("unknown code")));
+        assert!(Expectation::parse("profile = soap\nexpect = xml.empty")
+            .err()
+            .is_some_and(|e| e.contains("unknown profile")));
+    }
+
+    #[test]
+    fn groups_follow_the_first_folder() {
+        let root = Path::new("fx");
+        assert_eq!(Group::of(root, Path::new("fx/wire/a.xml")), Group::Wire);
+        assert_eq!(Group::of(root, Path::new("fx/invalid/b/c.xml")), Group::Invalid);
+        assert_eq!(Group::of(root, Path::new("fx/golden/a.xml")), Group::Other);
+        assert_eq!(Group::of(root, Path::new("fx/a.xml")), Group::Other);
+    }
+}

@@ -1,1 +1,189 @@
-//! Printers (stub).
+//! The report stage: one result stream, several printers (human, JSON lines, JUnit).
+//!
+//! Every printer reads [`ReportItem`]s, and the only way to make one is [`ReportItem::new`],
+//! which applies the document's [`Redactor`]: no printer can forget redaction.
+
+mod human;
+mod junit;
+pub mod redact;
+
+pub use human::HumanPrinter;
+pub use junit::JunitPrinter;
+pub use redact::Redactor;
+
+use crate::capture::{Document, LineIndex};
+use crate::contract::{Kind, Operation, Profile, SoapVersion};
+use crate::schema::Validation;
+use crate::violation::Violation;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+/// One violation as printed: redacted, with the source line it points at.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    #[serde(flatten)]
+    pub violation: Violation,
+    /// The redacted text of the line the violation points at.
+    #[serde(skip)]
+    pub source_line: Option<String>,
+}
+
+/// One document's verdict, redacted and ready for any printer.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportItem {
+    pub path: String,
+    pub operation: Option<Operation>,
+    pub kind: Option<Kind>,
+    pub soap_version: Option<SoapVersion>,
+    pub profile: Profile,
+    pub valid: bool,
+    pub violations: Vec<Finding>,
+}
+
+impl ReportItem {
+    /// Builds the printable verdict of a document; redaction happens here, once.
+    pub fn new(doc: &Document, validation: Validation) -> ReportItem {
+        let redactor = Redactor::new(&doc.secrets);
+        let index = doc.text().map(LineIndex::new);
+        let violations = validation
+            .violations
+            .into_iter()
+            .map(|v| {
+                let source_line = match (&index, v.line) {
+                    (Some(idx), Some(line)) => idx.line(line).map(|l| redactor.source_line(l)),
+                    _ => None,
+                };
+                let violation = Violation {
+                    message: redactor.text(&v.message),
+                    element: redactor.text(&v.element),
+                    ..v
+                };
+                Finding {
+                    violation,
+                    source_line,
+                }
+            })
+            .collect::<Vec<_>>();
+        ReportItem {
+            path: doc.source.clone(),
+            operation: validation.operation,
+            kind: validation.kind,
+            soap_version: validation.soap_version,
+            profile: validation.profile,
+            valid: violations.is_empty(),
+            violations,
+        }
+    }
+
+    /// "SaveContactRelation request, SOAP 1.1" or what is known of it.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        match (self.operation, self.kind) {
+            (Some(op), Some(kind)) => parts.push(format!("{op} {kind}")),
+            (None, Some(kind)) => parts.push(kind.to_string()),
+            (Some(op), None) => parts.push(op.to_string()),
+            (None, None) => parts.push("unrecognised document".to_string()),
+        }
+        if let Some(v) = self.soap_version {
+            parts.push(format!("SOAP {v}"));
+        }
+        parts.push(format!("profile {}", self.profile));
+        parts.join(", ")
+    }
+}
+
+/// Totals over a run.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    pub documents: usize,
+    pub valid: usize,
+    pub invalid: usize,
+    /// Paths that could not be read.
+    pub unreadable: usize,
+    /// Violations per code.
+    pub codes: BTreeMap<&'static str, usize>,
+}
+
+impl Summary {
+    pub fn add(&mut self, item: &ReportItem) {
+        self.documents += 1;
+        if item.valid {
+            self.valid += 1;
+        } else {
+            self.invalid += 1;
+        }
+        for f in &item.violations {
+            *self.codes.entry(f.violation.code.as_str()).or_default() += 1;
+        }
+    }
+
+    /// Exit status of a run: 2 when a path could not be read, 1 when a document is
+    /// invalid, 0 when all is well.
+    pub fn exit_code(&self) -> i32 {
+        if self.unreadable > 0 {
+            2
+        } else if self.invalid > 0 {
+            1
+        } else {
+            0
+        }
+    }
+}
+
+/// The output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    #[default]
+    Human,
+    Json,
+    Junit,
+}
+
+/// A printer over the result stream.
+pub trait Printer {
+    fn item(&mut self, item: &ReportItem) -> io::Result<()>;
+    fn finish(&mut self, summary: &Summary) -> io::Result<()>;
+}
+
+/// JSON lines: one object per document.
+pub struct JsonPrinter<W: Write> {
+    out: W,
+}
+
+impl<W: Write> JsonPrinter<W> {
+    pub fn new(out: W) -> Self {
+        JsonPrinter { out }
+    }
+}
+
+impl<W: Write> Printer for JsonPrinter<W> {
+    fn item(&mut self, item: &ReportItem) -> io::Result<()> {
+        serde_json::to_writer(&mut self.out, item)?;
+        self.out.write_all(b"\n")
+    }
+
+    fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// The printer for a format, writing to `out`.
+pub fn printer<'a, W: Write + 'a>(format: Format, out: W, color: bool) -> Box<dyn Printer + 'a> {
+    match format {
+        Format::Human => Box::new(HumanPrinter::new(out, color)),
+        Format::Json => Box::new(JsonPrinter::new(out)),
+        Format::Junit => Box::new(JunitPrinter::new(out)),
+    }
+}
+
+/// A violation for something that is not a document's fault but the run's (kept for
+/// printers that report per-path problems).
+pub fn unreadable(path: &str, err: &io::Error) -> String {
+    format!("error: {path}: cannot be read: {err}")
+}
+
+/// Whether colour is wanted on a stream: a terminal, and NO_COLOR unset or empty.
+pub fn color_wanted(is_terminal: bool) -> bool {
+    is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
