@@ -139,7 +139,10 @@ impl CheckReport {
 
     /// The summary table: files, passed and failed per group.
     pub fn table(&self) -> String {
-        let mut out = format!("{:<12} {:>6} {:>7} {:>7}\n", "group", "files", "passed", "failed");
+        let mut out = format!(
+            "{:<12} {:>6} {:>7} {:>7}\n",
+            "group", "files", "passed", "failed"
+        );
         let mut total = (0, 0);
         for g in [Group::Documented, Group::Wire, Group::Invalid, Group::Other] {
             let rows: Vec<&CheckRow> = self.rows.iter().filter(|r| r.group == g).collect();
@@ -182,7 +185,9 @@ pub fn check(root: &Path) -> CheckReport {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e.path().map_or_else(|| root.to_path_buf(), Path::to_path_buf);
+                let path = e
+                    .path()
+                    .map_or_else(|| root.to_path_buf(), Path::to_path_buf);
                 report.unreadable.push((path, e.to_string()));
                 continue;
             }
@@ -201,9 +206,11 @@ pub fn check(root: &Path) -> CheckReport {
 
 /// Whether a path names a document by its extension.
 pub fn is_document(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| DOCUMENT_EXTENSIONS.iter().any(|d| d.eq_ignore_ascii_case(e)))
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        DOCUMENT_EXTENSIONS
+            .iter()
+            .any(|d| d.eq_ignore_ascii_case(e))
+    })
 }
 
 fn check_file(root: &Path, path: &Path) -> Result<CheckRow, String> {
@@ -261,7 +268,8 @@ fn unmet(exp: &Expectation, item: &ReportItem) -> Vec<String> {
         .iter()
         .filter(|(code, element)| {
             !item.violations.iter().any(|f| {
-                f.violation.code == *code && element.as_ref().is_none_or(|e| *e == f.violation.element)
+                f.violation.code == *code
+                    && element.as_ref().is_none_or(|e| *e == f.violation.element)
             })
         })
         .map(|(code, element)| {
@@ -315,7 +323,10 @@ mod tests {
     fn groups_follow_the_first_folder() {
         let root = Path::new("fx");
         assert_eq!(Group::of(root, Path::new("fx/wire/a.xml")), Group::Wire);
-        assert_eq!(Group::of(root, Path::new("fx/invalid/b/c.xml")), Group::Invalid);
+        assert_eq!(
+            Group::of(root, Path::new("fx/invalid/b/c.xml")),
+            Group::Invalid
+        );
         assert_eq!(Group::of(root, Path::new("fx/golden/a.xml")), Group::Other);
         assert_eq!(Group::of(root, Path::new("fx/a.xml")), Group::Other);
     }

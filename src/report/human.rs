@@ -31,7 +31,9 @@ impl<W: Write> HumanPrinter<W> {
         } else {
             format!("element {} (profile {})", v.element, item.profile)
         };
-        let title = Level::ERROR.primary_title(v.message.as_str()).id(v.code.as_str());
+        let title = Level::ERROR
+            .primary_title(v.message.as_str())
+            .id(v.code.as_str());
         let rendered = match (&f.source_line, v.line) {
             (Some(src), Some(line)) => {
                 let span = marker_span(src, v.column);
@@ -67,10 +69,7 @@ impl<W: Write> HumanPrinter<W> {
 /// tag that starts there, or one character when no tag starts there.
 fn marker_span(line: &str, column: Option<u32>) -> std::ops::Range<usize> {
     let col = column.map_or(0, |c| c.saturating_sub(1) as usize);
-    let start = line
-        .char_indices()
-        .nth(col)
-        .map_or(line.len(), |(i, _)| i);
+    let start = line.char_indices().nth(col).map_or(line.len(), |(i, _)| i);
     let rest = &line[start..];
     let len = if rest.starts_with('<') {
         rest.find('>').map_or(rest.len(), |g| g + 1)

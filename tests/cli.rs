@@ -1,0 +1,326 @@
+//! The command as users run it: exit codes, formats, redaction, check.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const TICKET: &str = "7T:1234abcxyzExample==";
+const TOKEN: &str = "1234567-1234-9876";
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_relation-contract"));
+    c.env("NO_COLOR", "1");
+    c
+}
+
+fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(rel)
+}
+
+fn run(args: &[&str]) -> Output {
+    match bin().args(args).output() {
+        Ok(o) => o,
+        Err(e) => panic!("cannot run the binary: {e}"),
+    }
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn json_lines(o: &Output) -> Vec<serde_json::Value> {
+    stdout(o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
+        .collect()
+}
+
+fn codes(v: &serde_json::Value) -> Vec<String> {
+    let mut c: Vec<String> = v["violations"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x["code"].as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    c.sort();
+    c.dedup();
+    c
+}
+
+const DOC_REQ: &str = "documented/SaveContactRelation.request.xml";
+const DOC_RESP: &str = "documented/SaveContactRelation.response.xml";
+
+#[test]
+fn documented_request_under_wire_shows_exactly_the_two_known_deviations() {
+    let p = fixture(DOC_REQ);
+    let o = run(&[
+        "validate",
+        "--profile",
+        "wire",
+        "--format",
+        "json",
+        p.to_str().unwrap_or(""),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let docs = json_lines(&o);
+    assert_eq!(docs.len(), 1);
+    let d = &docs[0];
+    assert_eq!(d["valid"], false);
+    assert_eq!(d["profile"], "wire");
+    assert_eq!(d["soap_version"], "1.2");
+    assert_eq!(d["operation"], "SaveContactRelation");
+    assert_eq!(d["kind"], "request");
+    assert_eq!(codes(d), vec!["soap.header-placement", "soap.version"]);
+    let elements: Vec<&str> = d["violations"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|v| v["element"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(elements.contains(&"/Envelope"));
+    assert!(elements.contains(&"/Envelope/ApplicationToken"));
+    assert!(elements.contains(&"/Envelope/Credentials"));
+    for v in d["violations"].as_array().into_iter().flatten() {
+        assert!(v["line"].as_u64().is_some_and(|l| l > 0), "no line: {v}");
+        assert!(
+            v["column"].as_u64().is_some_and(|c| c > 0),
+            "no column: {v}"
+        );
+    }
+}
+
+#[test]
+fn documented_examples_pass_documented_and_auto() {
+    for f in [DOC_REQ, DOC_RESP] {
+        let p = fixture(f);
+        for profile in ["documented", "auto"] {
+            let o = run(&[
+                "validate",
+                "--profile",
+                profile,
+                "--format",
+                "json",
+                p.to_str().unwrap_or(""),
+            ]);
+            let docs = json_lines(&o);
+            assert_eq!(
+                o.status.code(),
+                Some(0),
+                "{f} under {profile}: {}",
+                stdout(&o)
+            );
+            assert_eq!(docs[0]["profile"], "documented");
+            assert_eq!(docs[0]["valid"], true);
+        }
+    }
+    let p = fixture(DOC_RESP);
+    let o = run(&[
+        "validate",
+        "--profile",
+        "wire",
+        "--format",
+        "json",
+        p.to_str().unwrap_or(""),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(codes(&json_lines(&o)[0]), vec!["soap.version"]);
+    assert_eq!(json_lines(&o)[0]["kind"], "response");
+}
+
+#[test]
+fn human_output_points_at_file_line_column_with_a_marker() {
+    let p = fixture(DOC_REQ);
+    let o = run(&["validate", "--profile", "wire", p.to_str().unwrap_or("")]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(out.contains("error[soap.header-placement]"), "{out}");
+    // ApplicationToken stands on line 9, column 3 of the documented request.
+    assert!(out.contains(&format!("{}:9:3", p.display())), "{out}");
+    assert!(out.contains("element /Envelope/ApplicationToken"), "{out}");
+    assert!(
+        out.lines().any(|l| l.contains('|') && l.contains('^')),
+        "no marker: {out}"
+    );
+}
+
+fn secret_laden_dir() -> tempfile::TempDir {
+    let dir = match tempfile::tempdir() {
+        Ok(d) => d,
+        Err(e) => panic!("tempdir: {e}"),
+    };
+    // The ticket value also stands where an int belongs, so the validator's message about
+    // that value would carry it; and the violation's source line is the Ticket's own line.
+    let doc = format!(
+        r#"<?xml version="1.0" encoding="utf-8"?>
+<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/">
+<s:Header><ApplicationToken xmlns="http://www.superoffice.net/ws/crm/NetServer/Services85">{TOKEN}</ApplicationToken><Credentials xmlns="http://www.superoffice.net/ws/crm/NetServer/Services85"><Ticket>{TICKET}</Ticket><Bogus>{TICKET}</Bogus></Credentials></s:Header>
+<s:Body><SaveContactRelation xmlns="http://www.superoffice.net/ws/crm/NetServer/Services85"><ContactRelationEntity><RelationId>{TICKET}</RelationId><Comment>{TOKEN}</Comment></ContactRelationEntity></SaveContactRelation></s:Body>
+</s:Envelope>
+"#
+    );
+    let write = |name: &str, text: &str| {
+        if let Err(e) = std::fs::write(dir.path().join(name), text) {
+            panic!("write: {e}");
+        }
+    };
+    write("secrets.xml", &doc);
+    // A broken document must not leak its ticket through the parser's message either.
+    write(
+        "broken.xml",
+        &format!("<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><Ticket>{TICKET}</Ticket><a>{TOKEN}</b></s:Envelope>"),
+    );
+    dir
+}
+
+#[test]
+fn secrets_never_appear_in_any_format() {
+    let dir = secret_laden_dir();
+    let d = dir.path().to_str().unwrap_or("");
+    for format in ["human", "json", "junit"] {
+        for profile in ["wire", "auto", "documented"] {
+            let o = run(&["validate", "--profile", profile, "--format", format, d]);
+            let all = format!("{}{}", stdout(&o), String::from_utf8_lossy(&o.stderr));
+            assert_eq!(o.status.code(), Some(1), "{format}/{profile}: {all}");
+            assert!(
+                !all.contains(TICKET),
+                "ticket leaked in {format}/{profile}: {all}"
+            );
+            assert!(
+                !all.contains(TOKEN),
+                "token leaked in {format}/{profile}: {all}"
+            );
+            assert!(
+                !all.contains("1234abcxyz"),
+                "part of the ticket leaked: {all}"
+            );
+        }
+    }
+    // The redaction is visible, not a silent drop of the finding.
+    let o = run(&["validate", "--format", "human", d]);
+    assert!(stdout(&o).contains("[REDACTED]"), "{}", stdout(&o));
+}
+
+#[test]
+fn unreadable_paths_exit_2_and_the_others_are_still_processed() {
+    let p = fixture(DOC_REQ);
+    let o = run(&[
+        "validate",
+        "--format",
+        "json",
+        "/definitely/not/here.xml",
+        p.to_str().unwrap_or(""),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(json_lines(&o).len(), 1);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("/definitely/not/here.xml"));
+}
+
+#[test]
+fn a_file_that_is_not_xml_is_an_invalid_document() {
+    let dir = secret_laden_dir();
+    let f = dir.path().join("junk.xml");
+    if let Err(e) = std::fs::write(&f, b"\x00\x9f\x92\x96 not xml at all") {
+        panic!("{e}");
+    }
+    let empty = dir.path().join("empty.xml");
+    if let Err(e) = std::fs::write(&empty, b"") {
+        panic!("{e}");
+    }
+    let o = run(&[
+        "validate",
+        "--format",
+        "json",
+        f.to_str().unwrap_or(""),
+        empty.to_str().unwrap_or(""),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let docs = json_lines(&o);
+    assert_eq!(docs.len(), 2);
+    assert_eq!(docs[0]["valid"], false);
+    assert_eq!(codes(&docs[1]), vec!["xml.empty"]);
+}
+
+#[test]
+fn junit_has_one_testcase_per_document_and_one_failure_per_invalid_one() {
+    let o = run(&[
+        "validate",
+        "--format",
+        "junit",
+        fixture(DOC_REQ).to_str().unwrap_or(""),
+        fixture(DOC_RESP).to_str().unwrap_or(""),
+        "--profile",
+        "documented",
+    ]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(out.matches("<testcase ").count(), 2);
+    assert_eq!(out.matches("<failure ").count(), 0);
+    let o = run(&[
+        "validate",
+        "--format",
+        "junit",
+        "--profile",
+        "wire",
+        fixture(DOC_REQ).to_str().unwrap_or(""),
+    ]);
+    let out = stdout(&o);
+    assert_eq!(out.matches("<testcase ").count(), 1);
+    assert_eq!(out.matches("<failure ").count(), 1);
+    assert!(out.contains("tests=\"1\" failures=\"1\""), "{out}");
+}
+
+#[test]
+fn check_passes_on_the_bundled_fixtures() {
+    let o = run(&["check", fixture("").to_str().unwrap_or("")]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let out = stdout(&o);
+    assert!(out.contains("check passed"));
+    assert!(out.contains("documented"));
+}
+
+#[test]
+fn check_fails_when_an_invalid_fixture_does_not_produce_its_expectation() {
+    let dir = match tempfile::tempdir() {
+        Ok(d) => d,
+        Err(e) => panic!("{e}"),
+    };
+    let inv = dir.path().join("invalid");
+    let docd = dir.path().join("documented");
+    for d in [&inv, &docd] {
+        if let Err(e) = std::fs::create_dir_all(d) {
+            panic!("{e}");
+        }
+    }
+    let copy = |from: &str, to: &Path| {
+        if let Err(e) = std::fs::copy(fixture(from), to) {
+            panic!("{e}");
+        }
+    };
+    copy(DOC_REQ, &docd.join("ok.xml"));
+    copy(DOC_REQ, &inv.join("right.xml"));
+    copy(DOC_REQ, &inv.join("wrong.xml"));
+    let w = |p: PathBuf, t: &str| {
+        if let Err(e) = std::fs::write(p, t) {
+            panic!("{e}");
+        }
+    };
+    w(
+        inv.join("right.expect"),
+        "profile = wire\nexpect = soap.version /Envelope\n",
+    );
+    w(
+        inv.join("wrong.expect"),
+        "profile = wire\nexpect = xsd.order /Envelope/Body\n",
+    );
+    let o = run(&["check", dir.path().to_str().unwrap_or("")]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(out.contains("FAILED [invalid]"), "{out}");
+    assert!(out.contains("wrong.xml"));
+    assert!(!out.contains("right.xml"), "{out}");
+    assert!(
+        out.contains("expected xsd.order at /Envelope/Body"),
+        "{out}"
+    );
+}
