@@ -6,19 +6,46 @@ use std::cell::RefCell;
 use std::ffi::{c_char, c_void, CStr, CString};
 use std::sync::Once;
 
-/// Every XSD the tool uses, by the file name the `xs:import`s name them with.
-pub const SCHEMAS: [(&str, &str); 5] = [
-    ("services85.xsd", include_str!("../../schemas/services85.xsd")),
-    ("serialization.xsd", include_str!("../../schemas/serialization.xsd")),
-    ("soap11-envelope.xsd", include_str!("../../schemas/soap11-envelope.xsd")),
-    ("soap12-envelope.xsd", include_str!("../../schemas/soap12-envelope.xsd")),
-    ("xml.xsd", include_str!("../../schemas/xml.xsd")),
+/// Every XSD the tool uses, by the file name the `xs:import`s name them with. Each text
+/// carries a trailing NUL: libxml2 2.9 reads a static memory buffer up to a NUL terminator,
+/// not only up to its length.
+const EMBEDDED: [(&str, &str); 5] = [
+    (
+        "services85.xsd",
+        concat!(include_str!("../../schemas/services85.xsd"), "\0"),
+    ),
+    (
+        "serialization.xsd",
+        concat!(include_str!("../../schemas/serialization.xsd"), "\0"),
+    ),
+    (
+        "soap11-envelope.xsd",
+        concat!(include_str!("../../schemas/soap11-envelope.xsd"), "\0"),
+    ),
+    (
+        "soap12-envelope.xsd",
+        concat!(include_str!("../../schemas/soap12-envelope.xsd"), "\0"),
+    ),
+    (
+        "xml.xsd",
+        concat!(include_str!("../../schemas/xml.xsd"), "\0"),
+    ),
 ];
 
+fn without_nul(s: &'static str) -> &'static str {
+    s.strip_suffix('\0').unwrap_or(s)
+}
+
+/// The embedded schemas: (file name, text).
+pub fn schemas() -> impl Iterator<Item = (&'static str, &'static str)> {
+    EMBEDDED.iter().map(|(n, t)| (*n, without_nul(t)))
+}
+
 /// The embedded schema a URL names: its last path segment matched against our file names.
-pub fn embedded(url: &str) -> Option<(&'static str, &'static str)> {
+/// The text returned ends with a NUL (not counted by libxml2).
+fn embedded(url: &str) -> Option<(&'static str, &'static str)> {
     let last = url.rsplit(['/', '\\']).next().unwrap_or(url);
-    SCHEMAS.iter().copied().find(|(name, _)| *name == last)
+    EMBEDDED.iter().copied().find(|(name, _)| *name == last)
 }
 
 /// Serves our schemas from memory; refuses every other URL (DTDs, external entities,
@@ -36,22 +63,10 @@ unsafe extern "C" fn entity_loader(
     let Some((name, text)) = embedded(&url) else {
         return std::ptr::null_mut();
     };
-    let Ok(len) = i32::try_from(text.len()) else {
-        return std::ptr::null_mut();
-    };
-    // SAFETY: `text` is 'static, so the static buffer never outlives it.
+    // SAFETY: `text` is 'static and NUL-terminated; libxml2 copies it into its own buffer.
     unsafe {
-        let buf = b::xmlParserInputBufferCreateStatic(
-            text.as_ptr().cast(),
-            len,
-            b::xmlCharEncoding_XML_CHAR_ENCODING_UTF8,
-        );
-        if buf.is_null() {
-            return std::ptr::null_mut();
-        }
-        let input = b::xmlNewIOInputStream(ctxt, buf, b::xmlCharEncoding_XML_CHAR_ENCODING_UTF8);
+        let input = b::xmlNewStringInputStream(ctxt, text.as_ptr());
         if input.is_null() {
-            b::xmlFreeParserInputBuffer(buf);
             return std::ptr::null_mut();
         }
         if (*input).filename.is_null() {

@@ -27,12 +27,11 @@
 mod loader;
 mod models;
 
-pub use loader::SCHEMAS;
+pub use loader::schemas;
 
 use crate::capture::{Document, LineIndex};
 use crate::contract::{
-    Kind, Operation, Profile, SoapVersion, NS_SERVICES85, NS_XSI, REQUEST_HEADERS,
-    RESPONSE_HEADERS,
+    Kind, Operation, Profile, SoapVersion, NS_SERVICES85, NS_XSI, REQUEST_HEADERS, RESPONSE_HEADERS,
 };
 use crate::violation::{Code, Violation};
 use libxml::bindings as b;
@@ -147,7 +146,11 @@ pub fn validate(doc: &Document, profile: Profile) -> Validation {
                 .or(diags.first())
                 .map(malformed)
                 .unwrap_or_else(|| {
-                    Violation::new(Code::XmlMalformed, "", "the document is not well-formed XML")
+                    Violation::new(
+                        Code::XmlMalformed,
+                        "",
+                        "the document is not well-formed XML",
+                    )
                 });
             out.violations.push(v);
             return out;
@@ -420,7 +423,11 @@ unsafe fn check_document(doc: b::xmlDocPtr, profile: Profile, out: &mut Validati
     let mut found = Vec::new();
     let root = unsafe { b::xmlDocGetRootElement(doc) };
     if !unsafe { is_element(root) } {
-        found.push(Found::new(Code::SoapNotEnvelope, "", "the document has no root element"));
+        found.push(Found::new(
+            Code::SoapNotEnvelope,
+            "",
+            "the document has no root element",
+        ));
         return found;
     }
     let root_path = unsafe { node_path(root) };
@@ -507,7 +514,8 @@ unsafe fn check_document(doc: b::xmlDocPtr, profile: Profile, out: &mut Validati
                     if header_seen {
                         "a second Header: an envelope holds at most one Header".to_string()
                     } else {
-                        "Header must come first in the envelope, before any header block".to_string()
+                        "Header must come first in the envelope, before any header block"
+                            .to_string()
                     },
                 ));
             } else {
@@ -579,7 +587,12 @@ unsafe fn check_document(doc: b::xmlDocPtr, profile: Profile, out: &mut Validati
     if let Some(c) = body_child {
         let local = unsafe { local_name(c) };
         let ns = unsafe { namespace(c) };
-        if local == "Fault" && ns.as_deref().and_then(SoapVersion::from_namespace).is_some() {
+        if local == "Fault"
+            && ns
+                .as_deref()
+                .and_then(SoapVersion::from_namespace)
+                .is_some()
+        {
             out.kind = Some(Kind::Fault);
         } else if let Some((op, kind)) = Operation::from_wrapper(&local) {
             out.operation = Some(op);
@@ -606,10 +619,17 @@ unsafe fn check_document(doc: b::xmlDocPtr, profile: Profile, out: &mut Validati
             for block in &header_blocks {
                 raw.extend(unsafe { schema.validate_element(*block) }.1);
             }
-            for body in &bodies {
+            for (n, body) in bodies.iter().enumerate() {
                 let children = unsafe { element_children(*body) };
+                if let Some(first) = children.first() {
+                    raw.extend(unsafe { schema.validate_element(*first) }.1);
+                }
+                if n > 0 {
+                    // An extra Body is reported once, as soap.body-count.
+                    continue;
+                }
                 match children.first() {
-                    Some(first) => raw.extend(unsafe { schema.validate_element(*first) }.1),
+                    Some(_) => {}
                     None => found.push(Found::new(
                         Code::SoapBodyContent,
                         unsafe { node_path(*body) },
@@ -704,8 +724,12 @@ fn detail(msg: &str) -> &str {
 
 /// The "Expected is ..." part of a content-model error, if any, without the trailing dot.
 fn expected_part(msg: &str) -> Option<String> {
-    msg.find("Expected is")
-        .map(|i| msg[i + "Expected is".len()..].trim().trim_end_matches('.').to_string())
+    msg.find("Expected is").map(|i| {
+        msg[i + "Expected is".len()..]
+            .trim()
+            .trim_end_matches('.')
+            .to_string()
+    })
 }
 
 /// Rank within the value family (one finding per element): the most specific wins.
@@ -766,7 +790,9 @@ unsafe fn map_errors(raw: Vec<RawError>, env_ns: &str, models: &Models) -> Vec<F
         let (code, message) = if code == b::xmlParserErrors_XML_SCHEMAV_CVC_ELT_3_1 as i32 {
             (
                 Code::XsdNil,
-                format!("{local} is xsi:nil, but it is not nillable: leave it out or give it a value"),
+                format!(
+                    "{local} is xsi:nil, but it is not nillable: leave it out or give it a value"
+                ),
             )
         } else if code == b::xmlParserErrors_XML_SCHEMAV_CVC_ELT_3_2_1 as i32
             || words.contains("'nilled'")
@@ -780,7 +806,10 @@ unsafe fn map_errors(raw: Vec<RawError>, env_ns: &str, models: &Models) -> Vec<F
             .contains(&code)
             || words.contains("specified by xsi:type")
         {
-            (Code::XsdType, format!("{local}: the xsi:type contradicts the declared type: {words}"))
+            (
+                Code::XsdType,
+                format!("{local}: the xsi:type contradicts the declared type: {words}"),
+            )
         } else if words.contains("[facet 'enumeration']") {
             let w = words.replace("[facet 'enumeration'] ", "");
             (Code::XsdEnum, format!("{local}: {w}"))
@@ -788,7 +817,10 @@ unsafe fn map_errors(raw: Vec<RawError>, env_ns: &str, models: &Models) -> Vec<F
             (Code::XsdList, format!("{local}: {words}"))
         } else if words.contains("is not a valid value of") || words.contains("[facet") {
             let hint = range_hint(&words);
-            (Code::XsdValue, format!("{local}: {}{hint}", words.trim_end_matches('.')))
+            (
+                Code::XsdValue,
+                format!("{local}: {}{hint}", words.trim_end_matches('.')),
+            )
         } else if words.contains("This element is not expected")
             || code == b::xmlParserErrors_XML_SCHEMAV_CVC_ELT_1 as i32
         {
@@ -805,7 +837,8 @@ unsafe fn map_errors(raw: Vec<RawError>, env_ns: &str, models: &Models) -> Vec<F
             if is_body {
                 (
                     Code::SoapBodyContent,
-                    "Body is empty: it must hold exactly one operation element or a Fault".to_string(),
+                    "Body is empty: it must hold exactly one operation element or a Fault"
+                        .to_string(),
                 )
             } else {
                 (
@@ -814,17 +847,28 @@ unsafe fn map_errors(raw: Vec<RawError>, env_ns: &str, models: &Models) -> Vec<F
                 )
             }
         } else if words.contains("Character content") {
-            (Code::XsdText, format!("{local} may not hold text here: {words}"))
+            (
+                Code::XsdText,
+                format!("{local} may not hold text here: {words}"),
+            )
         } else if words.contains("Element content is not allowed") {
-            (Code::XsdUnexpected, format!("{local} may not hold child elements: {words}"))
-        } else if words.contains("attribute") && (words.contains("is not allowed") || words.contains("is required")) {
+            (
+                Code::XsdUnexpected,
+                format!("{local} may not hold child elements: {words}"),
+            )
+        } else if words.contains("attribute")
+            && (words.contains("is not allowed") || words.contains("is required"))
+        {
             // SOAP's own attributes (mustUnderstand, actor/role, ...) on a header block are
             // SOAP's business, not the payload schema's.
             let on_header_block = !node.is_null() && {
                 let parent = unsafe { (*node).parent };
                 (unsafe { is_element(parent) })
                     && (unsafe { namespace(parent) }).as_deref() == Some(env_ns)
-                    && matches!(unsafe { local_name(parent) }.as_str(), "Header" | "Envelope")
+                    && matches!(
+                        unsafe { local_name(parent) }.as_str(),
+                        "Header" | "Envelope"
+                    )
             };
             if on_header_block && e.message.contains(&format!("attribute '{{{env_ns}}}")) {
                 continue;
@@ -867,7 +911,11 @@ unsafe fn map_errors(raw: Vec<RawError>, env_ns: &str, models: &Models) -> Vec<F
                 .find_map(|o| o.enum_detail.as_ref())
             {
                 let item = d.split_once(": ").map_or(d.as_str(), |x| x.1);
-                message = format!("{} ({})", message.trim_end_matches('.'), item.trim_end_matches('.'));
+                message = format!(
+                    "{} ({})",
+                    message.trim_end_matches('.'),
+                    item.trim_end_matches('.')
+                );
             }
         }
         let path = if it.node.is_null() {
@@ -891,7 +939,12 @@ unsafe fn map_errors(raw: Vec<RawError>, env_ns: &str, models: &Models) -> Vec<F
 /// Refines "This element is not expected" (and "no matching global declaration"):
 /// a known name in the wrong namespace, a member out of sequence, a member whose required
 /// predecessor is missing, a second element in Body, or a name not declared here at all.
-unsafe fn not_expected(node: NodePtr, words: &str, env_ns: &str, models: &Models) -> (Code, String) {
+unsafe fn not_expected(
+    node: NodePtr,
+    words: &str,
+    env_ns: &str,
+    models: &Models,
+) -> (Code, String) {
     let local = unsafe { local_name(node) };
     let ns = unsafe { namespace(node) };
     let parent = unsafe { (*node).parent };
@@ -987,7 +1040,11 @@ unsafe fn not_expected(node: NodePtr, words: &str, env_ns: &str, models: &Models
         format!(
             "{local} ({}) is not declared in {}{expected}",
             ns_words(ns.as_deref()),
-            if parent_ok { parent_local.as_str() } else { "the schema" }
+            if parent_ok {
+                parent_local.as_str()
+            } else {
+                "the schema"
+            }
         ),
     )
 }

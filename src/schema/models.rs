@@ -2,7 +2,7 @@
 //! libxml2 reports alike as "This element is not expected": a member out of sequence, a
 //! known name in the wrong namespace, or a name the schema does not declare at all.
 
-use super::loader::SCHEMAS;
+use super::loader::schemas;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 use std::collections::{HashMap, HashSet};
@@ -42,7 +42,7 @@ impl Models {
         static MODELS: OnceLock<Models> = OnceLock::new();
         MODELS.get_or_init(|| {
             let mut m = Models::default();
-            for (name, text) in SCHEMAS {
+            for (name, text) in schemas() {
                 if name.starts_with("soap") || name == "services85.xsd" {
                     m.read(text, name == "services85.xsd");
                 }
@@ -69,7 +69,8 @@ impl Models {
             let tag = e.local_name().as_ref().to_string();
             let frame = match tag.as_str() {
                 "element" => {
-                    let name = attr(&e, "name").or_else(|| attr(&e, "ref").map(|r| local(&r).to_string()));
+                    let name =
+                        attr(&e, "name").or_else(|| attr(&e, "ref").map(|r| local(&r).to_string()));
                     match name {
                         Some(name) => {
                             if is_services85 {
@@ -143,7 +144,13 @@ impl Models {
         chain
             .iter()
             .rev()
-            .flat_map(|k| self.members.get(*k).into_iter().flatten().map(String::as_str))
+            .flat_map(|k| {
+                self.members
+                    .get(*k)
+                    .into_iter()
+                    .flatten()
+                    .map(String::as_str)
+            })
             .collect()
     }
 
@@ -168,7 +175,10 @@ mod tests {
     fn contact_relation_entity_sequence_starts_with_carrier_members() {
         let m = Models::get();
         let seq = m.sequence("ContactRelationEntity");
-        assert_eq!(&seq[..3], &["TableRight", "FieldProperties", "SourceContactId"]);
+        assert_eq!(
+            &seq[..3],
+            &["TableRight", "FieldProperties", "SourceContactId"]
+        );
         assert_eq!(seq.last(), Some(&"PassiveText"));
         assert_eq!(seq.len(), 20);
         assert!(m.types_of("CreatedBy").contains(&"Associate"));
