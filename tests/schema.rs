@@ -429,3 +429,34 @@ fn validates_from_several_threads_at_once() {
         h.join().expect("a validating thread panicked");
     }
 }
+
+#[test]
+fn wcf_soap11_fault_is_valid_and_kind_fault() {
+    let t = "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body><s:Fault>\
+             <faultcode xmlns:a=\"http://schemas.microsoft.com/net/2005/12/windowscommunicationfoundation/dispatcher\">a:InternalServiceFault</faultcode>\
+             <faultstring xml:lang=\"en-US\">The server was unable to process the request.</faultstring>\
+             </s:Fault></s:Body></s:Envelope>";
+    let v = run(t, Profile::Wire);
+    assert!(v.is_valid(), "{:#?}", v.violations);
+    assert_eq!(v.kind, Some(Kind::Fault));
+    assert_eq!(v.operation, None);
+    let swapped = t
+        .replace("<faultcode", "<X")
+        .replace("</faultcode>", "</X>")
+        .replace("<faultstring", "<faultcode")
+        .replace("</faultstring>", "</faultcode>");
+    assert!(!run(&swapped, Profile::Wire).is_valid());
+}
+
+#[test]
+fn empty_delete_response_may_not_hold_whitespace_free_text() {
+    let t = "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body>\
+             <DeleteContactRelationResponse xmlns=\"http://www.superoffice.net/ws/crm/NetServer/Services85\">x</DeleteContactRelationResponse>\
+             </s:Body></s:Envelope>";
+    one(
+        t,
+        Profile::Wire,
+        Code::XsdText,
+        "/Envelope/Body/DeleteContactRelationResponse",
+    );
+}

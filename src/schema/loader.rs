@@ -283,3 +283,39 @@ pub fn with_schema<R>(v12: bool, f: impl FnOnce(Result<&Compiled, &str>) -> R) -
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loader_serves_only_our_schemas() {
+        install_loader();
+        let ask = |url: &str| {
+            let c = CString::new(url).unwrap();
+            // SAFETY: a NULL parser context is allowed; a returned input is freed at once.
+            unsafe {
+                let input = entity_loader(c.as_ptr(), std::ptr::null(), std::ptr::null_mut());
+                let served = !input.is_null();
+                if served {
+                    b::xmlFreeInputStream(input);
+                }
+                served
+            }
+        };
+        assert!(ask("services85.xsd"));
+        assert!(ask("http://example.invalid/some/dir/soap11-envelope.xsd"));
+        assert!(!ask("file:///etc/passwd"));
+        assert!(!ask("http://127.0.0.1/evil.xsd"));
+        assert!(!ask("services85.xsd.bak"));
+        assert!(!ask(""));
+    }
+
+    #[test]
+    fn both_envelope_schemas_compile_without_warnings() {
+        assert!(compile("soap11-envelope.xsd").is_ok());
+        assert!(compile("soap12-envelope.xsd").is_ok());
+        let err = compile("nope.xsd").err().unwrap_or_default();
+        assert!(err.contains("nope.xsd"), "{err}");
+    }
+}
