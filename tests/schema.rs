@@ -162,6 +162,14 @@ fn bad_boolean_and_datetime_are_xsd_value() {
         Code::XsdValue,
         "/Envelope/Header/TimeZone/SoTimeZoneId",
     );
+    let t = DOC_REQUEST.replacen(">false<", ">no<", 1);
+    let x = one(
+        &t,
+        Profile::Documented,
+        Code::XsdValue,
+        &format!("{CRE}/CreatedBy/Deleted"),
+    );
+    assert!(x.message.contains("xs:boolean"), "{}", x.message);
 }
 
 #[test]
