@@ -74,7 +74,7 @@ fn utf8(bytes: &[u8]) -> Result<String, Violation> {
 }
 
 fn utf16(bytes: &[u8], read: fn([u8; 2]) -> u16) -> Result<String, Violation> {
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return Err(encoding_violation(
             "UTF-16 text with an odd number of bytes: the document is truncated",
             1,

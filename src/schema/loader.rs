@@ -1,0 +1,321 @@
+//! The embedded schemas, the process-wide entity loader that serves them (and refuses
+//! everything else), and the per-thread compiled schemas with their validation contexts.
+
+use libxml::bindings as b;
+use std::cell::RefCell;
+use std::ffi::{c_char, c_void, CStr, CString};
+use std::sync::Once;
+
+/// Every XSD the tool uses, by the file name the `xs:import`s name them with. Each text
+/// carries a trailing NUL: libxml2 2.9 reads a static memory buffer up to a NUL terminator,
+/// not only up to its length.
+const EMBEDDED: [(&str, &str); 5] = [
+    (
+        "services85.xsd",
+        concat!(include_str!("../../schemas/services85.xsd"), "\0"),
+    ),
+    (
+        "serialization.xsd",
+        concat!(include_str!("../../schemas/serialization.xsd"), "\0"),
+    ),
+    (
+        "soap11-envelope.xsd",
+        concat!(include_str!("../../schemas/soap11-envelope.xsd"), "\0"),
+    ),
+    (
+        "soap12-envelope.xsd",
+        concat!(include_str!("../../schemas/soap12-envelope.xsd"), "\0"),
+    ),
+    (
+        "xml.xsd",
+        concat!(include_str!("../../schemas/xml.xsd"), "\0"),
+    ),
+];
+
+fn without_nul(s: &'static str) -> &'static str {
+    s.strip_suffix('\0').unwrap_or(s)
+}
+
+/// The embedded schemas: (file name, text).
+pub fn schemas() -> impl Iterator<Item = (&'static str, &'static str)> {
+    EMBEDDED.iter().map(|(n, t)| (*n, without_nul(t)))
+}
+
+/// The embedded schema a URL names: its last path segment matched against our file names.
+/// The text returned ends with a NUL (not counted by libxml2).
+fn embedded(url: &str) -> Option<(&'static str, &'static str)> {
+    let last = url.rsplit(['/', '\\']).next().unwrap_or(url);
+    EMBEDDED.iter().copied().find(|(name, _)| *name == last)
+}
+
+/// Serves our schemas from memory; refuses every other URL (DTDs, external entities,
+/// imports of anything else, `xsi:schemaLocation` targets): no file, no network, ever.
+unsafe extern "C" fn entity_loader(
+    url: *const c_char,
+    _id: *const c_char,
+    ctxt: b::xmlParserCtxtPtr,
+) -> b::xmlParserInputPtr {
+    if url.is_null() {
+        return std::ptr::null_mut();
+    }
+    // SAFETY: libxml2 hands a NUL-terminated URL.
+    let url = unsafe { CStr::from_ptr(url) }.to_string_lossy();
+    let Some((name, text)) = embedded(&url) else {
+        return std::ptr::null_mut();
+    };
+    // SAFETY: `text` is 'static and NUL-terminated; libxml2 copies it into its own buffer.
+    unsafe {
+        let input = b::xmlNewStringInputStream(ctxt, text.as_ptr());
+        if input.is_null() {
+            return std::ptr::null_mut();
+        }
+        if (*input).filename.is_null() {
+            // The name is the base for the schema's own relative imports.
+            if let Ok(c) = CString::new(name) {
+                (*input).filename = b::xmlStrdup(c.as_ptr().cast()).cast();
+            }
+        }
+        input
+    }
+}
+
+/// Installs the entity loader once for the process (libxml2 keeps it in a global).
+pub fn install_loader() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        libxml::init_parser();
+        // SAFETY: a plain function pointer with the loader's signature.
+        unsafe { b::xmlSetExternalEntityLoader(Some(entity_loader)) };
+    });
+}
+
+/// A no-op for libxml2's generic (printf-style) error channel, which otherwise writes to
+/// stderr. Declared without the variadic tail: the callee never reads the extra arguments,
+/// and every C ABI we build for passes the first two arguments the same way either way.
+unsafe extern "C" fn silent_generic(_ctx: *mut c_void, _msg: *const c_char) {}
+
+/// Silences the calling thread's generic error channel (libxml2 keeps it per thread).
+pub fn silence_thread() {
+    type Fixed = unsafe extern "C" fn(*mut c_void, *const c_char);
+    type Variadic = unsafe extern "C" fn(*mut c_void, *const c_char, ...);
+    // SAFETY: see `silent_generic`; the pointer is only ever called by libxml2.
+    unsafe {
+        let f: Variadic = std::mem::transmute::<Fixed, Variadic>(silent_generic);
+        b::xmlSetGenericErrorFunc(std::ptr::null_mut(), Some(f));
+    }
+}
+
+/// One error libxml2 reported, copied out of its `xmlError`.
+#[derive(Debug, Clone)]
+pub struct RawError {
+    pub code: i32,
+    pub level: u32,
+    pub message: String,
+    pub line: i32,
+    /// The node the error is about (an element, or an attribute whose parent is taken).
+    pub node: b::xmlNodePtr,
+}
+
+/// Most errors kept per document: hostile input must not grow the list without bound.
+const MAX_ERRORS: usize = 1000;
+
+/// Structured handler: appends to the `Vec<RawError>` at `data`.
+unsafe extern "C" fn collect(data: *mut c_void, error: b::xmlErrorPtr) {
+    if data.is_null() || error.is_null() {
+        return;
+    }
+    // SAFETY: `data` is the Vec installed by `collect_into`, alive for the call.
+    let out = unsafe { &mut *(data as *mut Vec<RawError>) };
+    if out.len() >= MAX_ERRORS {
+        return;
+    }
+    let e = unsafe { &*error };
+    let message = if e.message.is_null() {
+        String::new()
+    } else {
+        unsafe { CStr::from_ptr(e.message) }
+            .to_string_lossy()
+            .trim()
+            .to_string()
+    };
+    out.push(RawError {
+        code: e.code,
+        level: e.level,
+        message,
+        line: e.line,
+        node: e.node.cast(),
+    });
+}
+
+/// A compiled schema and a validation context for it, owned by one thread.
+pub struct Compiled {
+    schema: b::xmlSchemaPtr,
+    vctxt: b::xmlSchemaValidCtxtPtr,
+}
+
+impl Drop for Compiled {
+    fn drop(&mut self) {
+        // SAFETY: both were created by `compile` and are freed once, context first.
+        unsafe {
+            b::xmlSchemaFreeValidCtxt(self.vctxt);
+            b::xmlSchemaFree(self.schema);
+        }
+    }
+}
+
+impl Compiled {
+    /// Validates a whole document; returns the errors libxml2 reported.
+    ///
+    /// # Safety
+    /// `doc` must be a live document.
+    pub unsafe fn validate_doc(&self, doc: b::xmlDocPtr) -> (i32, Vec<RawError>) {
+        let mut errors: Vec<RawError> = Vec::new();
+        let rc = unsafe {
+            b::xmlSchemaSetValidStructuredErrors(
+                self.vctxt,
+                Some(collect),
+                &mut errors as *mut Vec<RawError> as *mut c_void,
+            );
+            let rc = b::xmlSchemaValidateDoc(self.vctxt, doc);
+            b::xmlSchemaSetValidStructuredErrors(self.vctxt, None, std::ptr::null_mut());
+            rc
+        };
+        (rc, errors)
+    }
+
+    /// Validates one element (and its subtree) against the schema's global declarations.
+    ///
+    /// # Safety
+    /// `node` must be a live element node of a live document.
+    pub unsafe fn validate_element(&self, node: b::xmlNodePtr) -> (i32, Vec<RawError>) {
+        let mut errors: Vec<RawError> = Vec::new();
+        let rc = unsafe {
+            b::xmlSchemaSetValidStructuredErrors(
+                self.vctxt,
+                Some(collect),
+                &mut errors as *mut Vec<RawError> as *mut c_void,
+            );
+            let rc = b::xmlSchemaValidateOneElement(self.vctxt, node);
+            b::xmlSchemaSetValidStructuredErrors(self.vctxt, None, std::ptr::null_mut());
+            rc
+        };
+        (rc, errors)
+    }
+}
+
+/// Compiles one of our schemas by name. Warnings count as errors: libxml2 reports a failed
+/// `xs:import` only as a warning, and a schema missing its imports must not pass as compiled.
+pub fn compile(name: &str) -> Result<Compiled, String> {
+    install_loader();
+    silence_thread();
+    let url = CString::new(name).map_err(|e| e.to_string())?;
+    let mut errors: Vec<RawError> = Vec::new();
+    let data = &mut errors as *mut Vec<RawError> as *mut c_void;
+    // SAFETY: every pointer is checked; the collector outlives the parser context, and the
+    // thread's structured handler is restored before `errors` goes.
+    unsafe {
+        let saved_handler = *b::__xmlStructuredError();
+        let saved_data = *b::__xmlStructuredErrorContext();
+        b::xmlSetStructuredErrorFunc(data, Some(collect));
+        let pctxt = b::xmlSchemaNewParserCtxt(url.as_ptr());
+        let schema = if pctxt.is_null() {
+            std::ptr::null_mut()
+        } else {
+            b::xmlSchemaSetParserStructuredErrors(pctxt, Some(collect), data);
+            let s = b::xmlSchemaParse(pctxt);
+            b::xmlSchemaFreeParserCtxt(pctxt);
+            s
+        };
+        b::xmlSetStructuredErrorFunc(saved_data, saved_handler);
+        if schema.is_null() || !errors.is_empty() {
+            if !schema.is_null() {
+                b::xmlSchemaFree(schema);
+            }
+            let words: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();
+            return Err(format!(
+                "the embedded schema {name} did not compile: {}",
+                if words.is_empty() {
+                    "no diagnostic".to_string()
+                } else {
+                    words.join("; ")
+                }
+            ));
+        }
+        let vctxt = b::xmlSchemaNewValidCtxt(schema);
+        if vctxt.is_null() {
+            b::xmlSchemaFree(schema);
+            return Err(format!("no validation context for {name}"));
+        }
+        Ok(Compiled { schema, vctxt })
+    }
+}
+
+/// The two envelope schemas of this thread, compiled on first use and reused.
+#[derive(Default)]
+struct ThreadSchemas {
+    soap11: Option<Result<Compiled, String>>,
+    soap12: Option<Result<Compiled, String>>,
+}
+
+thread_local! {
+    static SCHEMAS_OF_THREAD: RefCell<ThreadSchemas> = RefCell::new(ThreadSchemas::default());
+}
+
+/// Runs `f` with this thread's compiled envelope schema for SOAP 1.1 (`v12 == false`) or 1.2.
+pub fn with_schema<R>(v12: bool, f: impl FnOnce(Result<&Compiled, &str>) -> R) -> R {
+    SCHEMAS_OF_THREAD.with(|cell| {
+        let mut guard = cell.borrow_mut();
+        let slot = if v12 {
+            &mut guard.soap12
+        } else {
+            &mut guard.soap11
+        };
+        let compiled = slot.get_or_insert_with(|| {
+            compile(if v12 {
+                "soap12-envelope.xsd"
+            } else {
+                "soap11-envelope.xsd"
+            })
+        });
+        match compiled {
+            Ok(c) => f(Ok(c)),
+            Err(e) => f(Err(e.as_str())),
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loader_serves_only_our_schemas() {
+        install_loader();
+        let ask = |url: &str| {
+            let c = CString::new(url).unwrap();
+            // SAFETY: a NULL parser context is allowed; a returned input is freed at once.
+            unsafe {
+                let input = entity_loader(c.as_ptr(), std::ptr::null(), std::ptr::null_mut());
+                let served = !input.is_null();
+                if served {
+                    b::xmlFreeInputStream(input);
+                }
+                served
+            }
+        };
+        assert!(ask("services85.xsd"));
+        assert!(ask("http://example.invalid/some/dir/soap11-envelope.xsd"));
+        assert!(!ask("file:///etc/passwd"));
+        assert!(!ask("http://127.0.0.1/evil.xsd"));
+        assert!(!ask("services85.xsd.bak"));
+        assert!(!ask(""));
+    }
+
+    #[test]
+    fn both_envelope_schemas_compile_without_warnings() {
+        assert!(compile("soap11-envelope.xsd").is_ok());
+        assert!(compile("soap12-envelope.xsd").is_ok());
+        let err = compile("nope.xsd").err().unwrap_or_default();
+        assert!(err.contains("nope.xsd"), "{err}");
+    }
+}

@@ -1,0 +1,470 @@
+//! Behaviour of the schema stage: the documented examples under each profile, a WCF-style
+//! wire request, one document per mapped code, the refusal of DOCTYPE and schema hints, and
+//! validation from several threads.
+
+use relation_contract::schema::{validate, Validation};
+use relation_contract::{Code, Document, Kind, Operation, Profile, SoapVersion};
+
+const DOC_REQUEST: &str = include_str!("../fixtures/documented/SaveContactRelation.request.xml");
+const DOC_RESPONSE: &str = include_str!("../fixtures/documented/SaveContactRelation.response.xml");
+const WCF: &str = include_str!("wcf-save-request.xml");
+
+fn run(text: &str, profile: Profile) -> Validation {
+    validate(&Document::from_bytes("test.xml", text.as_bytes()), profile)
+}
+
+fn codes(v: &Validation) -> Vec<(Code, String)> {
+    v.violations
+        .iter()
+        .map(|x| (x.code, x.element.clone()))
+        .collect()
+}
+
+/// The WCF request with one textual change (which must apply).
+fn wcf_with(from: &str, to: &str) -> String {
+    assert!(WCF.contains(from), "fixture lacks {from}");
+    WCF.replacen(from, to, 1)
+}
+
+/// Exactly one violation, with this code at this element; returns it.
+fn one(text: &str, profile: Profile, code: Code, element: &str) -> relation_contract::Violation {
+    let v = run(text, profile);
+    assert_eq!(
+        codes(&v),
+        vec![(code, element.to_string())],
+        "violations: {:#?}",
+        v.violations
+    );
+    let x = v.violations[0].clone();
+    assert!(x.line.is_some() && x.column.is_some(), "no position: {x:?}");
+    assert!(
+        !x.message.contains("{http"),
+        "namespace noise in {:?}",
+        x.message
+    );
+    x
+}
+
+#[test]
+fn documented_request_is_valid_under_documented_and_auto() {
+    for p in [Profile::Documented, Profile::Auto] {
+        let v = run(DOC_REQUEST, p);
+        assert!(v.is_valid(), "{p}: {:#?}", v.violations);
+        assert_eq!(v.profile, Profile::Documented);
+        assert_eq!(v.soap_version, Some(SoapVersion::V12));
+        assert_eq!(v.operation, Some(Operation::SaveContactRelation));
+        assert_eq!(v.kind, Some(Kind::Request));
+    }
+}
+
+#[test]
+fn documented_request_under_wire_is_version_and_placement_only() {
+    let v = run(DOC_REQUEST, Profile::Wire);
+    assert_eq!(v.profile, Profile::Wire);
+    let got: Vec<(Code, String, Option<u32>, Option<u32>)> = v
+        .violations
+        .iter()
+        .map(|x| (x.code, x.element.clone(), x.line, x.column))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (Code::SoapVersion, "/Envelope".into(), Some(2), Some(1)),
+            (
+                Code::SoapHeaderPlacement,
+                "/Envelope/ApplicationToken".into(),
+                Some(9),
+                Some(3)
+            ),
+            (
+                Code::SoapHeaderPlacement,
+                "/Envelope/Credentials".into(),
+                Some(10),
+                Some(3)
+            ),
+        ],
+        "{:#?}",
+        v.violations
+    );
+    assert!(v.violations[0].message.contains("1.2") && v.violations[0].message.contains("1.1"));
+}
+
+#[test]
+fn documented_response_valid_under_documented_and_version_only_under_wire() {
+    let v = run(DOC_RESPONSE, Profile::Documented);
+    assert!(v.is_valid(), "{:#?}", v.violations);
+    assert_eq!(v.kind, Some(Kind::Response));
+    assert!(run(DOC_RESPONSE, Profile::Auto).is_valid());
+    let w = run(DOC_RESPONSE, Profile::Wire);
+    assert_eq!(
+        codes(&w),
+        vec![(Code::SoapVersion, "/Envelope".to_string())]
+    );
+}
+
+#[test]
+fn wcf_style_soap11_request_is_valid_under_wire() {
+    let v = run(WCF, Profile::Wire);
+    assert!(v.is_valid(), "{:#?}", v.violations);
+    assert_eq!(v.soap_version, Some(SoapVersion::V11));
+    assert_eq!(v.operation, Some(Operation::SaveContactRelation));
+    let auto = run(WCF, Profile::Auto);
+    assert!(auto.is_valid());
+    assert_eq!(auto.profile, Profile::Wire);
+}
+
+const CRE: &str = "/Envelope/Body/SaveContactRelation/ContactRelationEntity";
+
+#[test]
+fn swapped_members_are_xsd_order_at_the_second() {
+    let swapped = wcf_with(
+        "<SourceContactId>12</SourceContactId>\n        <SourcePersonId>0</SourcePersonId>",
+        "<SourcePersonId>0</SourcePersonId>\n        <SourceContactId>12</SourceContactId>",
+    );
+    let x = one(
+        &swapped,
+        Profile::Wire,
+        Code::XsdOrder,
+        &format!("{CRE}/SourceContactId"),
+    );
+    assert!(x.message.contains("SourcePersonId"), "{}", x.message);
+    assert_eq!((x.line, x.column), (Some(19), Some(9)));
+}
+
+#[test]
+fn short_out_of_range_is_xsd_value() {
+    let x = one(
+        &wcf_with("<Reversed>0<", "<Reversed>40000<"),
+        Profile::Wire,
+        Code::XsdValue,
+        &format!("{CRE}/Reversed"),
+    );
+    assert!(
+        x.message.contains("40000") && x.message.contains("32767"),
+        "{}",
+        x.message
+    );
+}
+
+#[test]
+fn bad_boolean_and_datetime_are_xsd_value() {
+    let t = wcf_with("<UpdatedDate>2003-", "<UpdatedDate>03-");
+    one(
+        &t,
+        Profile::Wire,
+        Code::XsdValue,
+        &format!("{CRE}/UpdatedDate"),
+    );
+    let t = wcf_with("<h:SoTimeZoneId>0<", "<h:SoTimeZoneId>yes<");
+    one(
+        &t,
+        Profile::Wire,
+        Code::XsdValue,
+        "/Envelope/Header/TimeZone/SoTimeZoneId",
+    );
+    let t = DOC_REQUEST.replacen(">false<", ">no<", 1);
+    let x = one(
+        &t,
+        Profile::Documented,
+        Code::XsdValue,
+        &format!("{CRE}/CreatedBy/Deleted"),
+    );
+    assert!(x.message.contains("xs:boolean"), "{}", x.message);
+}
+
+#[test]
+fn user_type_outside_enumeration_is_xsd_enum() {
+    let t = DOC_RESPONSE.replacen(">Unknown<", ">Superuser<", 1);
+    let x = one(
+        &t,
+        Profile::Documented,
+        Code::XsdEnum,
+        "/Envelope/Body/SaveContactRelationResponse/Response/CreatedBy/Type",
+    );
+    assert!(x.message.contains("Superuser"), "{}", x.message);
+}
+
+#[test]
+fn unknown_mask_flag_is_xsd_list() {
+    let x = one(
+        &wcf_with("<Mask>Select Update<", "<Mask>Select Bogus<"),
+        Profile::Wire,
+        Code::XsdList,
+        &format!("{CRE}/TableRight/Mask"),
+    );
+    assert!(x.message.contains("Bogus"), "{}", x.message);
+}
+
+#[test]
+fn nil_on_int_is_xsd_nil_and_nil_with_content_is_nil_content() {
+    one(
+        &wcf_with("<RelationId>0</RelationId>", "<RelationId i:nil=\"true\"/>"),
+        Profile::Wire,
+        Code::XsdNil,
+        &format!("{CRE}/RelationId"),
+    );
+    one(
+        &wcf_with(
+            "<Comment i:nil=\"true\"/>",
+            "<Comment i:nil=\"true\">x</Comment>",
+        ),
+        Profile::Wire,
+        Code::XsdNilContent,
+        &format!("{CRE}/Comment"),
+    );
+}
+
+#[test]
+fn contradicting_xsi_type_is_xsd_type() {
+    let t = DOC_REQUEST.replacen(
+        "<Relation:Comment xsi:type=\"xsd:string\">",
+        "<Relation:Comment xsi:type=\"xsd:int\">",
+        1,
+    );
+    assert_ne!(t, DOC_REQUEST);
+    one(
+        &t,
+        Profile::Documented,
+        Code::XsdType,
+        &format!("{CRE}/Comment"),
+    );
+}
+
+#[test]
+fn services84_payload_is_xsd_namespace() {
+    let t = wcf_with(
+        "<SaveContactRelation xmlns=\"http://www.superoffice.net/ws/crm/NetServer/Services85\"",
+        "<SaveContactRelation xmlns=\"http://www.superoffice.net/ws/crm/NetServer/Services84\"",
+    );
+    let x = one(
+        &t,
+        Profile::Wire,
+        Code::XsdNamespace,
+        "/Envelope/Body/SaveContactRelation",
+    );
+    assert!(x.message.contains("Services84"), "{}", x.message);
+}
+
+#[test]
+fn member_without_namespace_is_xsd_namespace() {
+    let t = wcf_with(
+        "<Reversed>0</Reversed>",
+        "<Reversed xmlns=\"\">0</Reversed>",
+    );
+    one(
+        &t,
+        Profile::Wire,
+        Code::XsdNamespace,
+        &format!("{CRE}/Reversed"),
+    );
+}
+
+#[test]
+fn unknown_element_is_xsd_unexpected() {
+    let t = wcf_with("<Reversed>0</Reversed>", "<Reversed>0</Reversed><Bogus/>");
+    one(
+        &t,
+        Profile::Wire,
+        Code::XsdUnexpected,
+        &format!("{CRE}/Bogus"),
+    );
+}
+
+#[test]
+fn missing_required_key_is_xsd_missing() {
+    let t = wcf_with("<Key>Comment</Key>", "");
+    one(
+        &t,
+        Profile::Wire,
+        Code::XsdMissing,
+        &format!("{CRE}/FieldProperties/FieldPropertyDictionaryKeyValuePair/Value"),
+    );
+}
+
+#[test]
+fn text_and_attribute_where_not_allowed() {
+    one(
+        &wcf_with("<TableRight>", "<TableRight>text"),
+        Profile::Wire,
+        Code::XsdText,
+        &format!("{CRE}/TableRight"),
+    );
+    one(
+        &wcf_with("<Reversed>", "<Reversed x=\"1\">"),
+        Profile::Wire,
+        Code::XsdAttribute,
+        &format!("{CRE}/Reversed"),
+    );
+}
+
+#[test]
+fn two_bodies_are_soap_body_count_once() {
+    let t = wcf_with("</s:Body>", "</s:Body>\n  <s:Body/>");
+    one(&t, Profile::Wire, Code::SoapBodyCount, "/Envelope/Body[2]");
+}
+
+#[test]
+fn element_after_body_is_envelope_content_and_payload_still_checked() {
+    let t = wcf_with("</s:Body>", "</s:Body>\n  <x:Trailer xmlns:x=\"urn:x\"/>").replacen(
+        "<Reversed>0<",
+        "<Reversed>40000<",
+        1,
+    );
+    let v = run(&t, Profile::Wire);
+    assert_eq!(
+        codes(&v),
+        vec![
+            (Code::XsdValue, format!("{CRE}/Reversed")),
+            (Code::SoapEnvelopeContent, "/Envelope/Trailer".to_string()),
+        ],
+        "{:#?}",
+        v.violations
+    );
+}
+
+#[test]
+fn soap12_wcf_request_under_wire_is_soap_version_only() {
+    let t = WCF.replace(
+        "http://schemas.xmlsoap.org/soap/envelope/",
+        "http://www.w3.org/2003/05/soap-envelope",
+    );
+    one(&t, Profile::Wire, Code::SoapVersion, "/Envelope");
+    assert!(run(&t, Profile::Auto).is_valid());
+}
+
+#[test]
+fn undeclared_services85_header_block_is_unknown_header() {
+    let t = wcf_with(
+        "<a:Action",
+        "<h:Session xmlns:h=\"http://www.superoffice.net/ws/crm/NetServer/Services85\">1</h:Session>\n    <a:Action",
+    );
+    one(
+        &t,
+        Profile::Wire,
+        Code::SoapUnknownHeader,
+        "/Envelope/Header/Session",
+    );
+}
+
+#[test]
+fn not_an_envelope() {
+    one("<a><b/></a>", Profile::Wire, Code::SoapNotEnvelope, "/a");
+}
+
+#[test]
+fn empty_and_malformed() {
+    let v = run("  \n ", Profile::Wire);
+    assert_eq!(codes(&v), vec![(Code::XmlEmpty, String::new())]);
+    let v = run("<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\">\n<s:Body>\n</s:Envelope>", Profile::Wire);
+    assert_eq!(v.violations.len(), 1);
+    assert_eq!(v.violations[0].code, Code::XmlMalformed);
+    assert_eq!(v.violations[0].line, Some(3));
+    assert!(v.violations[0].column.is_some());
+}
+
+#[test]
+fn utf16_declaration_on_utf8_text_is_fine() {
+    let t = format!("<?xml version=\"1.0\" encoding=\"utf-16\"?>\n{WCF}");
+    let v = run(&t, Profile::Wire);
+    assert!(v.is_valid(), "{:#?}", v.violations);
+}
+
+#[test]
+fn doctype_with_external_entity_is_rejected_and_nothing_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("secret.txt");
+    std::fs::write(&secret, "MARKER-4711-XXE").unwrap();
+    let url = format!("file://{}", secret.display());
+    let t = format!(
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE s:Envelope [ <!ENTITY xxe SYSTEM \"{url}\"> ]>\n\
+         <s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body>\
+         <DeleteContactRelation xmlns=\"http://www.superoffice.net/ws/crm/NetServer/Services85\">\
+         <ContactRelationEntityId>&xxe;</ContactRelationEntityId></DeleteContactRelation>\
+         </s:Body></s:Envelope>"
+    );
+    let v = run(&t, Profile::Wire);
+    assert_eq!(codes(&v), vec![(Code::XmlDoctype, String::new())]);
+    assert_eq!(
+        (v.violations[0].line, v.violations[0].column),
+        (Some(2), Some(1))
+    );
+    for x in &v.violations {
+        assert!(!x.message.contains("MARKER-4711"), "{x:?}");
+    }
+}
+
+#[test]
+fn schema_location_is_reported_and_never_fetched() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let t = wcf_with(
+        "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\">",
+        &format!(
+            "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\" \
+             xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" \
+             xsi:schemaLocation=\"http://schemas.xmlsoap.org/soap/envelope/ http://127.0.0.1:{port}/evil.xsd\">"
+        ),
+    );
+    let x = one(&t, Profile::Wire, Code::XsdSchemaLocation, "/Envelope");
+    assert!(x.message.contains("evil.xsd"));
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    assert!(
+        listener.accept().is_err(),
+        "the validator connected to the schema location"
+    );
+}
+
+#[test]
+fn validates_from_several_threads_at_once() {
+    let handles: Vec<_> = (0..8)
+        .map(|i| {
+            std::thread::spawn(move || {
+                for _ in 0..20 {
+                    if i % 2 == 0 {
+                        assert!(run(WCF, Profile::Wire).is_valid());
+                        assert!(run(DOC_REQUEST, Profile::Auto).is_valid());
+                    } else {
+                        let bad = WCF.replacen("<Reversed>0<", "<Reversed>40000<", 1);
+                        assert_eq!(run(&bad, Profile::Wire).violations[0].code, Code::XsdValue);
+                        assert_eq!(run(DOC_REQUEST, Profile::Wire).violations.len(), 3);
+                    }
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().expect("a validating thread panicked");
+    }
+}
+
+#[test]
+fn wcf_soap11_fault_is_valid_and_kind_fault() {
+    let t = "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body><s:Fault>\
+             <faultcode xmlns:a=\"http://schemas.microsoft.com/net/2005/12/windowscommunicationfoundation/dispatcher\">a:InternalServiceFault</faultcode>\
+             <faultstring xml:lang=\"en-US\">The server was unable to process the request.</faultstring>\
+             </s:Fault></s:Body></s:Envelope>";
+    let v = run(t, Profile::Wire);
+    assert!(v.is_valid(), "{:#?}", v.violations);
+    assert_eq!(v.kind, Some(Kind::Fault));
+    assert_eq!(v.operation, None);
+    let swapped = t
+        .replace("<faultcode", "<X")
+        .replace("</faultcode>", "</X>")
+        .replace("<faultstring", "<faultcode")
+        .replace("</faultstring>", "</faultcode>");
+    assert!(!run(&swapped, Profile::Wire).is_valid());
+}
+
+#[test]
+fn empty_delete_response_may_not_hold_whitespace_free_text() {
+    let t = "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body>\
+             <DeleteContactRelationResponse xmlns=\"http://www.superoffice.net/ws/crm/NetServer/Services85\">x</DeleteContactRelationResponse>\
+             </s:Body></s:Envelope>";
+    one(
+        t,
+        Profile::Wire,
+        Code::XsdText,
+        "/Envelope/Body/DeleteContactRelationResponse",
+    );
+}
