@@ -168,7 +168,7 @@ fn secret_laden_dir() -> tempfile::TempDir {
     // A broken document must not leak its ticket through the parser's message either.
     write(
         "broken.xml",
-        &format!("<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><Ticket>{TICKET}</Ticket><a>{TOKEN}</b></s:Envelope>"),
+        &format!("<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><Ticket>{TICKET}</Ticket><ApplicationToken>{TOKEN}</ApplicationToken><a>{TICKET}</b></s:Envelope>"),
     );
     dir
 }
