@@ -220,7 +220,10 @@ mod tests {
 
     #[test]
     fn auto_resolves_by_version() {
-        assert_eq!(Profile::Auto.resolve(Some(SoapVersion::V12)), Profile::Documented);
+        assert_eq!(
+            Profile::Auto.resolve(Some(SoapVersion::V12)),
+            Profile::Documented
+        );
         assert_eq!(Profile::Auto.resolve(Some(SoapVersion::V11)), Profile::Wire);
         assert_eq!(Profile::Auto.resolve(None), Profile::Wire);
         assert_eq!(Profile::Wire.resolve(Some(SoapVersion::V12)), Profile::Wire);

@@ -119,7 +119,10 @@ mod tests {
     fn finds_ticket_and_token_with_any_prefix() {
         let t = "<s:Envelope><a:ApplicationToken>tok-1</a:ApplicationToken>\
                  <Credentials><Ticket>7T:abc==</Ticket></Credentials><Ticket/></s:Envelope>";
-        assert_eq!(find_secrets(t), vec!["tok-1".to_string(), "7T:abc==".to_string()]);
+        assert_eq!(
+            find_secrets(t),
+            vec!["tok-1".to_string(), "7T:abc==".to_string()]
+        );
     }
 
     #[test]

@@ -31,10 +31,16 @@ pub(crate) fn decode_text(bytes: &[u8]) -> (Result<String, Violation>, SourceEnc
         return (utf16(rest, u16::from_be_bytes), SourceEncoding::Utf16BeBom);
     }
     if bytes.len() >= 4 && bytes[0] == b'<' && bytes[1] == 0 && bytes[3] == 0 {
-        return (utf16(bytes, u16::from_le_bytes), SourceEncoding::Utf16LeNoBom);
+        return (
+            utf16(bytes, u16::from_le_bytes),
+            SourceEncoding::Utf16LeNoBom,
+        );
     }
     if bytes.len() >= 4 && bytes[0] == 0 && bytes[1] == b'<' && bytes[2] == 0 {
-        return (utf16(bytes, u16::from_be_bytes), SourceEncoding::Utf16BeNoBom);
+        return (
+            utf16(bytes, u16::from_be_bytes),
+            SourceEncoding::Utf16BeNoBom,
+        );
     }
     let r = utf8(bytes);
     let enc = if r.is_ok() {

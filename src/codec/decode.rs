@@ -53,6 +53,8 @@ struct Elem<'i> {
     soap_attr: Option<String>,
     must_understand: bool,
     schema_location: bool,
+    /// A bad `xsi:nil` value, reported once the element is on the path.
+    attr_error: Option<String>,
 }
 
 enum Tok<'i> {
@@ -174,6 +176,7 @@ impl<'i> Parser<'i> {
             soap_attr: None,
             must_understand: false,
             schema_location: false,
+            attr_error: None,
         };
         for a in e.attributes().with_checks(true) {
             let a = a.map_err(|err| {
@@ -200,17 +203,16 @@ impl<'i> Parser<'i> {
             match res {
                 ResolveResult::Bound(n) if n.0 == NS_XSI => match alocal.into_inner() {
                     "nil" => {
-                        el.nil = Some(match trim_ws(&value) {
-                            "true" | "1" => true,
-                            "false" | "0" => false,
+                        el.nil = match trim_ws(&value) {
+                            "true" | "1" => Some(true),
+                            "false" | "0" => Some(false),
                             v => {
-                                return Err(self.err(
-                                    Code::XsdValue,
-                                    pos,
-                                    format!("xsi:nil must be true, false, 1 or 0, not `{v}`"),
-                                ))
+                                el.attr_error.get_or_insert_with(|| {
+                                    format!("xsi:nil must be true, false, 1 or 0, not `{v}`")
+                                });
+                                None
                             }
-                        })
+                        }
                     }
                     "type" => {
                         let v = trim_ws(&value);
@@ -382,6 +384,9 @@ impl<'i> Parser<'i> {
                 format!("elements nest deeper than {MAX_DEPTH} levels"),
             ));
         }
+        if let Some(m) = &e.attr_error {
+            return Err(self.err(Code::XsdValue, e.pos, m.clone()));
+        }
         if e.schema_location {
             return Err(self.err(
                 Code::XsdSchemaLocation,
@@ -420,9 +425,14 @@ impl<'i> Parser<'i> {
                 Tok::End => return Ok(None),
                 Tok::Text { pos, text } => {
                     if !is_ws(&text) {
+                        let lead = self.text.get(pos..).map_or(0, |t| {
+                            t.bytes()
+                                .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+                                .count()
+                        });
                         return Err(self.err(
                             Code::XsdText,
-                            pos,
+                            pos + lead,
                             format!(
                                 "text `{}` where `{}` allows only elements",
                                 excerpt(&text),
