@@ -5,6 +5,15 @@ use relation_contract::codec::{decode, encode, encode_to_string, EncodeError};
 use relation_contract::model::*;
 use relation_contract::{Code, Kind, Operation, SoapVersion, Violation};
 
+#[test]
+fn message_reports_kind_and_operation() {
+    let m = decode(&fixture("SaveContactRelation.response.xml")).unwrap();
+    assert_eq!(
+        (m.kind(), m.operation()),
+        (Kind::Response, Some(Operation::SaveContactRelation))
+    );
+}
+
 fn fixture(name: &str) -> String {
     let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures/documented")

@@ -1334,7 +1334,7 @@ impl<'i> Parser<'i> {
                         env,
                     )? {
                         0 => {
-                            let (code, sub) = self.code12(&c, env, 0)?;
+                            let (code, sub) = self.code12(&c, env)?;
                             fault.code = code;
                             fault.subcode = sub;
                             has_code = true;
@@ -1384,12 +1384,7 @@ impl<'i> Parser<'i> {
 
     /// SOAP 1.2 `Code` / `Subcode`: `Value`, then an optional `Subcode`. Returns the value
     /// and the first subcode's value.
-    fn code12(
-        &mut self,
-        c: &Elem<'i>,
-        env: Ns,
-        depth: usize,
-    ) -> Res<(FaultCode, Option<FaultCode>)> {
+    fn code12(&mut self, c: &Elem<'i>, env: Ns) -> Res<(FaultCode, Option<FaultCode>)> {
         let mut last = None;
         let mut value = None;
         let mut sub = None;
@@ -1400,7 +1395,7 @@ impl<'i> Parser<'i> {
                     if value.is_none() {
                         return Err(self.err(Code::XsdMissing, x.pos, "`Value` must come first"));
                     }
-                    let (v, _) = self.code12(&x, env, depth + 1)?;
+                    let (v, _) = self.code12(&x, env)?;
                     sub = Some(v);
                 }
             }

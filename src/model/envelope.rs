@@ -26,6 +26,8 @@ pub struct Envelope<H, B> {
 }
 
 /// The request wrappers of the four operations.
+// The entity is held inline, as the model promises; a message holds one body.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum RequestBody {
     CreateDefaultContactRelationEntity,
@@ -54,6 +56,7 @@ impl RequestBody {
 }
 
 /// The response wrappers of the four operations.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum ResponseBody {
     CreateDefaultContactRelationEntity {
