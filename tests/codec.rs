@@ -867,3 +867,54 @@ fn rest_json_example_reads_where_shapes_overlap() {
         e2
     );
 }
+
+#[test]
+#[ignore = "writes encoder samples to $ENC_DUMP_DIR for an external XSD check"]
+fn dump_samples() {
+    let Ok(dir) = std::env::var("ENC_DUMP_DIR") else {
+        return;
+    };
+    let m = request(
+        SoapVersion::V11,
+        HeaderPlacement::InHeader,
+        RequestHeaders {
+            application_token: s("t"),
+            credentials: Nillable::Value(SoCredentials {
+                ticket: Nillable::Nil,
+            }),
+            time_zone: Nillable::Nil,
+        },
+        RequestBody::SaveContactRelation {
+            contact_relation_entity: Nillable::Value(rich_entity()),
+        },
+    );
+    std::fs::write(format!("{dir}/req.xml"), encode_to_string(&m).unwrap()).unwrap();
+    let r = response(
+        SoapVersion::V11,
+        HeaderPlacement::InHeader,
+        ResponseHeaders {
+            exception_info: Nillable::Value(SoExceptionInfo {
+                message: s("m"),
+                inner_exception: Nillable::Value(Box::default()),
+                parameters: Nillable::Value(vec![
+                    KeyValue::new("a", "b"),
+                    KeyValue {
+                        key: None,
+                        value: None,
+                    },
+                ]),
+                ..Default::default()
+            }),
+            extra_info: Nillable::Value(SoExtraInfo(vec![KeyValue::new("x", "y")])),
+            succeeded: Some(false),
+            time_zone: Nillable::Value(SoTimeZone {
+                so_time_zone_id: Some(1),
+                so_time_zone_location_code: Nillable::Nil,
+            }),
+        },
+        ResponseBody::GetContactRelationEntity {
+            response: Nillable::Value(rich_entity()),
+        },
+    );
+    std::fs::write(format!("{dir}/resp.xml"), encode_to_string(&r).unwrap()).unwrap();
+}
