@@ -1,1 +1,126 @@
-//! Encode and decode envelopes (stub: being written).
+//! Encode and decode envelopes of the Relation agent.
+//!
+//! - [`encode`] writes a [`Message`] the way WCF does: `<?xml version="1.0"
+//!   encoding="utf-8"?>`, envelope prefix `s:`, header blocks in `s:Header` (or loose under
+//!   the envelope when the message says [`HeaderPlacement::Loose`]), payload in a default
+//!   namespace with `xmlns:i` bound to XMLSchema-instance for `i:nil="true"`, members in
+//!   schema order, absent members left out. Text is escaped (`<`, `&`, `>`, and CR as
+//!   `&#xD;` so it survives line-end normalisation); characters XML 1.0 forbids are an
+//!   [`EncodeError`].
+//! - [`decode`] reads a document strictly and namespace-aware (quick-xml's `NsReader`
+//!   over the text, no DOM) into a [`Message`]; every failure is a [`DecodeError`]
+//!   holding a [`Violation`] with the same stable codes an XSD validator's findings get.
+
+mod decode;
+mod encode;
+
+#[allow(unused_imports)]
+use crate::model::HeaderPlacement;
+use crate::model::{Message, RequestEnvelope, ResponseEnvelope};
+use crate::violation::{Code, Violation};
+use std::fmt;
+
+pub use decode::MAX_DEPTH;
+
+/// A document the decoder refused, with where and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct DecodeError(pub(crate) Violation);
+
+impl DecodeError {
+    pub fn violation(&self) -> &Violation {
+        &self.0
+    }
+
+    pub fn code(&self) -> Code {
+        self.0.code
+    }
+
+    pub fn into_violation(self) -> Violation {
+        self.0
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let v = &self.0;
+        write!(f, "{}", v.code)?;
+        if let (Some(l), Some(c)) = (v.line, v.column) {
+            write!(f, " at {l}:{c}")?;
+        }
+        if !v.element.is_empty() {
+            write!(f, " ({})", v.element)?;
+        }
+        write!(f, ": {}", v.message)
+    }
+}
+
+impl From<DecodeError> for Violation {
+    fn from(e: DecodeError) -> Violation {
+        e.0
+    }
+}
+
+/// A message that cannot be written as XML 1.0.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EncodeError {
+    /// A string holds a character XML 1.0 forbids (U+0000..U+0008, U+000B, U+000C,
+    /// U+000E..U+001F, U+FFFE, U+FFFF); it could not be read back by any XML parser.
+    #[error("U+{:04X} in `{element}` cannot be written in XML 1.0", u32::from(*ch))]
+    IllegalChar { ch: char, element: &'static str },
+}
+
+/// Appends the message as XML to `out`. On error `out` is left as it was.
+pub fn encode(msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+    let mark = out.len();
+    let r = match msg {
+        Message::Request(e) => encode::Writer::new(out, e.version).request(e),
+        Message::Response(e) => encode::Writer::new(out, e.version).response(e),
+        Message::Fault(e) => encode::Writer::new(out, e.version).fault(e),
+    };
+    if r.is_err() {
+        out.truncate(mark);
+    }
+    r
+}
+
+/// [`encode`] for a request envelope.
+pub fn encode_request(env: &RequestEnvelope, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+    let mark = out.len();
+    let r = encode::Writer::new(out, env.version).request(env);
+    if r.is_err() {
+        out.truncate(mark);
+    }
+    r
+}
+
+/// [`encode`] for a response envelope.
+pub fn encode_response(env: &ResponseEnvelope, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+    let mark = out.len();
+    let r = encode::Writer::new(out, env.version).response(env);
+    if r.is_err() {
+        out.truncate(mark);
+    }
+    r
+}
+
+/// Encodes into a new `String`.
+pub fn encode_to_string(msg: &Message) -> Result<String, EncodeError> {
+    let mut out = Vec::with_capacity(2048);
+    encode(msg, &mut out)?;
+    // The writer only ever appends UTF-8 text.
+    Ok(String::from_utf8_lossy(&out).into_owned())
+}
+
+/// Decodes a SOAP 1.1 or 1.2 envelope of the Relation agent: a request, a response or a
+/// Fault.
+///
+/// Strict: elements are known by namespace URI and local name (prefixes are free), members
+/// must follow the schema's sequence order, unknown elements, text in element-only
+/// content, nil on non-nillable members and contradicting `xsi:type`s are errors, values
+/// are checked per their XSD lexical space. Header blocks may stand in `Header` or loose
+/// under `Envelope` before `Body` (the documentation's shape), recorded in
+/// [`HeaderPlacement`]; mixing both is an error. Header blocks of other namespaces are
+/// skipped unless they are marked `mustUnderstand`. A DOCTYPE is refused.
+pub fn decode(text: &str) -> Result<Message, DecodeError> {
+    decode::decode(text)
+}
