@@ -177,18 +177,18 @@ pub fn unified(old: &str, new: &str, old_name: &str, new_name: &str, color: bool
                 out.push_str(code);
                 out.push_str(sign);
                 for (emphasised, value) in change.iter_strings_lossy() {
-                    if emphasised {
+                    // The line end stays outside the colours.
+                    let value = value.trim_end_matches(['\n', '\r']);
+                    if emphasised && !value.is_empty() {
                         let _ = write!(out, "{EMPHASIS}{value}{RESET}{code}");
                     } else {
-                        out.push_str(&value);
+                        out.push_str(value);
                     }
                 }
                 if !code.is_empty() {
                     out.push_str(RESET);
                 }
-                if change.missing_newline() {
-                    out.push('\n');
-                }
+                out.push('\n');
             }
         }
     }
