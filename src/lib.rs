@@ -20,6 +20,7 @@ pub mod capture;
 pub mod check;
 pub mod codec;
 pub mod contract;
+pub mod diff;
 pub mod model;
 pub mod report;
 pub mod schema;
