@@ -1,7 +1,8 @@
 //! `check`: the main job. Validates every fixture under a folder and holds each to what it
 //! is there to show:
 //!
-//! - `documented/`: the documentation's examples, valid under the `documented` profile;
+//! - `documented/`: the documentation's examples, valid under the `documented` profile, or
+//!   showing exactly the known defects a sidecar `NAME.expect` names;
 //! - `wire/`: realistic wire envelopes, valid under the `wire` profile;
 //! - `invalid/`: broken envelopes, each with a sidecar `NAME.expect` naming the violations
 //!   it must produce (see [`Expectation`]);
@@ -216,29 +217,35 @@ pub fn is_document(path: &Path) -> bool {
 fn check_file(root: &Path, path: &Path) -> Result<CheckRow, String> {
     let group = Group::of(root, path);
     let doc = Document::read(path).map_err(|e| e.to_string())?;
-    let (profile, expectation) = match group {
-        Group::Documented => (Profile::Documented, None),
-        Group::Wire => (Profile::Wire, None),
-        Group::Other => (Profile::Auto, None),
-        Group::Invalid => {
-            let sidecar = path.with_extension("expect");
-            let parsed = std::fs::read_to_string(&sidecar)
-                .map_err(|e| format!("sidecar {}: {e}", sidecar.display()))
-                .and_then(|t| {
-                    Expectation::parse(&t).map_err(|e| format!("{}: {e}", sidecar.display()))
+    let sidecar = path.with_extension("expect");
+    // `invalid/` needs a sidecar; `documented/` may have one naming the page's known defects.
+    let wants_sidecar =
+        group == Group::Invalid || (group == Group::Documented && sidecar.is_file());
+    let expectation = if wants_sidecar {
+        let parsed = std::fs::read_to_string(&sidecar)
+            .map_err(|e| format!("sidecar {}: {e}", sidecar.display()))
+            .and_then(|t| {
+                Expectation::parse(&t).map_err(|e| format!("{}: {e}", sidecar.display()))
+            });
+        match parsed {
+            Ok(exp) => Some(exp),
+            Err(problem) => {
+                let item = ReportItem::new(&doc, schema::validate(&doc, Profile::Auto));
+                return Ok(CheckRow {
+                    group,
+                    item,
+                    problems: vec![problem],
                 });
-            match parsed {
-                Ok(exp) => (exp.profile, Some(exp)),
-                Err(problem) => {
-                    let item = ReportItem::new(&doc, schema::validate(&doc, Profile::Auto));
-                    return Ok(CheckRow {
-                        group,
-                        item,
-                        problems: vec![problem],
-                    });
-                }
             }
         }
+    } else {
+        None
+    };
+    let profile = match (&expectation, group) {
+        (Some(exp), _) => exp.profile,
+        (None, Group::Documented) => Profile::Documented,
+        (None, Group::Wire) => Profile::Wire,
+        (None, _) => Profile::Auto,
     };
     let item = ReportItem::new(&doc, schema::validate(&doc, profile));
     let problems = match expectation {
@@ -248,13 +255,38 @@ fn check_file(root: &Path, path: &Path) -> Result<CheckRow, String> {
             item.profile,
             item.violations.len()
         )],
-        Some(exp) => unmet(&exp, &item),
+        Some(exp) => {
+            let mut p = unmet(&exp, &item);
+            if group == Group::Documented {
+                // A documented example may break the contract only by its named defects.
+                p.extend(unexpected(&exp, &item));
+            }
+            p
+        }
     };
     Ok(CheckRow {
         group,
         item,
         problems,
     })
+}
+
+/// The violations no expectation names.
+fn unexpected(exp: &Expectation, item: &ReportItem) -> Vec<String> {
+    item.violations
+        .iter()
+        .filter(|f| !exp.expect.iter().any(|e| meets(e, f)))
+        .map(|f| {
+            format!(
+                "unexpected {} at {}: {}",
+                f.violation.code, f.violation.element, f.violation.message
+            )
+        })
+        .collect()
+}
+
+fn meets((code, element): &(Code, Option<String>), f: &crate::report::Finding) -> bool {
+    f.violation.code == *code && element.as_ref().is_none_or(|e| *e == f.violation.element)
 }
 
 /// The expectations no reported violation meets.

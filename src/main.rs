@@ -4,7 +4,7 @@
 use clap::{Parser, Subcommand};
 use relation_contract::check::{self, is_document};
 use relation_contract::report::{self, Format, Printer, ReportItem, Summary};
-use relation_contract::{schema, Document, Profile};
+use relation_contract::{diff, schema, Document, Profile};
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -37,6 +37,28 @@ enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Compare a capture with the documented example of its operation and kind (or with
+    /// another document), in canonical form.
+    ///
+    /// Exit status: 0 when equal, 1 when different, 2 for usage errors and unreadable input.
+    Diff {
+        /// The capture to compare.
+        capture: PathBuf,
+        /// The document to compare against (default: the bundled documented example of the
+        /// capture's operation and kind).
+        #[arg(long)]
+        against: Option<PathBuf>,
+        /// `shape`: values compared by type only; `exact`: values compared too.
+        #[arg(long, value_enum, default_value_t = diff::Mode::Shape)]
+        mode: diff::Mode,
+        /// Glob over element paths to leave out (`**/RelationId`, `/Envelope/Header/**`);
+        /// repeatable. A `diff.rules` file beside the capture adds its globs.
+        #[arg(long = "ignore", value_name = "GLOB")]
+        ignore: Vec<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+        format: DiffFormat,
+    },
     /// Validate every bundled fixture and hold each to what it is there to show.
     Check {
         /// The fixtures folder.
@@ -54,6 +76,13 @@ fn main() -> ExitCode {
             paths,
         } => validate(&paths, profile, format),
         Command::Check { dir } => run_check(&dir),
+        Command::Diff {
+            capture,
+            against,
+            mode,
+            ignore,
+            format,
+        } => run_diff(&capture, against.as_deref(), mode, ignore, format),
     };
     match code {
         Ok(c) => ExitCode::from(c),
@@ -148,6 +177,63 @@ fn run_check(dir: &Path) -> io::Result<u8> {
     } else {
         1
     })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum DiffFormat {
+    Human,
+    Json,
+}
+
+fn run_diff(
+    capture: &Path,
+    against: Option<&Path>,
+    mode: diff::Mode,
+    mut ignore: Vec<String>,
+    format: DiffFormat,
+) -> io::Result<u8> {
+    let fail = |what: &Path, e: &dyn std::fmt::Display| {
+        eprintln!("error: {}: {e}", what.display());
+        Ok(exit_byte(diff::EXIT_ERROR))
+    };
+    let doc = match Document::read(capture) {
+        Ok(d) => d,
+        Err(e) => return fail(capture, &e),
+    };
+    match diff::rules_for(capture) {
+        Ok(rules) => ignore.extend(rules),
+        Err(e) => {
+            return fail(
+                capture,
+                &format!("cannot read {}: {e}", diff::RULES_FILE_NAME),
+            )
+        }
+    }
+    let opts = diff::Options { mode, ignore };
+    let report = match against {
+        Some(path) => match Document::read(path) {
+            Ok(other) => diff::DiffReport::new(&doc, &other, &opts),
+            Err(e) => return fail(path, &e),
+        },
+        None => diff::DiffReport::against_documented(&doc, &opts),
+    };
+    let report = match report {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(exit_byte(e.exit_code()));
+        }
+    };
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    match format {
+        DiffFormat::Json => writeln!(out, "{}", report.json())?,
+        DiffFormat::Human => {
+            let color = report::color_wanted(stdout.is_terminal());
+            write!(out, "{}", report.human(color))?
+        }
+    }
+    Ok(exit_byte(report.exit_code()))
 }
 
 fn exit_byte(code: i32) -> u8 {

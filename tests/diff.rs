@@ -148,7 +148,12 @@ fn against_documented_picks_the_example_of_the_same_operation_and_kind() {
     assert!(report.equal, "{}", report.human(false));
     assert_eq!(report.against, "documented:SaveContactRelation.request");
     assert!(documented_example(Operation::SaveContactRelation, Kind::Response).is_some());
-    assert!(documented_example(Operation::DeleteContactRelation, Kind::Request).is_none());
+    for op in Operation::ALL {
+        for kind in [Kind::Request, Kind::Response] {
+            assert!(documented_example(op, kind).is_some(), "{op} {kind}");
+        }
+    }
+    assert!(documented_example(Operation::DeleteContactRelation, Kind::Fault).is_none());
 }
 
 #[test]

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 /// How values are compared.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// The expected side's values are placeholders: a value only has to be of its declared

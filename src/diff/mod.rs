@@ -69,16 +69,29 @@ pub const EXIT_ERROR: i32 = 2;
 
 /// The documented example of an operation's request or response, as the documentation
 /// page shows it (SOAP 1.2, header blocks loose under `Envelope`, placeholder values),
-/// compiled into the library. `None` where no example is bundled yet.
+/// compiled into the library: all four operations, requests and responses. `None` for a
+/// Fault (the documentation shows none).
 pub fn documented_example(op: Operation, kind: Kind) -> Option<&'static str> {
+    macro_rules! doc {
+        ($name:literal) => {
+            Some(include_str!(concat!("../../fixtures/documented/", $name)))
+        };
+    }
+    use Operation::*;
     match (op, kind) {
-        (Operation::SaveContactRelation, Kind::Request) => Some(include_str!(
-            "../../fixtures/documented/SaveContactRelation.request.xml"
-        )),
-        (Operation::SaveContactRelation, Kind::Response) => Some(include_str!(
-            "../../fixtures/documented/SaveContactRelation.response.xml"
-        )),
-        _ => None,
+        (CreateDefaultContactRelationEntity, Kind::Request) => {
+            doc!("CreateDefaultContactRelationEntity.request.xml")
+        }
+        (CreateDefaultContactRelationEntity, Kind::Response) => {
+            doc!("CreateDefaultContactRelationEntity.response.xml")
+        }
+        (GetContactRelationEntity, Kind::Request) => doc!("GetContactRelationEntity.request.xml"),
+        (GetContactRelationEntity, Kind::Response) => doc!("GetContactRelationEntity.response.xml"),
+        (SaveContactRelation, Kind::Request) => doc!("SaveContactRelation.request.xml"),
+        (SaveContactRelation, Kind::Response) => doc!("SaveContactRelation.response.xml"),
+        (DeleteContactRelation, Kind::Request) => doc!("DeleteContactRelation.request.xml"),
+        (DeleteContactRelation, Kind::Response) => doc!("DeleteContactRelation.response.xml"),
+        (_, Kind::Fault) => None,
     }
 }
 
