@@ -4,6 +4,9 @@
 //! recognised by its `<?` / `<` byte pattern) is transcoded. Everything downstream (libxml,
 //! the codec, the diff, the printers) reads `Document::text` and never the file again, and
 //! line/column numbers refer to that text (the same lines as the original).
+//!
+//! Captures ([`open`], [`parse`]): a raw HTTP dump or a HAR file yields one document per
+//! SOAP message it holds, with its [`HttpMeta`]; see `http` and `har` for how lines map.
 
 mod har;
 pub mod http;
