@@ -95,7 +95,8 @@ fn main() -> ExitCode {
 
 fn validate(paths: &[PathBuf], profile: Profile, format: Format, jobs: usize) -> io::Result<u8> {
     let stdout = io::stdout();
-    let color = report::color_wanted(stdout.is_terminal());
+    let stdout_tty = stdout.is_terminal();
+    let color = report::color_wanted(stdout_tty);
     let mut printer = report::printer(format, stdout.lock(), color);
     let mut summary = Summary::default();
     let bar = progress_bar(paths);
@@ -122,9 +123,10 @@ fn validate(paths: &[PathBuf], profile: Profile, format: Format, jobs: usize) ->
             summary.skipped += file.skipped.len();
             Ok(())
         };
+        // The bar steps aside for lines only when they go to the same terminal.
         match &bar {
-            Some(b) => b.suspend(print),
-            None => print(),
+            Some(b) if stdout_tty => b.suspend(print),
+            _ => print(),
         }
     })?;
     if let Some(b) = &bar {
