@@ -7,17 +7,20 @@
 //! - `invalid/`: broken envelopes, each with a sidecar `NAME.expect` naming the violations
 //!   it must produce (see [`Expectation`]);
 //! - anything else (golden captures): valid under `auto`.
+//!
+//! A fixture may be a capture (`.http`, `.har`): each SOAP document it holds is a row, held
+//! to its group's rule, HTTP-level checks included. Under `invalid/` the sidecar's
+//! expectations must be met by the documents of the file together.
 
-use crate::capture::Document;
+use crate::capture::{self, walk::check_document, Document};
 use crate::contract::Profile;
-use crate::report::ReportItem;
-use crate::schema;
+use crate::report::{Finding, ReportItem};
 use crate::violation::Code;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-/// File extensions that hold documents.
-pub const DOCUMENT_EXTENSIONS: [&str; 1] = ["xml"];
+/// File extensions taken from a directory: envelopes, raw HTTP dumps, HAR files.
+pub const DOCUMENT_EXTENSIONS: [&str; 3] = ["xml", "http", "har"];
 
 /// The folder a fixture belongs to, which decides what it must show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -198,7 +201,7 @@ pub fn check(root: &Path) -> CheckReport {
             continue;
         }
         match check_file(root, path) {
-            Ok(row) => report.rows.push(row),
+            Ok(rows) => report.rows.extend(rows),
             Err(e) => report.unreadable.push((path.to_path_buf(), e)),
         }
     }
@@ -214,9 +217,15 @@ pub fn is_document(path: &Path) -> bool {
     })
 }
 
-fn check_file(root: &Path, path: &Path) -> Result<CheckRow, String> {
+fn check_file(root: &Path, path: &Path) -> Result<Vec<CheckRow>, String> {
     let group = Group::of(root, path);
-    let doc = Document::read(path).map_err(|e| e.to_string())?;
+    let capture = capture::open(path).map_err(|e| e.to_string())?;
+    let mut documents = capture.documents;
+    let empty_capture = documents.is_empty();
+    if empty_capture {
+        // A capture with no SOAP document: shown as an empty document, and a problem.
+        documents.push(Document::from_bytes(path.display().to_string(), b""));
+    }
     let sidecar = path.with_extension("expect");
     // `invalid/` needs a sidecar; `documented/` may have one naming the page's known defects.
     let wants_sidecar =
@@ -230,12 +239,12 @@ fn check_file(root: &Path, path: &Path) -> Result<CheckRow, String> {
         match parsed {
             Ok(exp) => Some(exp),
             Err(problem) => {
-                let item = ReportItem::new(&doc, schema::validate(&doc, Profile::Auto));
-                return Ok(CheckRow {
+                let item = check_document(&documents[0], Profile::Auto);
+                return Ok(vec![CheckRow {
                     group,
                     item,
                     problems: vec![problem],
-                });
+                }]);
             }
         }
     } else {
@@ -247,31 +256,51 @@ fn check_file(root: &Path, path: &Path) -> Result<CheckRow, String> {
         (None, Group::Wire) => Profile::Wire,
         (None, _) => Profile::Auto,
     };
-    let item = ReportItem::new(&doc, schema::validate(&doc, profile));
-    let problems = match expectation {
-        None if item.valid => Vec::new(),
-        None => vec![format!(
-            "expected valid under profile {}, found {} violation(s)",
-            item.profile,
-            item.violations.len()
-        )],
-        Some(exp) => {
-            let mut p = unmet(&exp, &item);
-            if group == Group::Documented {
-                // A documented example may break the contract only by its named defects.
-                p.extend(unexpected(&exp, &item));
-            }
-            p
-        }
+    let items: Vec<ReportItem> = documents
+        .iter()
+        .map(|d| check_document(d, profile))
+        .collect();
+    let mut unmet_all = match &expectation {
+        Some(exp) => unmet(exp, &items),
+        None => Vec::new(),
     };
-    Ok(CheckRow {
-        group,
-        item,
-        problems,
-    })
+    if empty_capture {
+        unmet_all.push("the capture holds no SOAP document".to_string());
+    }
+    let last = items.len().saturating_sub(1);
+    let rows = items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let mut problems = match &expectation {
+                None if item.valid => Vec::new(),
+                None => vec![format!(
+                    "expected valid under profile {}, found {} violation(s)",
+                    item.profile,
+                    item.violations.len()
+                )],
+                // A documented example may break the contract only by its named defects.
+                Some(exp) if group == Group::Documented => unexpected(exp, &item),
+                Some(_) => Vec::new(),
+            };
+            if i == last {
+                problems.append(&mut unmet_all);
+            }
+            CheckRow {
+                group,
+                item,
+                problems,
+            }
+        })
+        .collect();
+    Ok(rows)
 }
 
-/// The violations no expectation names.
+fn meets((code, element): &(Code, Option<String>), f: &Finding) -> bool {
+    f.violation.code == *code && element.as_ref().is_none_or(|e| *e == f.violation.element)
+}
+
+/// The violations of a document that no expectation names.
 fn unexpected(exp: &Expectation, item: &ReportItem) -> Vec<String> {
     item.violations
         .iter()
@@ -285,25 +314,16 @@ fn unexpected(exp: &Expectation, item: &ReportItem) -> Vec<String> {
         .collect()
 }
 
-fn meets((code, element): &(Code, Option<String>), f: &crate::report::Finding) -> bool {
-    f.violation.code == *code && element.as_ref().is_none_or(|e| *e == f.violation.element)
-}
-
-/// The expectations no reported violation meets.
-fn unmet(exp: &Expectation, item: &ReportItem) -> Vec<String> {
-    let found: Vec<String> = item
-        .violations
-        .iter()
+/// The expectations no reported violation meets (the violations of all the documents of
+/// one fixture file count together).
+fn unmet(exp: &Expectation, items: &[ReportItem]) -> Vec<String> {
+    let all = || items.iter().flat_map(|i| i.violations.iter());
+    let found: Vec<String> = all()
         .map(|f| format!("{} {}", f.violation.code, f.violation.element))
         .collect();
     exp.expect
         .iter()
-        .filter(|(code, element)| {
-            !item.violations.iter().any(|f| {
-                f.violation.code == *code
-                    && element.as_ref().is_none_or(|e| *e == f.violation.element)
-            })
-        })
+        .filter(|e| !all().any(|f| meets(e, f)))
         .map(|(code, element)| {
             format!(
                 "expected {code}{}{}, found: {}",

@@ -77,6 +77,9 @@ pub enum Code {
     HttpContentType,
     /// Charset in Content-Type inconsistent with the body.
     HttpCharset,
+    /// A capture (HTTP dump, HAR file) that cannot be taken apart: bad JSON, a broken chunk,
+    /// a body shorter than its Content-Length, a compressed body.
+    CaptureMalformed,
     // --- fixtures ---
     /// A fixture under `invalid/` did not produce the violation its sidecar expects.
     FixtureExpectation,
@@ -115,6 +118,7 @@ impl Code {
         Code::HttpSoapAction,
         Code::HttpContentType,
         Code::HttpCharset,
+        Code::CaptureMalformed,
         Code::FixtureExpectation,
     ];
 
@@ -151,6 +155,7 @@ impl Code {
             Code::HttpSoapAction => "http.soap-action",
             Code::HttpContentType => "http.content-type",
             Code::HttpCharset => "http.charset",
+            Code::CaptureMalformed => "capture.malformed",
             Code::FixtureExpectation => "fixture.expectation",
         }
     }
@@ -158,6 +163,17 @@ impl Code {
     /// Parses the stable spelling back (for sidecar files and CLI filters).
     pub fn parse(s: &str) -> Option<Code> {
         Code::ALL.iter().copied().find(|c| c.as_str() == s)
+    }
+}
+
+impl Code {
+    /// Whether the finding is about HTTP headers rather than the body: its line names a
+    /// line of the capture file, never one of the body.
+    pub fn is_http(self) -> bool {
+        matches!(
+            self,
+            Code::HttpSoapAction | Code::HttpContentType | Code::HttpCharset
+        )
     }
 }
 

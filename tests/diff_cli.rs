@@ -136,3 +136,19 @@ fn unreadable_or_broken_input_exits_2_and_human_output_has_a_unified_diff() {
     assert!(out.contains("+++ actual:"), "{out}");
     assert!(!out.contains('\u{1b}'), "colour despite NO_COLOR: {out}");
 }
+
+#[test]
+fn http_captures_are_diffed_by_their_one_soap_message() {
+    let p = fixture("captures/SaveContactRelation.request.curl.http");
+    let o = run(&["diff", "--format", "json", p.to_str().unwrap_or("")]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        json(&o)["against"],
+        "documented:SaveContactRelation.request"
+    );
+    // A dump with a request and its response: which one to compare is not guessed.
+    let p = fixture("captures/SaveContactRelation.exchange.proxy-log.http");
+    let o = run(&["diff", p.to_str().unwrap_or("")]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("holds 2 SOAP documents"));
+}
