@@ -43,6 +43,11 @@ enum Command {
         #[arg(default_value = "fixtures")]
         dir: PathBuf,
     },
+    /// Run a contract stub of Relation.svc: checks every request, answers valid ones from a
+    /// store; stops on Ctrl-C or SIGTERM.
+    ///
+    /// Prints `listening on http://ADDR/Remote/Services85/Relation.svc` as its first line.
+    Serve(relation_contract::serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -54,6 +59,7 @@ fn main() -> ExitCode {
             paths,
         } => validate(&paths, profile, format),
         Command::Check { dir } => run_check(&dir),
+        Command::Serve(args) => Ok(relation_contract::serve::main(args)),
     };
     match code {
         Ok(c) => ExitCode::from(c),
