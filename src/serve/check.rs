@@ -20,8 +20,10 @@ pub(crate) struct Checked {
 /// Checks a request's headers and body.
 pub(crate) fn check(headers: &HeaderMap, doc: &Document) -> Checked {
     let validation = schema::validate(doc, Profile::Wire);
-    let mut violations = http_checks(headers, doc, &validation);
-    violations.extend(validation.violations.iter().cloned());
+    // The envelope's findings first: they are the root of what the HTTP headers show
+    // (a SOAP 1.2 envelope also has SOAP 1.2's Content-Type).
+    let mut violations = validation.violations.clone();
+    violations.extend(http_checks(headers, doc, &validation));
     let mut operation = validation.operation;
     if operation.is_none() {
         operation = soap_action(headers).and_then(|a| action_operation(&a));
