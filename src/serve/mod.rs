@@ -41,7 +41,7 @@ use hyper::header::{HeaderMap, HeaderValue, ALLOW, CONTENT_TYPE};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use record::{Recorder, Side};
 use std::convert::Infallible;
@@ -60,6 +60,9 @@ pub const SERVICE_PATH: &str = "/Remote/Services85/Relation.svc";
 
 /// The largest request body the stub reads (WCF's own default is far smaller: 64 KiB).
 pub const MAX_BODY: usize = 8 * 1024 * 1024;
+
+/// How long a client may take to send a request's headers.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// How long a stop waits for requests in flight.
 const DRAIN: Duration = Duration::from_secs(5);
@@ -267,6 +270,10 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stop: watch::Rece
         tokio::spawn(async move { store.run_writer(writer_stop_rx).await })
     };
     let graceful = GracefulShutdown::new();
+    let mut http = http1::Builder::new();
+    // A client that opens a connection and never finishes its headers is let go.
+    http.timer(TokioTimer::new())
+        .header_read_timeout(HEADER_TIMEOUT);
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -277,8 +284,7 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stop: watch::Rece
                         let shared = shared.clone();
                         async move { Ok::<_, Infallible>(handle(&shared, req).await) }
                     });
-                    let conn = http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service);
+                    let conn = http.serve_connection(TokioIo::new(stream), service);
                     let conn = graceful.watch(conn);
                     tokio::spawn(async move {
                         // A client that goes away mid-request is its own business.
