@@ -1,7 +1,7 @@
 -- wrk script: Gets RelationIds 1..MAX in turn (then MAX again until the time is up) and
 -- counts answers that hold no relation. After a save run, proves that every saved relation
 -- is readable. One thread, so the ids are handed out in one sequence:
---   wrk -t1 -c50 -d60s -s scripts/load/get-all.lua URL -- MAX
+--   wrk -t1 -c50 -d60s -s "$PWD/scripts/load/get-all.lua" URL -- MAX
 -- done() prints the ids covered (must reach MAX) and the misses (must be 0).
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "text/xml; charset=utf-8"

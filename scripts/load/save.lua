@@ -1,6 +1,7 @@
 -- wrk script: every request is a SaveContactRelation of a new relation (RelationId 0), as a
 -- WCF client sends it. Run against `relation-contract serve` (release build), e.g.
---   wrk -t2 -c50 -d30s --latency -s scripts/load/save.lua http://127.0.0.1:PORT/Remote/Services85/Relation.svc
+--   wrk -t2 -c50 -d30s --latency -s "$PWD/scripts/load/save.lua" http://127.0.0.1:PORT/Remote/Services85/Relation.svc
+-- (wrk wants the script path absolute).
 -- Every answer must be 200; done() prints how many were not.
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "text/xml; charset=utf-8"
