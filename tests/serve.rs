@@ -744,3 +744,64 @@ fn concurrent_saves_are_all_kept() {
     }
     stub.assert_clean();
 }
+
+#[test]
+fn every_wire_request_fixture_is_served_and_recorded_faithfully() {
+    let dir = tempfile::tempdir().unwrap();
+    let stub = StubServer::start_with(ServeOptions {
+        record: Some(dir.path().to_path_buf()),
+        ..ServeOptions::default()
+    })
+    .unwrap();
+    let wire = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/wire");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&wire)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let n = p.file_name().unwrap().to_string_lossy();
+            n.contains(".request.") && n.ends_with(".xml")
+        })
+        .collect();
+    files.sort();
+    assert!(files.len() >= 5);
+    let a = action(Operation::SaveContactRelation);
+    for f in &files {
+        let bytes = std::fs::read(f).unwrap();
+        let charset = if bytes.starts_with(&[0xFF, 0xFE]) {
+            "utf-16"
+        } else {
+            "utf-8"
+        };
+        let r = soap(
+            stub.addr(),
+            Some(&a),
+            &format!("text/xml; charset={charset}"),
+            &bytes,
+        );
+        ok_body_any_tz(&r, f);
+    }
+    stub.assert_clean();
+    drop(stub);
+    // Each recorded request body is still valid under the wire profile in its own
+    // encoding (a UTF-16 body is re-encoded as UTF-16 after redaction).
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let p = entry.unwrap().path();
+        let raw = std::fs::read(&p).unwrap();
+        let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+        let body = &raw[split..];
+        let v = schema::validate(&Document::from_bytes("dump", body), Profile::Wire);
+        assert!(v.is_valid(), "{}: {:?}", p.display(), v.violations);
+        let text = String::from_utf8_lossy(body);
+        assert!(!text.contains("7T:"), "{}: a ticket left in", p.display());
+    }
+}
+
+/// A 200 whose body is a valid SaveContactRelationResponse (TimeZone as the fixture sent).
+fn ok_body_any_tz(reply: &Reply, what: &Path) {
+    assert_eq!(reply.status, 200, "{}: {}", what.display(), reply.body);
+    assert_wire_valid("response", &reply.body);
+    match codec::decode(&reply.body) {
+        Ok(Message::Response(env)) => assert_eq!(env.headers.succeeded, Some(true)),
+        other => panic!("{}: {other:?}", what.display()),
+    }
+}

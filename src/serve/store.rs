@@ -130,10 +130,9 @@ impl Store {
             }
         };
         let mut entities = BTreeMap::new();
-        let mut next_id = state.next_relation_id.max(1);
+        let next_id = state.next_relation_id.max(1);
         for e in state.entities {
             if let Some(id) = e.relation_id.filter(|id| *id > 0) {
-                next_id = next_id.max(id.saturating_add(1));
                 entities.insert(id, e);
             }
         }
@@ -155,13 +154,18 @@ impl Store {
         })
     }
 
-    /// Hands out the next free RelationId.
+    /// Hands out the next free RelationId: counting up from the last one handed out,
+    /// skipping ids in use (a client may save under an id of its own choosing), and
+    /// starting over at 1 past `i32::MAX`.
     fn take_id(inner: &mut Inner) -> Option<i32> {
-        while inner.entities.contains_key(&inner.next_id) {
-            inner.next_id = inner.next_id.checked_add(1)?;
+        if inner.entities.len() >= i32::MAX as usize {
+            return None;
         }
-        let id = inner.next_id;
-        inner.next_id = inner.next_id.saturating_add(1);
+        let mut id = inner.next_id.max(1);
+        while inner.entities.contains_key(&id) {
+            id = id.checked_add(1).unwrap_or(1);
+        }
+        inner.next_id = id.checked_add(1).unwrap_or(1);
         Some(id)
     }
 
@@ -175,12 +179,7 @@ impl Store {
     ) -> Option<(ContactRelationEntity, Pending)> {
         let mut inner = Inner::lock(&self.inner);
         let id = match requested.filter(|id| *id > 0) {
-            Some(id) => {
-                if id >= inner.next_id {
-                    inner.next_id = id.saturating_add(1);
-                }
-                id
-            }
+            Some(id) => id,
             None => Self::take_id(&mut inner)?,
         };
         let entity = prepare(id, inner.entities.get(&id));
@@ -324,4 +323,32 @@ fn write_atomically(path: &Path, state: &StateFile) -> io::Result<()> {
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stored(store: &Store, requested: Option<i32>) -> i32 {
+        let (e, _) = store
+            .save(requested, |id, _| ContactRelationEntity {
+                relation_id: Some(id),
+                ..ContactRelationEntity::default()
+            })
+            .unwrap();
+        e.relation_id.unwrap()
+    }
+
+    #[test]
+    fn ids_count_up_skip_ids_in_use_and_survive_the_top() {
+        let s = Store::memory();
+        assert_eq!(stored(&s, Some(0)), 1);
+        assert_eq!(stored(&s, Some(2)), 2, "a client's own id is kept");
+        assert_eq!(stored(&s, None), 3, "and skipped");
+        assert_eq!(stored(&s, Some(i32::MAX)), i32::MAX);
+        assert_eq!(stored(&s, Some(-5)), 4, "negative is new");
+        Inner::lock(&s.inner).next_id = i32::MAX;
+        assert_eq!(stored(&s, Some(0)), 5, "past the top it starts over at 1");
+        assert_eq!(s.len(), 6);
+    }
 }
