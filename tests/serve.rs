@@ -805,3 +805,39 @@ fn ok_body_any_tz(reply: &Reply, what: &Path) {
         other => panic!("{}: {other:?}", what.display()),
     }
 }
+
+#[test]
+fn a_ticket_in_cdata_is_masked_in_the_recording_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let stub = StubServer::start_with(ServeOptions {
+        record: Some(dir.path().to_path_buf()),
+        ..ServeOptions::default()
+    })
+    .unwrap();
+    let mut body = Vec::new();
+    codec::encode_request(&get(1), &mut body).unwrap();
+    let text = String::from_utf8(body).unwrap();
+    let hidden = text.replace(
+        &format!(">{TICKET}<"),
+        "><![CDATA[7T:cdata-hidden-secret]]><",
+    );
+    assert_ne!(hidden, text, "the ticket was put in CDATA");
+    let r = soap(
+        stub.addr(),
+        Some(&action(Operation::GetContactRelationEntity)),
+        "text/xml; charset=utf-8",
+        hidden.as_bytes(),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    drop(stub);
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let p = entry.unwrap().path();
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(
+            !text.contains("cdata-hidden-secret"),
+            "{}:\n{text}",
+            p.display()
+        );
+        assert!(!text.contains(APP_TOKEN), "{}:\n{text}", p.display());
+    }
+}
