@@ -7,7 +7,7 @@
 //! `ApplicationToken` contents, and the values of the `Authorization`, `Proxy-Authorization`,
 //! `Cookie`, `Set-Cookie` and `SO-AppToken` headers. `Content-Length` is the redacted body's.
 
-use crate::capture::{Document, SourceEncoding};
+use crate::capture::{Document, SourceEncoding, SECRET_ELEMENTS};
 use crate::report::redact::MASK;
 use crate::report::Redactor;
 use hyper::header::HeaderMap;
@@ -100,7 +100,7 @@ fn redact_body(doc: &Document, raw: &[u8], redactor: &Redactor) -> Vec<u8> {
             .source_line(&String::from_utf8_lossy(raw))
             .into_bytes();
     };
-    let masked = redactor.source_line(text);
+    let masked = mask_cdata_secrets(&redactor.source_line(text));
     match doc.encoding {
         SourceEncoding::Utf8 => masked.into_bytes(),
         SourceEncoding::Utf8Bom => [&[0xEF, 0xBB, 0xBF][..], masked.as_bytes()].concat(),
@@ -110,6 +110,40 @@ fn redact_body(doc: &Document, raw: &[u8], redactor: &Redactor) -> Vec<u8> {
         SourceEncoding::Utf16BeNoBom => utf16(&masked, false, false),
         SourceEncoding::Unknown => masked.into_bytes(),
     }
+}
+
+/// Masks a CDATA section that opens the content of a `Ticket` or `ApplicationToken`
+/// element (the text scan for secrets stops at its `<`; a request that decodes has its
+/// values masked by value already, this covers the ones that do not decode).
+fn mask_cdata_secrets(text: &str) -> String {
+    const OPEN: &str = "<![CDATA[";
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(OPEN) {
+        let before = &rest[..at];
+        let after_open = &rest[at + OPEN.len()..];
+        // The tag right before the section: `<prefix:Ticket ...>`?
+        let in_secret = before.rfind('<').is_some_and(|lt| {
+            let tag = &before[lt + 1..];
+            let name = tag
+                .split(|c: char| c.is_whitespace() || c == '>' || c == '/')
+                .next()
+                .unwrap_or_default();
+            let local = name.rsplit(':').next().unwrap_or(name);
+            tag.trim_end().ends_with('>') && SECRET_ELEMENTS.contains(&local)
+        });
+        out.push_str(before);
+        out.push_str(OPEN);
+        let end = after_open.find("]]>").unwrap_or(after_open.len());
+        if in_secret {
+            out.push_str(MASK);
+        } else {
+            out.push_str(&after_open[..end]);
+        }
+        rest = &after_open[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn utf16(s: &str, le: bool, bom: bool) -> Vec<u8> {
@@ -174,6 +208,19 @@ pub(crate) fn status_line(status: StatusCode) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cdata_in_secret_elements_is_masked() {
+        let t = "<a:Ticket><![CDATA[s3cret]]></a:Ticket><Comment><![CDATA[kept]]></Comment>\
+                 <ApplicationToken x=\"1\"><![CDATA[tok]]>";
+        assert_eq!(
+            mask_cdata_secrets(t),
+            format!(
+                "<a:Ticket><![CDATA[{MASK}]]></a:Ticket><Comment><![CDATA[kept]]></Comment>\
+                 <ApplicationToken x=\"1\"><![CDATA[{MASK}]]>"
+            )
+        );
+    }
 
     #[test]
     fn header_names_read_like_the_wire() {
