@@ -94,6 +94,11 @@ enum Command {
         #[arg(default_value = "fixtures")]
         dir: PathBuf,
     },
+    /// Run a contract stub of Relation.svc: checks every request, answers valid ones from a
+    /// store; stops on Ctrl-C or SIGTERM.
+    ///
+    /// Prints `listening on http://ADDR/Remote/Services85/Relation.svc` as its first line.
+    Serve(relation_contract::serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -114,6 +119,7 @@ fn main() -> ExitCode {
             ignore,
             format,
         } => run_diff(&capture, against.as_deref(), mode, ignore, format),
+        Command::Serve(args) => Ok(relation_contract::serve::main(args)),
     };
     match code {
         Ok(c) => ExitCode::from(c),

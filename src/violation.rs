@@ -35,6 +35,9 @@ pub enum Code {
     SoapBodyContent,
     /// A header block in the payload namespace that the WSDL does not declare.
     SoapUnknownHeader,
+    /// No `Credentials` header block with a `Ticket` (the service refuses such a request;
+    /// the stub server checks it).
+    SoapCredentials,
     // --- the XSD (payload) ---
     /// A member out of the order the schema's sequence requires.
     XsdOrder,
@@ -100,6 +103,7 @@ impl Code {
         Code::SoapEnvelopeContent,
         Code::SoapBodyContent,
         Code::SoapUnknownHeader,
+        Code::SoapCredentials,
         Code::XsdOrder,
         Code::XsdUnexpected,
         Code::XsdNamespace,
@@ -137,6 +141,7 @@ impl Code {
             Code::SoapEnvelopeContent => "soap.envelope-content",
             Code::SoapBodyContent => "soap.body-content",
             Code::SoapUnknownHeader => "soap.unknown-header",
+            Code::SoapCredentials => "soap.credentials",
             Code::XsdOrder => "xsd.order",
             Code::XsdUnexpected => "xsd.unexpected",
             Code::XsdNamespace => "xsd.namespace",

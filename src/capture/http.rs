@@ -582,7 +582,8 @@ pub fn check(doc: &Document, validation: &Validation) -> Vec<Violation> {
     };
     let mut out = Vec::new();
     let at = |code: Code, header: Option<&Header>, message: String| {
-        Violation::new(code, "", message).at(header.and_then(|h| h.line), header.map(|_| 1))
+        let line = header.and_then(|h| h.line);
+        Violation::new(code, "", message).at(line, line.map(|_| 1))
     };
     let ct_header = meta.header("content-type");
     let media = ct_header.map(|h| MediaType::parse(&h.value));
@@ -641,10 +642,11 @@ pub fn check(doc: &Document, validation: &Validation) -> Vec<Violation> {
                         }
                         if let Some(op) = body_op {
                             if action != op.soap_action() {
-                                out.push(at(
-                                    Code::HttpSoapAction,
-                                    Some(h),
-                                    action_mismatch("SOAPAction", action, op),
+                                out.push(mismatch(
+                                    at(Code::HttpSoapAction, Some(h), String::new()),
+                                    "SOAPAction",
+                                    action,
+                                    op,
                                 ));
                             }
                         }
@@ -661,10 +663,11 @@ pub fn check(doc: &Document, validation: &Validation) -> Vec<Violation> {
                         )),
                         Some(action) => {
                             if let Some(op) = body_op.filter(|op| action != op.soap_action()) {
-                                out.push(at(
-                                    Code::HttpSoapAction,
-                                    ct_header,
-                                    action_mismatch("the action parameter", &action, op),
+                                out.push(mismatch(
+                                    at(Code::HttpSoapAction, ct_header, String::new()),
+                                    "the action parameter",
+                                    &action,
+                                    op,
                                 ));
                             }
                         }
@@ -729,15 +732,21 @@ pub fn check(doc: &Document, validation: &Validation) -> Vec<Violation> {
     out
 }
 
-fn action_mismatch(what: &str, action: &str, op: Operation) -> String {
+/// An action that names another operation than the body holds: reported at the body's
+/// operation element, the element the action disagrees with.
+fn mismatch(v: Violation, what: &str, action: &str, op: Operation) -> Violation {
     let named = action
         .strip_prefix(ACTION_PREFIX)
         .map_or(action.to_string(), str::to_string);
-    format!(
-        "{what} names {named}, but the body holds a {} request: expected \"{}\"",
-        op.name(),
-        op.soap_action()
-    )
+    Violation {
+        element: format!("/Envelope/Body/{}", op.name()),
+        message: format!(
+            "{what} names {named}, but the body holds a {} request: expected \"{}\"",
+            op.name(),
+            op.soap_action()
+        ),
+        ..v
+    }
 }
 
 fn encoding_name(e: super::SourceEncoding) -> &'static str {
