@@ -547,20 +547,42 @@ fn recorded_exchanges_are_redacted_http_dumps_that_validate() {
             .parse()
             .unwrap();
         assert_eq!(len, body.len(), "{}", f.display());
-        // Until `validate` reads HTTP dumps itself, the bodies are held to the wire
-        // profile here: all valid, but the order-swapped request.
-        let valid = schema::validate(
-            &Document::from_bytes("dump", body.as_bytes()),
-            Profile::Wire,
-        );
-        assert_eq!(
-            valid.is_valid(),
-            i != 2,
-            "{}: {:?}",
-            f.display(),
-            valid.violations
-        );
     }
+    // The recordings are captures `validate` reads as they are: HTTP checks and the wire
+    // profile. Only the order-swapped request breaks the contract; the 500 is a fault.
+    let out = Command::new(env!("CARGO_BIN_EXE_relation-contract"))
+        .args(["validate", "--format", "json", "--profile", "wire"])
+        .arg(&rec)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let docs: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|v: &serde_json::Value| v.get("summary").is_none())
+        .collect();
+    assert_eq!(docs.len(), 4, "{stdout}");
+    let verdicts: Vec<(bool, &str)> = docs
+        .iter()
+        .map(|d| {
+            (
+                d["valid"].as_bool().unwrap(),
+                d["kind"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        verdicts,
+        [
+            (true, "request"),
+            (true, "response"),
+            (false, "request"),
+            (true, "fault")
+        ],
+        "{stdout}"
+    );
+    assert_eq!(docs[2]["violations"][0]["code"], "xsd.order");
     assert!(std::fs::read_to_string(&files[1])
         .unwrap()
         .starts_with("HTTP/1.1 200 OK\r\n"));
