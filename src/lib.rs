@@ -25,6 +25,9 @@ pub mod report;
 pub mod schema;
 pub mod violation;
 
+#[cfg(any(test, feature = "testkit"))]
+pub mod testkit;
+
 pub use capture::Document;
 pub use contract::{Kind, Operation, Profile, SoapVersion};
 pub use violation::{Code, Violation};
