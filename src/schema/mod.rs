@@ -984,8 +984,10 @@ unsafe fn not_expected(
                 ),
             );
         }
+        // Body must hold one operation element or a Fault: anything else is the envelope's
+        // finding (as the decoder reports it), not a payload member out of place.
         return (
-            Code::XsdUnexpected,
+            Code::SoapBodyContent,
             format!(
                 "{local} ({}) is not an operation element of the Relation agent (nor a Fault){expected}",
                 ns_words(ns.as_deref())

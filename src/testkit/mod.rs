@@ -38,6 +38,7 @@
 //! [`conforming_message`] only those whose shape the profile of their SOAP version accepts
 //! (SOAP 1.1 keeps its header blocks inside `Header`).
 
+pub mod edit;
 pub mod xml;
 
 use crate::contract::SoapVersion;
@@ -164,7 +165,7 @@ pub fn user_type() -> impl Strategy<Value = UserType> {
 }
 
 fn days_in_month(y: u16, m: u8) -> u8 {
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let leap = (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400);
     match m {
         2 if leap => 29,
         2 => 28,
