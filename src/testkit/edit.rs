@@ -175,9 +175,23 @@ pub fn breaking(text: &str) -> Vec<Breaking> {
             Kind::Int => &[(
                 "out-of-range",
                 Code::XsdValue,
-                &["2147483648", "-2147483649", "1e3", "0x10", "1.0"],
+                &[
+                    "2147483648",
+                    "-2147483649",
+                    "1e3",
+                    "0x10",
+                    "1.0",
+                    "",
+                    " ",
+                    "1 2",
+                    "--1",
+                ],
             )],
-            Kind::Short => &[("out-of-range", Code::XsdValue, &["32768", "-32769", "+"])],
+            Kind::Short => &[(
+                "out-of-range",
+                Code::XsdValue,
+                &["32768", "-32769", "+", "", "٣"],
+            )],
             Kind::Boolean => &[("bad-boolean", Code::XsdValue, &["yes", "True", "2", ""])],
             Kind::DateTime => &[(
                 "bad-date",
@@ -560,6 +574,54 @@ pub fn preserving(text: &str, seed: usize) -> Vec<Preserving> {
             text: splice(text, edits),
         });
     }
+
+    // Other lexemes of the same values: XML whitespace around numbers, dates, booleans and
+    // masks (their types collapse it), `+` and leading zeros on integers, `1`/`0` for
+    // booleans, mask flags reordered, repeated and tab-separated, `-00:00` for `+00:00`.
+    let pad = ["\n\t ", " ", "\r\n", "\t"][seed % 4];
+    let mut edits = Vec::new();
+    for (i, e) in n.iter().enumerate() {
+        if !is_payload(&e.qname) || !t.is_leaf(i) {
+            continue;
+        }
+        let parent = e.parent.map_or("", |p| n[p].local.as_str());
+        let Some(c) = e.content() else { continue };
+        let v = &text[c.clone()];
+        let other = match kind(&e.local, parent) {
+            Some(Kind::Int | Kind::Short) => match v.strip_prefix('-') {
+                Some(abs) => format!("{pad}-000{abs}{pad}"),
+                None => format!("{pad}+000{v}{pad}"),
+            },
+            Some(Kind::Boolean) => match v {
+                "true" => format!("{pad}1{pad}"),
+                "false" => format!("{pad}0{pad}"),
+                _ => continue,
+            },
+            Some(Kind::DateTime) => match v.strip_suffix("+00:00") {
+                Some(head) => format!("{pad}{head}-00:00{pad}"),
+                None => format!("{pad}{v}{pad}"),
+            },
+            Some(Kind::TableMask | Kind::FieldMask) => {
+                let items: Vec<&str> = v.split(' ').filter(|s| !s.is_empty()).collect();
+                let mut out = String::from(pad);
+                for it in items.iter().rev() {
+                    out.push_str(it);
+                    out.push('\t');
+                }
+                if let Some(first) = items.first() {
+                    out.push_str(first);
+                }
+                out.push_str(pad);
+                out
+            }
+            _ => continue,
+        };
+        edits.push((c, escape(&other)));
+    }
+    out.push(Preserving {
+        what: "other-lexemes",
+        text: splice(text, edits),
+    });
 
     // Single quotes around every attribute value (none of ours holds a quote).
     let mut edits = Vec::new();
