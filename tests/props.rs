@@ -332,9 +332,68 @@ fn the_editor_offers_every_kind_of_edit_and_each_changes_the_text() {
     }
     for seed in 0..4 {
         let p = edit::preserving(&text, seed);
-        assert_eq!(p.len(), 8);
+        assert_eq!(p.len(), 9);
         for p in p {
             assert_ne!(p.text, text, "{}", p.what);
+        }
+    }
+}
+
+// --- Strings XML cannot hold ---
+
+fn xml_legal(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A string with a character XML 1.0 forbids is an encode error naming that character,
+    /// wherever it stands (a payload member, a header block, a dictionary key); any other
+    /// string round-trips. The encoder never writes a document a parser must refuse.
+    #[test]
+    fn p1b_forbidden_characters_are_an_encode_error_never_bad_xml(
+        s in proptest::collection::vec(
+            prop_oneof![
+                3 => testkit::xml_char(),
+                1 => prop::char::range('\u{0}', '\u{1F}'),
+                1 => prop::sample::select(vec!['\u{FFFE}', '\u{FFFF}', '\u{7F}', '\u{80}']),
+            ],
+            0..12,
+        ).prop_map(|v| v.into_iter().collect::<String>()),
+        place in 0..3usize,
+        version in testkit::soap_version(),
+    ) {
+        let mut headers = RequestHeaders::default();
+        let mut entity = ContactRelationEntity::default();
+        match place {
+            0 => entity.comment = Nillable::Value(s.clone()),
+            1 => headers.application_token = Nillable::Value(s.clone()),
+            _ => {
+                entity.field_properties = Nillable::Value(FieldPropertyDictionary(vec![
+                    FieldPropertyEntry { key: Some(s.clone()), value: None },
+                ]))
+            }
+        }
+        let m = Message::Request(Envelope {
+            version,
+            header_placement: HeaderPlacement::InHeader,
+            headers,
+            body: RequestBody::SaveContactRelation {
+                contact_relation_entity: Nillable::Value(entity),
+            },
+        });
+        match (s.chars().find(|c| !xml_legal(*c)), encode_to_string(&m)) {
+            (None, Ok(_)) => {
+                round_trip(&m)?;
+                valid_under_profile(&m)?;
+            }
+            (Some(bad), Err(relation_contract::codec::EncodeError::IllegalChar { ch, .. })) => {
+                prop_assert_eq!(ch, bad);
+            }
+            (bad, r) => {
+                return Err(TestCaseError::fail(format!("first illegal char {bad:?}, encode gave {r:?}")));
+            }
         }
     }
 }

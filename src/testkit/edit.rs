@@ -8,7 +8,8 @@
 //!   checker must point at and the code it must use where the edit determines one;
 //! - [`preserving`]: edits that keep the contract (other prefixes, namespace declarations
 //!   moved to the envelope, redundant `xsi:type`s, whitespace between elements, CDATA or
-//!   character references for text, single quotes).
+//!   character references for text, other lexemes of the same value, comments and
+//!   processing instructions, single quotes).
 
 use super::xml::{add_attribute, as_cdata, as_char_refs, escape, splice, unescape, Tree};
 use crate::contract::{NS_SERVICES85, NS_XSD};
@@ -620,6 +621,24 @@ pub fn preserving(text: &str, seed: usize) -> Vec<Preserving> {
     }
     out.push(Preserving {
         what: "other-lexemes",
+        text: splice(text, edits),
+    });
+
+    // Comments and processing instructions: before every element below the envelope, at
+    // the start and end of every element's content (text split around them reads as one).
+    let note = ["<!-- c -->", "<?pi x?>", "<!---->"][seed % 3];
+    let mut edits = Vec::new();
+    for e in n.iter().skip(1) {
+        edits.push((e.start.start..e.start.start, note.to_string()));
+        if let Some(c) = e.content() {
+            edits.push((c.start..c.start, note.to_string()));
+            if !c.is_empty() {
+                edits.push((c.end..c.end, note.to_string()));
+            }
+        }
+    }
+    out.push(Preserving {
+        what: "comments",
         text: splice(text, edits),
     });
 
