@@ -300,7 +300,7 @@ fn rich() -> Message {
         let text = encode_to_string(&m).unwrap();
         let kinds: std::collections::BTreeSet<_> =
             edit::breaking(&text).iter().map(|b| b.what).collect();
-        if kinds.len() == 10 {
+        if kinds.len() == 15 {
             return m;
         }
     }
@@ -320,11 +320,16 @@ fn the_editor_offers_every_kind_of_edit_and_each_changes_the_text() {
             "bad-enum",
             "bad-mask",
             "drop-wrapper",
+            "duplicate",
             "nil-not-nillable",
+            "nil-with-content",
             "out-of-range",
             "swap",
+            "text-in-element-content",
+            "unknown-attribute",
             "unknown-element",
             "wrong-namespace",
+            "xsi-type-contradicts",
         ]
     );
     for b in edit::breaking(&text) {

@@ -269,6 +269,88 @@ pub fn breaking(text: &str) -> Vec<Breaking> {
                 code: Some(Code::XsdNil),
             });
         }
+        // An xsi:type the declared type does not admit (a base type, a sibling type or an
+        // unknown one).
+        let wrong_type = match k {
+            Kind::Int | Kind::Boolean | Kind::UserType | Kind::TableMask | Kind::FieldMask => {
+                Some("x:string")
+            }
+            Kind::Short => Some("x:int"),
+            Kind::DateTime => Some("x:date"),
+            Kind::String => Some("x:int"),
+            Kind::Complex { ty, .. } => Some(match ty {
+                "Associate" | "ContactRelationEntity" => "t:Carrier",
+                "TableRight" => "t:FieldRight",
+                _ if e.local.ends_with("Pair") => "t:TableRight",
+                _ => "t:NoSuchType",
+            }),
+            Kind::Anonymous => None,
+        };
+        if let Some(ty) = wrong_type {
+            out.push(Breaking {
+                what: "xsi-type-contradicts",
+                text: splice(
+                    text,
+                    vec![add_attribute(
+                        text,
+                        e,
+                        &format!(
+                            " xmlns:x=\"{NS_XSD}\" xmlns:t=\"{NS_SERVICES85}\" i:type=\"{ty}\""
+                        ),
+                    )],
+                ),
+                element: e.path.clone(),
+                code: Some(Code::XsdType),
+            });
+        }
+        // An attribute the schema does not declare.
+        out.push(Breaking {
+            what: "unknown-attribute",
+            text: splice(text, vec![add_attribute(text, e, " Bogus=\"1\"")]),
+            element: e.path.clone(),
+            code: Some(Code::XsdAttribute),
+        });
+        // Nil with content.
+        if k == Kind::String && leaf {
+            if let Some(c) = e.content() {
+                out.push(Breaking {
+                    what: "nil-with-content",
+                    text: splice(
+                        text,
+                        vec![
+                            add_attribute(text, e, " i:nil=\"true\""),
+                            (c.start..c.start, "x".to_string()),
+                        ],
+                    ),
+                    element: e.path.clone(),
+                    code: Some(Code::XsdNilContent),
+                });
+            }
+        }
+        // Text where only elements may stand.
+        if !e.children.is_empty() {
+            let at = n[e.children[0]].start.start;
+            out.push(Breaking {
+                what: "text-in-element-content",
+                text: splice(text, vec![(at..at, "x".to_string())]),
+                element: e.path.clone(),
+                code: Some(Code::XsdText),
+            });
+        }
+        // A member written twice (members of sequences occur at most once).
+        if parent_is_payload && !e.local.ends_with("Pair") {
+            let r = e.outer();
+            let copy = text[r.clone()].to_string();
+            let edited = splice(text, vec![(r.end..r.end, copy)]);
+            if let Some(element) = path_at(&edited, r.end) {
+                out.push(Breaking {
+                    what: "duplicate",
+                    text: edited,
+                    element,
+                    code: None,
+                });
+            }
+        }
         // Swap two adjacent siblings of different names (payload sequences only).
         if parent_is_payload {
             if let Some(p) = parent {
