@@ -547,3 +547,22 @@ fn whitespace_around_int_short_and_date_values_is_valid_for_both() {
         );
     }
 }
+
+/// Found while probing beyond property 4's list: an `xsi:type` naming a type *derived* from
+/// the declared one (`xs:short` on an `xs:int` member, `xs:token` on an `xs:string` one)
+/// is valid XSD, but the decoder wants the declared type exactly, as WCF's serializer maps
+/// `xs:short` to another CLR type than the member's. A deliberate divergence, pinned so it
+/// never turns silent; a base or unrelated type is refused by both (property 4).
+#[test]
+fn derived_xsi_type_is_xsd_valid_but_refused_by_the_decoder() {
+    for inner in [
+        r#"<SourceContactId xmlns:x="http://www.w3.org/2001/XMLSchema" i:type="x:short">5</SourceContactId>"#,
+        r#"<Comment xmlns:x="http://www.w3.org/2001/XMLSchema" i:type="x:token">5</Comment>"#,
+    ] {
+        let text = format!(
+            r#"<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="{ENV12}"><s:Body><SaveContactRelation xmlns="{NS}" xmlns:i="{XSI}"><ContactRelationEntity>{inner}</ContactRelationEntity></SaveContactRelation></s:Body></s:Envelope>"#
+        );
+        assert!(validate(&text).is_valid(), "{inner}");
+        assert_eq!(decode(&text).unwrap_err().code(), Code::XsdType, "{inner}");
+    }
+}

@@ -586,6 +586,8 @@ pub fn preserving(text: &str, seed: usize) -> Vec<Preserving> {
             Some(Kind::UserType) => "t:UserType",
             Some(Kind::TableMask) => "t:ETableRight",
             Some(Kind::FieldMask) => "t:EFieldRight",
+            // Unprefixed, resolving through the default (payload) namespace, on odd seeds.
+            Some(Kind::Complex { ty, .. }) if seed % 2 == 1 && !e.local.ends_with("Pair") => ty,
             Some(Kind::Complex { ty, .. }) => match ty {
                 "TableRight" => "t:TableRight",
                 "FieldRight" => "t:FieldRight",
