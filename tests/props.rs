@@ -67,6 +67,12 @@ fn valid_under_profile(m: &Message) -> Result<(), TestCaseError> {
     prop_assert_eq!(v.soap_version, Some(m.version()));
     prop_assert_eq!(v.kind, Some(m.kind()));
     prop_assert_eq!(v.operation, m.operation());
+    // Named explicitly, the profile says the same.
+    let explicit = schema::validate(
+        &Document::from_bytes("generated", text.as_bytes()),
+        expected_profile(m),
+    );
+    prop_assert_eq!(explicit, v);
     Ok(())
 }
 
