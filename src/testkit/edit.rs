@@ -4,8 +4,10 @@
 //!
 //! - [`breaking`]: every contract-breaking edit the document offers (swap two siblings,
 //!   drop a wrapper, out-of-range number, bad enum / boolean / date / mask lexeme, nil on a
-//!   non-nillable member, unknown element, wrong namespace), each naming the element a
-//!   checker must point at and the code it must use where the edit determines one;
+//!   non-nillable member, unknown element, wrong namespace; and beyond those: a
+//!   contradicting `xsi:type`, an unknown attribute, nil with content, text in element-only
+//!   content, a member written twice), each naming the element a checker must point at and
+//!   the code it must use where the edit determines one;
 //! - [`preserving`]: edits that keep the contract (other prefixes, namespace declarations
 //!   moved to the envelope, redundant `xsi:type`s, whitespace between elements, CDATA or
 //!   character references for text, other lexemes of the same value, comments and
