@@ -29,6 +29,9 @@ pub mod schema;
 pub mod serve;
 pub mod violation;
 
+#[cfg(any(test, feature = "testkit"))]
+pub mod testkit;
+
 pub use capture::Document;
 pub use contract::{Kind, Operation, Profile, SoapVersion};
 pub use violation::{Code, Violation};

@@ -86,6 +86,12 @@ pub fn install_loader() {
         libxml::init_parser();
         // SAFETY: a plain function pointer with the loader's signature.
         unsafe { b::xmlSetExternalEntityLoader(Some(entity_loader)) };
+        // libxml2 2.9 builds its table of built-in XSD types lazily and unlocked on the
+        // first schema compile; threads compiling at once could race on it. Build it here,
+        // once, before any thread compiles (hardening: see the derived-xsi:type test in
+        // tests/props.rs for the intermittent verdict that prompted it).
+        // SAFETY: no arguments; runs before any thread compiles a schema.
+        unsafe { b::xmlSchemaInitTypes() };
     });
 }
 

@@ -781,6 +781,54 @@ fn range_hint(msg: &str) -> &'static str {
     }
 }
 
+/// The character data directly inside `n` (text and CDATA children).
+unsafe fn text_content(n: NodePtr) -> String {
+    let mut out = String::new();
+    let mut c = unsafe { (*n).children };
+    while !c.is_null() {
+        let t = unsafe { (*c).type_ };
+        if t == b::xmlElementType_XML_TEXT_NODE || t == b::xmlElementType_XML_CDATA_SECTION_NODE {
+            out.push_str(&unsafe { cstr((*c).content) });
+        }
+        c = unsafe { (*c).next };
+    }
+    out
+}
+
+/// libxml2 (2.9) refuses XML whitespace around the values of some built-in types whose
+/// `whiteSpace` facet is `collapse` (`xs:int`, `xs:short`, `xs:dateTime`: `" 5 "`), which
+/// XSD (Part 2, 4.3.6) and WCF accept. Such a finding is checked again on the collapsed
+/// lexeme with libxml2's own type check: true when that lexeme is valid, so the finding
+/// was only about the whitespace.
+unsafe fn only_uncollapsed_whitespace(node: NodePtr, message: &str) -> bool {
+    const MARK: &str = "is not a valid value of the atomic type 'xs:";
+    let Some(at) = message.find(MARK) else {
+        return false;
+    };
+    let ty = &message[at + MARK.len()..];
+    let ty = &ty[..ty.find('\'').unwrap_or(ty.len())];
+    if node.is_null() || ty.is_empty() {
+        return false;
+    }
+    let value = unsafe { text_content(node) };
+    let collapsed = value.trim_matches([' ', '\t', '\n', '\r']);
+    if collapsed.len() == value.len() || collapsed.contains('\0') {
+        return false;
+    }
+    let (Ok(ty), Ok(xsd), Ok(v)) = (
+        std::ffi::CString::new(ty),
+        std::ffi::CString::new(crate::contract::NS_XSD),
+        std::ffi::CString::new(collapsed),
+    ) else {
+        return false;
+    };
+    unsafe {
+        let t = b::xmlSchemaGetPredefinedType(ty.as_ptr().cast(), xsd.as_ptr().cast());
+        !t.is_null()
+            && b::xmlSchemaValidatePredefinedType(t, v.as_ptr().cast(), std::ptr::null_mut()) == 0
+    }
+}
+
 unsafe fn map_errors(
     raw: Vec<RawError>,
     env_ns: &str,
@@ -806,6 +854,9 @@ unsafe fn map_errors(
         }
         if !unsafe { is_element(node) } {
             node = std::ptr::null_mut();
+        }
+        if unsafe { only_uncollapsed_whitespace(node, &e.message) } {
+            continue;
         }
         let words = clean(detail(&e.message));
         let local = if node.is_null() {
@@ -1023,8 +1074,10 @@ unsafe fn not_expected(
                 ),
             );
         }
+        // Body must hold one operation element or a Fault: anything else is the envelope's
+        // finding (as the decoder reports it), not a payload member out of place.
         return (
-            Code::XsdUnexpected,
+            Code::SoapBodyContent,
             format!(
                 "{local} ({}) is not an operation element of the Relation agent (nor a Fault){expected}",
                 ns_words(ns.as_deref())
