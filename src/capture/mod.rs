@@ -10,7 +10,14 @@ mod text;
 pub use text::{LineIndex, SourceEncoding};
 
 use crate::violation::{Code, Violation};
+use std::io::Read;
 use std::path::Path;
+
+/// The largest document the tool reads, in bytes (8 MiB). A Relation agent message is a few
+/// kilobytes; a larger document gets an `xml.limit` verdict without being parsed, and a file
+/// is never read further than this. The limit also keeps every text node below the
+/// 10,000,000 bytes libxml2 parses without `XML_PARSE_HUGE`.
+pub const MAX_DOCUMENT_BYTES: usize = 8 * 1024 * 1024;
 
 /// One document on its way through the stages.
 #[derive(Debug, Clone)]
@@ -29,6 +36,9 @@ pub struct Document {
 impl Document {
     /// A document from bytes: detects the encoding and collects the secrets it holds.
     pub fn from_bytes(source: impl Into<String>, bytes: &[u8]) -> Document {
+        if bytes.len() > MAX_DOCUMENT_BYTES {
+            return Document::too_large(source.into(), bytes.len().to_string());
+        }
         let (text, encoding) = text::decode_text(bytes);
         let secrets = match &text {
             Ok(t) => find_secrets(t),
@@ -44,9 +54,39 @@ impl Document {
     }
 
     /// Reads a file. `Err` only when the file cannot be read at all (exit code 2 territory).
+    /// Reads at most one byte more than [`MAX_DOCUMENT_BYTES`]: a larger file (or an endless
+    /// stream) becomes a document refused with `xml.limit`.
     pub fn read(path: &Path) -> std::io::Result<Document> {
-        let bytes = std::fs::read(path)?;
+        let mut bytes = Vec::new();
+        let limit = u64::try_from(MAX_DOCUMENT_BYTES).unwrap_or(u64::MAX);
+        std::fs::File::open(path)?
+            .take(limit.saturating_add(1))
+            .read_to_end(&mut bytes)?;
+        if bytes.len() > MAX_DOCUMENT_BYTES {
+            let size = std::fs::metadata(path)
+                .ok()
+                .filter(|m| m.is_file())
+                .map_or_else(
+                    || format!("more than {MAX_DOCUMENT_BYTES}"),
+                    |m| m.len().to_string(),
+                );
+            return Ok(Document::too_large(path.display().to_string(), size));
+        }
         Ok(Document::from_bytes(path.display().to_string(), &bytes))
+    }
+
+    /// A document refused for its size: not decoded, not scanned.
+    fn too_large(source: String, size: String) -> Document {
+        let message = format!(
+            "the document is {size} bytes, larger than the {MAX_DOCUMENT_BYTES} bytes (8 MiB) \
+             the tool reads: it is not parsed"
+        );
+        Document {
+            source,
+            text: Err(Violation::new(Code::XmlLimit, "", message)),
+            encoding: SourceEncoding::Unknown,
+            secrets: Vec::new(),
+        }
     }
 
     /// The text, if the bytes were text.
