@@ -19,6 +19,11 @@ use std::path::Path;
 /// 10,000,000 bytes libxml2 parses without `XML_PARSE_HUGE`.
 pub const MAX_DOCUMENT_BYTES: usize = 8 * 1024 * 1024;
 
+/// The most distinct secret values (Ticket, ApplicationToken) a document may hold. A message
+/// has one or two; redaction costs grow with their number, so a document with more is
+/// refused with `xml.limit` (and reported without any of its text).
+pub const MAX_SECRETS: usize = 1000;
+
 /// One document on its way through the stages.
 #[derive(Debug, Clone)]
 pub struct Document {
@@ -39,12 +44,22 @@ impl Document {
         if bytes.len() > MAX_DOCUMENT_BYTES {
             return Document::too_large(source.into(), bytes.len().to_string());
         }
-        let (text, encoding) = text::decode_text(bytes);
+        let (mut text, encoding) = text::decode_text(bytes);
         let secrets = match &text {
             Ok(t) => find_secrets(t),
             // Even undecodable bytes may hold a readable ticket: redact what can be found.
             Err(_) => find_secrets(&String::from_utf8_lossy(bytes)),
         };
+        if secrets.len() > MAX_SECRETS {
+            text = Err(Violation::new(
+                Code::XmlLimit,
+                "",
+                format!(
+                    "the document holds more than {MAX_SECRETS} distinct Ticket or \
+                     ApplicationToken values: it is not parsed"
+                ),
+            ));
+        }
         Document {
             source: source.into(),
             text,
@@ -100,17 +115,21 @@ pub const SECRET_ELEMENTS: [&str; 2] = ["Ticket", "ApplicationToken"];
 
 /// Finds the text content of every `Ticket` and `ApplicationToken` element, with any prefix,
 /// by a tolerant scan that works on broken documents too (a malformed capture must not leak
-/// its ticket through an error message).
+/// its ticket through an error message). Stops after [`MAX_SECRETS`] + 1 distinct values.
 pub fn find_secrets(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let bytes = text.as_bytes();
     let mut i = 0;
     while let Some(off) = text[i..].find('<') {
+        if out.len() > MAX_SECRETS {
+            break;
+        }
         let start = i + off + 1;
         i = start;
-        // The tag name runs to whitespace, '>' or '/'.
+        // The tag name runs to whitespace, '>', '/' or the next '<' (so each search ends
+        // before the next tag: the scan stays linear on `<a<a<a...`).
         let name_end = text[start..]
-            .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+            .find(|c: char| c.is_whitespace() || c == '>' || c == '/' || c == '<')
             .map_or(text.len(), |e| start + e);
         let name = &text[start..name_end];
         let local = name.rsplit(':').next().unwrap_or(name);
@@ -121,7 +140,10 @@ pub fn find_secrets(text: &str) -> Vec<String> {
             break;
         };
         if gt > 0 && bytes[gt - 1] == b'/' {
-            continue; // <Ticket/>
+            // <Ticket/>. Any tag before `gt` ends at the same `>`, so none holds a value:
+            // go on after it (linear on `<Ticket <Ticket <Ticket ... />`).
+            i = gt + 1;
+            continue;
         }
         let content_start = gt + 1;
         let content_end = text[content_start..]
@@ -172,6 +194,32 @@ mod tests {
         assert!(s.contains(&"a&amp;b".to_string()));
         assert!(s.contains(&"a&b".to_string()));
         assert!(s.contains(&"unclosed".to_string()));
+    }
+
+    #[test]
+    fn hostile_tag_soup_is_scanned_in_linear_time() {
+        // Each of these was quadratic in the number of tags; now one pass.
+        for text in [
+            "<a".repeat(400_000),
+            "<Ticket ".repeat(400_000) + "/>",
+            "<Ticket>x".repeat(100_000),
+        ] {
+            let start = std::time::Instant::now();
+            let s = find_secrets(&text);
+            assert!(s.len() <= MAX_SECRETS + 1);
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(5),
+                "{:?} {}",
+                start.elapsed(),
+                &text[..20]
+            );
+        }
+        let many: String = (0..5000)
+            .map(|i| format!("<Ticket>t{i}</Ticket>"))
+            .collect();
+        assert_eq!(find_secrets(&many).len(), MAX_SECRETS + 1);
+        let doc = Document::from_bytes("many", many.as_bytes());
+        assert_eq!(doc.text.err().map(|v| v.code), Some(Code::XmlLimit));
     }
 
     #[test]
