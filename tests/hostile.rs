@@ -680,3 +680,37 @@ fn a_flood_of_secrets_is_a_limit() {
     assert_verdict(&docs[0], "tickets.xml", Code::XmlLimit);
     assert!(!String::from_utf8_lossy(&o.stdout).contains("flood-"));
 }
+
+/// Fuzzing (`report` target) found this input: the secret scan took `"UTF-8"?>` for a Ticket
+/// value, and the JUnit printer's own XML declaration holds those characters. The fuzz
+/// oracle now tells the tool's own words from leaked values; the real values of the input
+/// are in no output, and the verdict is given in every format.
+#[test]
+fn fuzz_regression_report_secret_in_printer_boilerplate() {
+    let bytes = include_bytes!("fuzz-regressions/report-c82a3b72.bin");
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("crash.xml");
+    std::fs::write(&path, bytes).unwrap_or_else(|e| panic!("{e}"));
+    let doc = Document::from_bytes("crash.xml", bytes);
+    assert!(
+        doc.secrets.iter().any(|s| s == "\"UTF-8\"?>"),
+        "{:?}",
+        doc.secrets
+    );
+    for format in ["human", "json", "junit"] {
+        let (o, _) = run(&[&path], &["validate", "--format", format]);
+        assert_eq!(o.status.code(), Some(1));
+        let out = String::from_utf8_lossy(&o.stdout);
+        for value in ["3f2a9c4e-81d7-4b0a-9e6f-2c5d7a.b8e40", "VzLW9ubHk=0aWNrZXQ"] {
+            assert!(!out.contains(value), "{format}: {value}");
+        }
+        let lines: Vec<usize> = out
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.contains("\"UTF-8\"?>"))
+            .map(|(i, _)| i)
+            .collect();
+        let expected: Vec<usize> = if format == "junit" { vec![0] } else { vec![] };
+        assert_eq!(lines, expected, "{format}:\n{out}");
+    }
+}
