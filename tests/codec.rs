@@ -833,7 +833,8 @@ fn never_panics_on_truncations_and_mutations() {
 #[test]
 fn rest_json_example_reads_where_shapes_overlap() {
     let text = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rest/SaveContactRelation.response.json"),
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/rest/SaveContactRelation.response.json"),
     )
     .unwrap();
     // "FULL" is no EFieldRight flag: refused rather than guessed.

@@ -50,9 +50,32 @@ pub fn open(path: &Path) -> io::Result<Capture> {
             documents: vec![Document::read(path)?],
             skipped: Vec::new(),
         }),
-        _ => Ok(parse(&source, &std::fs::read(path)?)),
+        _ => {
+            // A capture may hold many documents, so it may be larger than one document; it
+            // is still read only up to its own limit (an endless file stops there).
+            let mut bytes = Vec::new();
+            let limit = u64::try_from(MAX_CAPTURE_BYTES).unwrap_or(u64::MAX);
+            std::fs::File::open(path)?
+                .take(limit.saturating_add(1))
+                .read_to_end(&mut bytes)?;
+            if bytes.len() > MAX_CAPTURE_BYTES {
+                let doc = Document::too_large(
+                    source,
+                    format!("more than {MAX_CAPTURE_BYTES}"),
+                    MAX_CAPTURE_BYTES,
+                );
+                return Ok(Capture {
+                    documents: vec![doc],
+                    skipped: Vec::new(),
+                });
+            }
+            Ok(parse(&source, &bytes))
+        }
     }
 }
+
+/// The largest HTTP dump or HAR file read: eight times the largest document.
+pub const MAX_CAPTURE_BYTES: usize = 8 * super::MAX_DOCUMENT_BYTES;
 
 /// Takes bytes apart by their content (see [`open`]).
 pub fn parse(source: &str, bytes: &[u8]) -> Capture {

@@ -21,7 +21,19 @@ pub use input::{open, parse, Capture, InputKind};
 pub use text::{LineIndex, SourceEncoding};
 
 use crate::violation::{Code, Violation};
+use std::io::Read;
 use std::path::Path;
+
+/// The largest document the tool reads, in bytes (8 MiB). A Relation agent message is a few
+/// kilobytes; a larger document gets an `xml.limit` verdict without being parsed, and a file
+/// is never read further than this. The limit also keeps every text node below the
+/// 10,000,000 bytes libxml2 parses without `XML_PARSE_HUGE`.
+pub const MAX_DOCUMENT_BYTES: usize = 8 * 1024 * 1024;
+
+/// The most distinct secret values (Ticket, ApplicationToken) a document may hold. A message
+/// has one or two; redaction costs grow with their number, so a document with more is
+/// refused with `xml.limit` (and reported without any of its text).
+pub const MAX_SECRETS: usize = 1000;
 
 /// One document on its way through the stages.
 #[derive(Debug, Clone)]
@@ -42,12 +54,25 @@ pub struct Document {
 impl Document {
     /// A document from bytes: detects the encoding and collects the secrets it holds.
     pub fn from_bytes(source: impl Into<String>, bytes: &[u8]) -> Document {
-        let (text, encoding) = text::decode_text(bytes);
+        if bytes.len() > MAX_DOCUMENT_BYTES {
+            return Document::too_large(source.into(), bytes.len().to_string(), MAX_DOCUMENT_BYTES);
+        }
+        let (mut text, encoding) = text::decode_text(bytes);
         let secrets = match &text {
             Ok(t) => find_secrets(t),
             // Even undecodable bytes may hold a readable ticket: redact what can be found.
             Err(_) => find_secrets(&String::from_utf8_lossy(bytes)),
         };
+        if secrets.len() > MAX_SECRETS {
+            text = Err(Violation::new(
+                Code::XmlLimit,
+                "",
+                format!(
+                    "the document holds more than {MAX_SECRETS} distinct Ticket or \
+                     ApplicationToken values: it is not parsed"
+                ),
+            ));
+        }
         Document {
             source: source.into(),
             text,
@@ -58,9 +83,45 @@ impl Document {
     }
 
     /// Reads a file. `Err` only when the file cannot be read at all (exit code 2 territory).
+    /// Reads at most one byte more than [`MAX_DOCUMENT_BYTES`]: a larger file (or an endless
+    /// stream) becomes a document refused with `xml.limit`.
     pub fn read(path: &Path) -> std::io::Result<Document> {
-        let bytes = std::fs::read(path)?;
+        let mut bytes = Vec::new();
+        let limit = u64::try_from(MAX_DOCUMENT_BYTES).unwrap_or(u64::MAX);
+        std::fs::File::open(path)?
+            .take(limit.saturating_add(1))
+            .read_to_end(&mut bytes)?;
+        if bytes.len() > MAX_DOCUMENT_BYTES {
+            let size = std::fs::metadata(path)
+                .ok()
+                .filter(|m| m.is_file())
+                .map_or_else(
+                    || format!("more than {MAX_DOCUMENT_BYTES}"),
+                    |m| m.len().to_string(),
+                );
+            return Ok(Document::too_large(
+                path.display().to_string(),
+                size,
+                MAX_DOCUMENT_BYTES,
+            ));
+        }
         Ok(Document::from_bytes(path.display().to_string(), &bytes))
+    }
+
+    /// A document refused for its size: not decoded, not scanned.
+    pub(crate) fn too_large(source: String, size: String, limit: usize) -> Document {
+        let message = format!(
+            "the file is {size} bytes, larger than the {limit} bytes ({} MiB) the tool reads: \
+             it is not parsed",
+            limit / (1024 * 1024)
+        );
+        Document {
+            source,
+            text: Err(Violation::new(Code::XmlLimit, "", message)),
+            encoding: SourceEncoding::Unknown,
+            secrets: Vec::new(),
+            http: None,
+        }
     }
 
     /// The text, if the bytes were text.
@@ -74,17 +135,21 @@ pub const SECRET_ELEMENTS: [&str; 2] = ["Ticket", "ApplicationToken"];
 
 /// Finds the text content of every `Ticket` and `ApplicationToken` element, with any prefix,
 /// by a tolerant scan that works on broken documents too (a malformed capture must not leak
-/// its ticket through an error message).
+/// its ticket through an error message). Stops after [`MAX_SECRETS`] + 1 distinct values.
 pub fn find_secrets(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let bytes = text.as_bytes();
     let mut i = 0;
     while let Some(off) = text[i..].find('<') {
+        if out.len() > MAX_SECRETS {
+            break;
+        }
         let start = i + off + 1;
         i = start;
-        // The tag name runs to whitespace, '>' or '/'.
+        // The tag name runs to whitespace, '>', '/' or the next '<' (so each search ends
+        // before the next tag: the scan stays linear on `<a<a<a...`).
         let name_end = text[start..]
-            .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+            .find(|c: char| c.is_whitespace() || c == '>' || c == '/' || c == '<')
             .map_or(text.len(), |e| start + e);
         let name = &text[start..name_end];
         let local = name.rsplit(':').next().unwrap_or(name);
@@ -95,7 +160,10 @@ pub fn find_secrets(text: &str) -> Vec<String> {
             break;
         };
         if gt > 0 && bytes[gt - 1] == b'/' {
-            continue; // <Ticket/>
+            // <Ticket/>. Any tag before `gt` ends at the same `>`, so none holds a value:
+            // go on after it (linear on `<Ticket <Ticket <Ticket ... />`).
+            i = gt + 1;
+            continue;
         }
         let content_start = gt + 1;
         let content_end = text[content_start..]
@@ -146,6 +214,32 @@ mod tests {
         assert!(s.contains(&"a&amp;b".to_string()));
         assert!(s.contains(&"a&b".to_string()));
         assert!(s.contains(&"unclosed".to_string()));
+    }
+
+    #[test]
+    fn hostile_tag_soup_is_scanned_in_linear_time() {
+        // Each of these was quadratic in the number of tags; now one pass.
+        for text in [
+            "<a".repeat(400_000),
+            "<Ticket ".repeat(400_000) + "/>",
+            "<Ticket>x".repeat(100_000),
+        ] {
+            let start = std::time::Instant::now();
+            let s = find_secrets(&text);
+            assert!(s.len() <= MAX_SECRETS + 1);
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(5),
+                "{:?} {}",
+                start.elapsed(),
+                &text[..20]
+            );
+        }
+        let many: String = (0..5000)
+            .map(|i| format!("<Ticket>t{i}</Ticket>"))
+            .collect();
+        assert_eq!(find_secrets(&many).len(), MAX_SECRETS + 1);
+        let doc = Document::from_bytes("many", many.as_bytes());
+        assert_eq!(doc.text.err().map(|v| v.code), Some(Code::XmlLimit));
     }
 
     #[test]

@@ -1438,6 +1438,18 @@ fn excerpt(s: &str) -> String {
 /// Decodes a whole document.
 pub(crate) fn decode(text: &str) -> Res<Message> {
     let mut p = Parser::new(text);
+    if text.len() > crate::capture::MAX_DOCUMENT_BYTES {
+        return Err(p.err_path(
+            Code::XmlLimit,
+            0,
+            String::new(),
+            format!(
+                "the document is {} bytes, larger than the {} bytes (8 MiB) the tool reads",
+                text.len(),
+                crate::capture::MAX_DOCUMENT_BYTES
+            ),
+        ));
+    }
     let root = loop {
         match p.next()? {
             Tok::Start(e) => break e,

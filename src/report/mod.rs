@@ -19,6 +19,10 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
+/// Longest source line (bytes) shown with a finding; a longer one (a document on one line)
+/// is left out, and the finding keeps its line and column.
+pub const MAX_SOURCE_LINE: usize = 4096;
+
 /// One violation as printed: redacted, with the source line it points at.
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
@@ -59,9 +63,10 @@ impl ReportItem {
             .map(|v| {
                 let in_body = !v.code.is_http();
                 let source_line = match (&index, v.line) {
-                    (Some(idx), Some(line)) if in_body => {
-                        idx.line(line).map(|l| redactor.source_line(l))
-                    }
+                    (Some(idx), Some(line)) if in_body => idx
+                        .line(line)
+                        .filter(|l| l.len() <= MAX_SOURCE_LINE)
+                        .map(|l| redactor.source_line(l)),
                     _ => None,
                 };
                 let line = if in_body {

@@ -122,8 +122,9 @@ pub struct RawError {
     pub node: b::xmlNodePtr,
 }
 
-/// Most errors kept per document: hostile input must not grow the list without bound.
-const MAX_ERRORS: usize = 1000;
+/// Most errors kept per document: hostile input must not grow the list without bound (each
+/// error later costs a walk over its element's siblings to name its path).
+pub const MAX_ERRORS: usize = 200;
 
 /// Structured handler: appends to the `Vec<RawError>` at `data`.
 unsafe extern "C" fn collect(data: *mut c_void, error: b::xmlErrorPtr) {

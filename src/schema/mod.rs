@@ -29,7 +29,9 @@ mod models;
 
 pub use loader::schemas;
 
-use crate::capture::{Document, LineIndex};
+use crate::capture::{Document, LineIndex, SourceEncoding};
+// Elements nest at most this deep: the decoder's limit, so both hold documents to one rule.
+use crate::codec::MAX_DEPTH;
 use crate::contract::{
     Kind, Operation, Profile, SoapVersion, NS_SERVICES85, NS_XSI, REQUEST_HEADERS, RESPONSE_HEADERS,
 };
@@ -38,8 +40,11 @@ use libxml::bindings as b;
 use libxml::parser::{Parser, ParserOptions, XmlParseFailure};
 use loader::RawError;
 use models::Models;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ffi::CStr;
+
+/// Most violations reported per document; more are summed up in one `xml.limit` finding.
+pub const MAX_VIOLATIONS: usize = 100;
 
 /// The verdict of validation for one document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,12 +101,29 @@ pub fn validate(doc: &Document, profile: Profile) -> Validation {
             return out;
         }
     };
+    if text.len() > crate::capture::MAX_DOCUMENT_BYTES {
+        out.violations.push(Violation::new(
+            Code::XmlLimit,
+            "",
+            format!(
+                "the document is {} bytes, larger than the {} bytes (8 MiB) the tool reads: it \
+                 is not parsed",
+                text.len(),
+                crate::capture::MAX_DOCUMENT_BYTES
+            ),
+        ));
+        return out;
+    }
     if text.trim().is_empty() {
         out.violations.push(Violation::new(
             Code::XmlEmpty,
             "",
             "the document is empty: a SOAP message needs an Envelope",
         ));
+        return out;
+    }
+    if let Some(v) = utf16_without_bom(doc.encoding, text) {
+        out.violations.push(v);
         return out;
     }
     let index = LineIndex::new(text);
@@ -175,11 +197,23 @@ pub fn validate(doc: &Document, profile: Profile) -> Validation {
 
     // SAFETY: `document` stays alive (and unchanged) until the end of this function; every
     // node pointer below comes from it.
-    let found = unsafe { check_document(document.doc_ptr(), profile, &mut out) };
+    let too_deep = unsafe { first_too_deep(document.doc_ptr()) };
+    let found = match too_deep {
+        Some(path) => vec![Found::new(
+            Code::XmlLimit,
+            path,
+            format!(
+                "elements nest deeper than {MAX_DEPTH} levels, the deepest nesting the tool \
+                 reads: the document is not validated"
+            ),
+        )],
+        None => unsafe { check_document(document.doc_ptr(), profile, &mut out) },
+    };
     drop(document);
 
     if !found.is_empty() {
-        let positions = start_tags(text);
+        let wanted: Vec<&str> = found.iter().map(|f| f.path.as_str()).collect();
+        let positions = start_tags(text, &wanted);
         let mut violations: Vec<Violation> = found
             .into_iter()
             .map(|f| {
@@ -194,6 +228,17 @@ pub fn validate(doc: &Document, profile: Profile) -> Validation {
             })
             .collect();
         violations.sort_by_key(|v| (v.line.unwrap_or(0), v.column.unwrap_or(0)));
+        if violations.len() > MAX_VIOLATIONS {
+            violations.truncate(MAX_VIOLATIONS);
+            violations.push(Violation::new(
+                Code::XmlLimit,
+                "",
+                format!(
+                    "more than {MAX_VIOLATIONS} violations: only the first {MAX_VIOLATIONS} \
+                     are reported"
+                ),
+            ));
+        }
         out.violations = violations;
     }
     out
@@ -210,12 +255,110 @@ fn malformed(d: &libxml::error::StructuredError) -> Violation {
     let words = d.message.as_deref().unwrap_or("").trim();
     let line = d.line.and_then(|l| u32::try_from(l).ok());
     let col = d.col.and_then(|c| u32::try_from(c).ok());
-    Violation::new(
-        Code::XmlMalformed,
-        "",
-        format!("the document is not well-formed XML: {words}"),
+    let v = match parser_limit(words) {
+        Some(what) => Violation::new(
+            Code::XmlLimit,
+            "",
+            format!("{what}: the document is not parsed (libxml2: {words})"),
+        ),
+        None => Violation::new(
+            Code::XmlMalformed,
+            "",
+            format!("the document is not well-formed XML: {words}"),
+        ),
+    };
+    v.at(line, col)
+}
+
+/// libxml2's own limits (it runs without `XML_PARSE_HUGE`), recognised by its words: the
+/// limit, in a sentence, or `None` for an ordinary well-formedness error.
+fn parser_limit(words: &str) -> Option<&'static str> {
+    let w = words.to_ascii_lowercase();
+    if w.contains("excessive depth") {
+        Some("elements nest deeper than 256 levels, where libxml2 stops")
+    } else if w.contains("huge text node") || w.contains("huge input lookup") {
+        Some("a text node or a token is longer than the 10,000,000 bytes libxml2 parses")
+    } else if w.contains("xml_parse_huge") || w.contains("too long") || w.contains("too big") {
+        Some("a name, attribute value, comment or other token exceeds a libxml2 size limit")
+    } else if w.contains("amplification") || w.contains("entity loop") {
+        Some("entity expansion exceeds libxml2's limit")
+    } else {
+        None
+    }
+}
+
+/// The path of the first element that stands deeper than [`MAX_DEPTH`] levels (the root is
+/// level 1), walking the tree without recursion.
+///
+/// # Safety
+/// `doc` must be a live document.
+unsafe fn first_too_deep(doc: b::xmlDocPtr) -> Option<String> {
+    let root = unsafe { b::xmlDocGetRootElement(doc) };
+    if !unsafe { is_element(root) } {
+        return None;
+    }
+    let mut node = root;
+    let mut depth = 1usize;
+    loop {
+        if depth > MAX_DEPTH {
+            return Some(unsafe { node_path(node) });
+        }
+        // Down to the first element child, else on to the next element sibling of this
+        // node or of the nearest ancestor that has one.
+        if let Some(&c) = unsafe { element_children(node) }.first() {
+            node = c;
+            depth += 1;
+            continue;
+        }
+        loop {
+            if node == root {
+                return None;
+            }
+            let mut next = unsafe { (*node).next };
+            while !next.is_null() && !unsafe { is_element(next) } {
+                next = unsafe { (*next).next };
+            }
+            if !next.is_null() {
+                node = next;
+                break;
+            }
+            node = unsafe { (*node).parent };
+            depth -= 1;
+        }
+    }
+}
+
+/// UTF-16 without a byte order mark is not XML (XML 1.0, 4.3.3: UTF-16 text must begin with
+/// one) unless the declaration names the byte order (`UTF-16LE` / `UTF-16BE`). The text was
+/// read anyway, so the finding can say what it looked like.
+fn utf16_without_bom(encoding: SourceEncoding, text: &str) -> Option<Violation> {
+    let order = match encoding {
+        SourceEncoding::Utf16LeNoBom => "UTF-16LE",
+        SourceEncoding::Utf16BeNoBom => "UTF-16BE",
+        _ => return None,
+    };
+    let declared = text
+        .strip_prefix("<?xml")
+        .and_then(|rest| rest.split_once("?>"))
+        .and_then(|(decl, _)| decl.split_once("encoding"))
+        .and_then(|(_, after)| after.trim_start().strip_prefix('='))
+        .map(|v| v.trim_start().trim_start_matches(['"', '\'']))
+        .and_then(|v| v.split(['"', '\'']).next())
+        .unwrap_or("");
+    if declared.eq_ignore_ascii_case(order) {
+        return None;
+    }
+    Some(
+        Violation::new(
+            Code::XmlEncoding,
+            "",
+            format!(
+                "UTF-16 without a byte order mark (the bytes read as {order}): XML requires UTF-16 \
+                 text to begin with a BOM, or a declaration encoding=\"{order}\""
+            ),
+        )
+        .at(Some(1), Some(1)),
     )
-    .at(line, col)
 }
 
 /// The byte offset of a `<!DOCTYPE` outside comments, CDATA sections and processing
@@ -245,14 +388,29 @@ fn find_doctype(text: &str) -> Option<usize> {
     None
 }
 
-/// Byte offset of every element's start tag `<`, by path (same path rule as [`node_path`]).
-fn start_tags(text: &str) -> HashMap<String, usize> {
+/// Byte offset of the start tag `<` of each wanted path (same path rule as [`node_path`]).
+///
+/// Only the subtrees that lead to a wanted path are followed, and the scan stops once every
+/// wanted path is found: a document with millions of elements costs one pass without a
+/// path string per element.
+fn start_tags(text: &str, wanted: &[&str]) -> HashMap<String, usize> {
     use quick_xml::events::Event;
+    let wanted: HashSet<&str> = wanted.iter().copied().filter(|w| !w.is_empty()).collect();
+    // The child segments that lead towards a wanted path, by parent path.
+    let mut leads: HashMap<&str, HashSet<&str>> = HashMap::new();
+    for w in &wanted {
+        for (i, _) in w.match_indices('/') {
+            let rest = &w[i + 1..];
+            let segment = rest.split('/').next().unwrap_or(rest);
+            leads.entry(&w[..i]).or_default().insert(segment);
+        }
+    }
     let mut map = HashMap::new();
     let mut reader = quick_xml::Reader::from_str(text);
-    // Stack of (path, child-name counts).
-    let mut stack: Vec<(String, HashMap<String, usize>)> = vec![(String::new(), HashMap::new())];
-    loop {
+    // Stack of (path, child-name counts) for followed elements, `None` for the others.
+    let mut stack: Vec<Option<(String, HashMap<String, usize>)>> =
+        vec![Some((String::new(), HashMap::new()))];
+    while map.len() < wanted.len() {
         let pos = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
         let (e, empty) = match reader.read_event() {
             Ok(Event::Start(e)) => (e, false),
@@ -266,21 +424,32 @@ fn start_tags(text: &str) -> HashMap<String, usize> {
             Ok(Event::Eof) | Err(_) => break,
             Ok(_) => continue,
         };
-        let local = e.local_name().as_ref().to_string();
-        let Some((parent_path, counts)) = stack.last_mut() else {
+        let Some(top) = stack.last_mut() else {
             break;
         };
-        let n = counts.entry(local.clone()).or_insert(0);
-        *n += 1;
-        let name = &local;
-        let path = if *n == 1 {
-            format!("{parent_path}/{name}")
-        } else {
-            format!("{parent_path}/{name}[{n}]")
-        };
-        map.entry(path.clone()).or_insert(pos);
+        let mut frame = None;
+        if let Some((parent_path, counts)) = top {
+            let local = e.local_name().as_ref().to_string();
+            let n = counts.entry(local.clone()).or_insert(0);
+            *n += 1;
+            let segment = if *n == 1 {
+                local
+            } else {
+                format!("{local}[{n}]")
+            };
+            let leads_on = leads
+                .get(parent_path.as_str())
+                .is_some_and(|s| s.contains(segment.as_str()));
+            if leads_on {
+                let path = format!("{parent_path}/{segment}");
+                if wanted.contains(path.as_str()) {
+                    map.entry(path.clone()).or_insert(pos);
+                }
+                frame = Some((path, HashMap::new()));
+            }
+        }
         if !empty {
-            stack.push((path, HashMap::new()));
+            stack.push(frame);
         }
     }
     map
@@ -361,6 +530,9 @@ unsafe fn previous_elements(n: NodePtr) -> Vec<NodePtr> {
 
 /// The path of local names from the root; a sibling that is not the first of its name gets
 /// a 1-based index.
+///
+/// Costs a walk over the previous siblings of every ancestor (no allocation per sibling);
+/// loops over many siblings use [`ChildPaths`] instead.
 unsafe fn node_path(n: NodePtr) -> String {
     let mut segments = Vec::new();
     let mut cur = n;
@@ -368,10 +540,17 @@ unsafe fn node_path(n: NodePtr) -> String {
     while unsafe { is_element(cur) } && guard < 100_000 {
         guard += 1;
         let name = unsafe { local_name(cur) };
-        let same = unsafe { previous_elements(cur) }
-            .into_iter()
-            .filter(|p| unsafe { local_name(*p) } == name)
-            .count();
+        let mut same = 0usize;
+        let mut p = unsafe { (*cur).prev };
+        while !p.is_null() {
+            // SAFETY: element names are NUL-terminated strings of the live document.
+            if unsafe { is_element(p) && !(*p).name.is_null() && !(*cur).name.is_null() }
+                && unsafe { CStr::from_ptr((*p).name.cast()) == CStr::from_ptr((*cur).name.cast()) }
+            {
+                same += 1;
+            }
+            p = unsafe { (*p).prev };
+        }
         segments.push(if same == 0 {
             name
         } else {
@@ -381,6 +560,33 @@ unsafe fn node_path(n: NodePtr) -> String {
     }
     segments.reverse();
     format!("/{}", segments.join("/"))
+}
+
+/// Paths of the element children of one parent, handed out in document order at O(1) each
+/// (the same rule as [`node_path`]): hostile documents have hundreds of thousands of siblings.
+struct ChildPaths {
+    parent: String,
+    seen: HashMap<String, u32>,
+}
+
+impl ChildPaths {
+    fn new(parent: String) -> Self {
+        ChildPaths {
+            parent,
+            seen: HashMap::new(),
+        }
+    }
+
+    /// The path of the next element child, whose local name is `local`.
+    fn next(&mut self, local: &str) -> String {
+        let n = self.seen.entry(local.to_string()).or_insert(0);
+        *n += 1;
+        if *n == 1 {
+            format!("{}/{local}", self.parent)
+        } else {
+            format!("{}/{local}[{n}]", self.parent)
+        }
+    }
 }
 
 unsafe fn attribute(n: NodePtr, ns: &str, name: &str) -> Option<String> {
@@ -419,15 +625,26 @@ fn is_declared_header(local: &str) -> bool {
 // ---------------------------------------------------------------------------------------
 // The document: structure, then XSD.
 
+/// Adds a finding while the document is below the violation budget: one over
+/// [`MAX_VIOLATIONS`] is kept, so the verdict can say that more were left out.
+fn keep(found: &mut Vec<Found>, f: Found) {
+    if found.len() <= MAX_VIOLATIONS {
+        found.push(f);
+    }
+}
+
 unsafe fn check_document(doc: b::xmlDocPtr, profile: Profile, out: &mut Validation) -> Vec<Found> {
     let mut found = Vec::new();
     let root = unsafe { b::xmlDocGetRootElement(doc) };
     if !unsafe { is_element(root) } {
-        found.push(Found::new(
-            Code::SoapNotEnvelope,
-            "",
-            "the document has no root element",
-        ));
+        keep(
+            &mut found,
+            Found::new(
+                Code::SoapNotEnvelope,
+                "",
+                "the document has no root element",
+            ),
+        );
         return found;
     }
     let root_path = unsafe { node_path(root) };
@@ -438,7 +655,7 @@ unsafe fn check_document(doc: b::xmlDocPtr, profile: Profile, out: &mut Validati
     out.profile = resolved;
     out.soap_version = version;
     let Some(version) = version.filter(|_| root_local == "Envelope") else {
-        found.push(Found::new(
+        keep(&mut found, Found::new(
             Code::SoapNotEnvelope,
             root_path,
             format!(
@@ -459,7 +676,7 @@ unsafe fn check_document(doc: b::xmlDocPtr, profile: Profile, out: &mut Validati
 
     if version != resolved.soap_version() {
         deviation = true;
-        found.push(Found::new(
+        keep(&mut found, Found::new(
             Code::SoapVersion,
             root_path.clone(),
             format!(
@@ -475,27 +692,31 @@ unsafe fn check_document(doc: b::xmlDocPtr, profile: Profile, out: &mut Validati
     let mut bodies: Vec<NodePtr> = Vec::new();
     let mut header_seen = false;
     let mut loose_seen = false;
+    let mut env_paths = ChildPaths::new(root_path.clone());
     for child in unsafe { element_children(root) } {
         let local = unsafe { local_name(child) };
         let ns = unsafe { namespace(child) };
-        let path = unsafe { node_path(child) };
+        let path = env_paths.next(&local);
         let in_env = ns.as_deref() == Some(env_ns);
         let in_s85 = ns.as_deref() == Some(NS_SERVICES85);
         if in_env && local == "Body" {
             bodies.push(child);
             if bodies.len() > 1 {
                 deviation = true;
-                found.push(Found::new(
-                    Code::SoapBodyCount,
-                    path,
-                    "a second Body: a SOAP envelope holds exactly one Body",
-                ));
+                keep(
+                    &mut found,
+                    Found::new(
+                        Code::SoapBodyCount,
+                        path,
+                        "a second Body: a SOAP envelope holds exactly one Body",
+                    ),
+                );
             }
             continue;
         }
         if !bodies.is_empty() {
             deviation = true;
-            found.push(Found::new(
+            keep(&mut found, Found::new(
                 Code::SoapEnvelopeContent,
                 path,
                 format!(
@@ -508,25 +729,30 @@ unsafe fn check_document(doc: b::xmlDocPtr, profile: Profile, out: &mut Validati
         if in_env && local == "Header" {
             if header_seen || loose_seen {
                 deviation = true;
-                found.push(Found::new(
-                    Code::SoapEnvelopeContent,
-                    path,
-                    if header_seen {
-                        "a second Header: an envelope holds at most one Header".to_string()
-                    } else {
-                        "Header must come first in the envelope, before any header block"
-                            .to_string()
-                    },
-                ));
+                keep(
+                    &mut found,
+                    Found::new(
+                        Code::SoapEnvelopeContent,
+                        path,
+                        if header_seen {
+                            "a second Header: an envelope holds at most one Header".to_string()
+                        } else {
+                            "Header must come first in the envelope, before any header block"
+                                .to_string()
+                        },
+                    ),
+                );
             } else {
                 header_seen = true;
+                let mut block_paths = ChildPaths::new(path);
                 for block in unsafe { element_children(child) } {
                     let b_local = unsafe { local_name(block) };
+                    let b_path = block_paths.next(&b_local);
                     if unsafe { namespace(block) }.as_deref() == Some(NS_SERVICES85) {
                         if is_declared_header(&b_local) {
                             header_blocks.push(block);
                         } else {
-                            found.push(unknown_header(block, &b_local));
+                            keep(&mut found, unknown_header(b_path, &b_local));
                         }
                     }
                 }
@@ -538,7 +764,7 @@ unsafe fn check_document(doc: b::xmlDocPtr, profile: Profile, out: &mut Validati
             header_blocks.push(child);
             if resolved == Profile::Wire {
                 deviation = true;
-                found.push(Found::new(
+                keep(&mut found, Found::new(
                     Code::SoapHeaderPlacement,
                     path,
                     format!(
@@ -550,11 +776,11 @@ unsafe fn check_document(doc: b::xmlDocPtr, profile: Profile, out: &mut Validati
         }
         if in_s85 {
             deviation = true;
-            found.push(unknown_header(child, &local));
+            keep(&mut found, unknown_header(path, &local));
             continue;
         }
         deviation = true;
-        found.push(Found::new(
+        keep(&mut found, Found::new(
             Code::SoapEnvelopeContent,
             path,
             format!(
@@ -565,19 +791,25 @@ unsafe fn check_document(doc: b::xmlDocPtr, profile: Profile, out: &mut Validati
     }
     if unsafe { has_text(root) } {
         deviation = true;
-        found.push(Found::new(
-            Code::SoapEnvelopeContent,
-            root_path.clone(),
-            "Envelope holds text: only Header and Body elements may stand in it",
-        ));
+        keep(
+            &mut found,
+            Found::new(
+                Code::SoapEnvelopeContent,
+                root_path.clone(),
+                "Envelope holds text: only Header and Body elements may stand in it",
+            ),
+        );
     }
     if bodies.is_empty() {
         deviation = true;
-        found.push(Found::new(
-            Code::SoapBodyCount,
-            root_path.clone(),
-            "the envelope has no Body: a SOAP envelope holds exactly one Body",
-        ));
+        keep(
+            &mut found,
+            Found::new(
+                Code::SoapBodyCount,
+                root_path.clone(),
+                "the envelope has no Body: a SOAP envelope holds exactly one Body",
+            ),
+        );
     }
 
     // What the document is.
@@ -607,7 +839,7 @@ unsafe fn check_document(doc: b::xmlDocPtr, profile: Profile, out: &mut Validati
         let schema = match schema {
             Ok(s) => s,
             Err(e) => {
-                found.push(Found::new(Code::XsdOther, "", e.to_string()));
+                keep(&mut found, Found::new(Code::XsdOther, "", e.to_string()));
                 return;
             }
         };
@@ -616,12 +848,16 @@ unsafe fn check_document(doc: b::xmlDocPtr, profile: Profile, out: &mut Validati
             let (_, errs) = unsafe { schema.validate_doc(doc) };
             raw.extend(errs);
         } else {
+            // Each element is validated on its own; together they keep to the error budget.
             for block in &header_blocks {
+                if raw.len() >= loader::MAX_ERRORS {
+                    break;
+                }
                 raw.extend(unsafe { schema.validate_element(*block) }.1);
             }
             for (n, body) in bodies.iter().enumerate() {
                 let children = unsafe { element_children(*body) };
-                if let Some(first) = children.first() {
+                if let Some(first) = children.first().filter(|_| raw.len() < loader::MAX_ERRORS) {
                     raw.extend(unsafe { schema.validate_element(*first) }.1);
                 }
                 if n > 0 {
@@ -630,16 +866,24 @@ unsafe fn check_document(doc: b::xmlDocPtr, profile: Profile, out: &mut Validati
                 }
                 match children.first() {
                     Some(_) => {}
-                    None => found.push(Found::new(
-                        Code::SoapBodyContent,
-                        unsafe { node_path(*body) },
-                        "Body is empty: it must hold exactly one operation element or a Fault",
-                    )),
+                    None => keep(
+                        &mut found,
+                        Found::new(
+                            Code::SoapBodyContent,
+                            unsafe { node_path(*body) },
+                            "Body is empty: it must hold exactly one operation element or a Fault",
+                        ),
+                    ),
                 }
-                for extra in children.iter().skip(1) {
-                    found.push(Found::new(
+                let mut body_paths = ChildPaths::new(unsafe { node_path(*body) });
+                for (i, extra) in children.iter().enumerate() {
+                    let path = body_paths.next(&unsafe { local_name(*extra) });
+                    if i == 0 {
+                        continue;
+                    }
+                    keep(&mut found, Found::new(
                         Code::SoapBodyContent,
-                        unsafe { node_path(*extra) },
+                        path,
                         format!(
                             "Body holds more than one element ({} is extra): it must hold exactly one operation element or a Fault",
                             unsafe { local_name(*extra) }
@@ -648,7 +892,9 @@ unsafe fn check_document(doc: b::xmlDocPtr, profile: Profile, out: &mut Validati
                 }
             }
         }
-        found.extend(unsafe { map_errors(raw, env_ns, models, resolved) });
+        for f in unsafe { map_errors(raw, env_ns, models, resolved) } {
+            keep(&mut found, f);
+        }
     });
     found
 }
@@ -675,10 +921,10 @@ unsafe fn only_whitespace_text(node: NodePtr) -> bool {
     true
 }
 
-unsafe fn unknown_header(block: NodePtr, local: &str) -> Found {
+fn unknown_header(path: String, local: &str) -> Found {
     Found::new(
         Code::SoapUnknownHeader,
-        unsafe { node_path(block) },
+        path,
         format!(
             "{local} is in the Services85 namespace but is not a header block the WSDL declares \
              (requests: {}; responses: {})",
@@ -689,9 +935,12 @@ unsafe fn unknown_header(block: NodePtr, local: &str) -> Found {
 }
 
 unsafe fn schema_hints(n: NodePtr, found: &mut Vec<Found>) {
+    if found.len() > MAX_VIOLATIONS {
+        return;
+    }
     for attr in ["schemaLocation", "noNamespaceSchemaLocation"] {
         if let Some(v) = unsafe { attribute(n, NS_XSI, attr) } {
-            found.push(Found::new(
+            keep(found, Found::new(
                 Code::XsdSchemaLocation,
                 unsafe { node_path(n) },
                 format!(
