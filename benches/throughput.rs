@@ -15,7 +15,7 @@
 //!
 //! `RC_BENCH_QUICK=1` shortens every measurement (for a smoke run).
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::{criterion_group, BenchmarkId, Criterion, Throughput};
 use libxml::parser::{Parser, ParserOptions};
 use libxml::schemas::{SchemaParserContext, SchemaValidationContext};
 use quick_xml::events::Event;
@@ -662,10 +662,6 @@ fn quick() -> bool {
     std::env::var_os("RC_BENCH_QUICK").is_some()
 }
 
-fn configured(c: &mut Criterion) -> &mut Criterion {
-    c
-}
-
 fn group_settings(g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>) {
     if quick() {
         g.warm_up_time(Duration::from_millis(200));
@@ -679,7 +675,7 @@ fn group_settings(g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::
 }
 
 fn bench_encode(c: &mut Criterion) {
-    let mut g = configured(c).benchmark_group("encode");
+    let mut g = c.benchmark_group("encode");
     group_settings(&mut g);
     for (name, msg) in envelopes() {
         let bytes = encoded(&msg);
@@ -714,7 +710,7 @@ fn bench_encode(c: &mut Criterion) {
 }
 
 fn bench_decode(c: &mut Criterion) {
-    let mut g = configured(c).benchmark_group("decode");
+    let mut g = c.benchmark_group("decode");
     group_settings(&mut g);
     for (name, msg) in envelopes() {
         let text = String::from_utf8(encoded(&msg)).expect("UTF-8");
@@ -780,7 +776,7 @@ fn bare_validate(ctx: &mut SchemaValidationContext, bytes: &[u8]) -> bool {
 }
 
 fn bench_validate(c: &mut Criterion) {
-    let mut g = configured(c).benchmark_group("validate");
+    let mut g = c.benchmark_group("validate");
     group_settings(&mut g);
     let mut ctx = bare_schema();
     for (name, msg) in envelopes() {
@@ -801,7 +797,7 @@ fn bench_validate(c: &mut Criterion) {
 
 /// The folder: 200 envelopes like a capture archive, in memory (file reading is not what
 /// is measured): the three bench envelopes and the wire fixtures' valid ones, round robin.
-pub fn folder() -> Vec<Vec<u8>> {
+fn folder() -> Vec<Vec<u8>> {
     let mut kinds: Vec<Vec<u8>> = envelopes().iter().map(|(_, m)| encoded(m)).collect();
     for f in [
         "SaveContactRelation.request.wcf.xml",
@@ -821,7 +817,7 @@ fn bench_folder(c: &mut Criterion) {
     use rayon::prelude::*;
     let files = folder();
     let total: usize = files.iter().map(Vec::len).sum();
-    let mut g = configured(c).benchmark_group("folder");
+    let mut g = c.benchmark_group("folder");
     group_settings(&mut g);
     g.throughput(Throughput::Bytes(total as u64));
     let threads_max = std::thread::available_parallelism().map_or(2, |n| n.get().min(2));
@@ -834,7 +830,9 @@ fn bench_folder(c: &mut Criterion) {
         let valid = pool.install(|| {
             files
                 .par_iter()
-                .filter(|b| schema::validate(&Document::from_bytes("f", b), Profile::Wire).is_valid())
+                .filter(|b| {
+                    schema::validate(&Document::from_bytes("f", b), Profile::Wire).is_valid()
+                })
                 .count()
         });
         assert_eq!(valid, files.len());
@@ -866,4 +864,16 @@ criterion_group!(
     bench_validate,
     bench_folder
 );
-criterion_main!(benches);
+/// `RC_BENCH_DUMP=DIR`: write the folder's 200 envelopes to DIR (for `benches/xmllint.sh`)
+/// and measure nothing.
+fn main() {
+    if let Some(dir) = std::env::var_os("RC_BENCH_DUMP") {
+        let dir = std::path::PathBuf::from(dir);
+        for (i, bytes) in folder().iter().enumerate() {
+            std::fs::write(dir.join(format!("capture-{i:03}.xml")), bytes).expect("write");
+        }
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
