@@ -15,7 +15,7 @@
 //!
 //! `RC_BENCH_QUICK=1` shortens every measurement (for a smoke run).
 
-use criterion::{criterion_group, BenchmarkId, Criterion, Throughput};
+use criterion::{criterion_group, BenchmarkId, Criterion, SamplingMode, Throughput};
 use libxml::parser::{Parser, ParserOptions};
 use libxml::schemas::{SchemaParserContext, SchemaValidationContext};
 use quick_xml::events::Event;
@@ -819,6 +819,9 @@ fn bench_folder(c: &mut Criterion) {
     let total: usize = files.iter().map(Vec::len).sum();
     let mut g = c.benchmark_group("folder");
     group_settings(&mut g);
+    // An iteration is 200 documents (tens of milliseconds): few, equal samples.
+    g.sampling_mode(SamplingMode::Flat);
+    g.sample_size(10);
     g.throughput(Throughput::Bytes(total as u64));
     let threads_max = std::thread::available_parallelism().map_or(2, |n| n.get().min(2));
     for threads in [1, threads_max] {

@@ -483,7 +483,8 @@ unsafe fn check_document(doc: b::xmlDocPtr, profile: Profile, out: &mut Validati
     for child in unsafe { element_children(root) } {
         let local = unsafe { local_name(child) };
         let ns = unsafe { namespace(child) };
-        let path = unsafe { node_path(child) };
+        // Computed only for a finding.
+        let path = || unsafe { node_path(child) };
         let in_env = ns.as_deref() == Some(env_ns);
         let in_s85 = ns.as_deref() == Some(NS_SERVICES85);
         if in_env && local == "Body" {
@@ -492,7 +493,7 @@ unsafe fn check_document(doc: b::xmlDocPtr, profile: Profile, out: &mut Validati
                 deviation = true;
                 found.push(Found::new(
                     Code::SoapBodyCount,
-                    path,
+                    path(),
                     "a second Body: a SOAP envelope holds exactly one Body",
                 ));
             }
@@ -502,7 +503,7 @@ unsafe fn check_document(doc: b::xmlDocPtr, profile: Profile, out: &mut Validati
             deviation = true;
             found.push(Found::new(
                 Code::SoapEnvelopeContent,
-                path,
+                path(),
                 format!(
                     "{local} ({}) stands after Body: nothing may follow Body in an envelope (WS-I Basic Profile R1308)",
                     ns_words(ns.as_deref())
@@ -515,7 +516,7 @@ unsafe fn check_document(doc: b::xmlDocPtr, profile: Profile, out: &mut Validati
                 deviation = true;
                 found.push(Found::new(
                     Code::SoapEnvelopeContent,
-                    path,
+                    path(),
                     if header_seen {
                         "a second Header: an envelope holds at most one Header".to_string()
                     } else {
@@ -545,7 +546,7 @@ unsafe fn check_document(doc: b::xmlDocPtr, profile: Profile, out: &mut Validati
                 deviation = true;
                 found.push(Found::new(
                     Code::SoapHeaderPlacement,
-                    path,
+                    path(),
                     format!(
                         "the header block {local} stands directly under Envelope; the wire profile wants it inside Header (<Header><{local}>...</{local}></Header>)"
                     ),
@@ -561,7 +562,7 @@ unsafe fn check_document(doc: b::xmlDocPtr, profile: Profile, out: &mut Validati
         deviation = true;
         found.push(Found::new(
             Code::SoapEnvelopeContent,
-            path,
+            path(),
             format!(
                 "{local} ({}) is not allowed directly under Envelope: an envelope holds Header (optional) and Body",
                 ns_words(ns.as_deref())
