@@ -3,7 +3,8 @@
 as a Markdown table, from criterion's estimates under target/criterion/.
 
 Usage: python3 benches/table.py [TARGET_DIR]   (default: target)
-Optional: XMLLINT_DOCS_PER_S=N adds the folder-vs-xmllint ratio (see benches/xmllint.sh).
+The folder-vs-xmllint ratio uses the `folder-xmllint` group of the same run, or
+XMLLINT_DOCS_PER_S=N when given (see benches/xmllint.sh).
 """
 
 import json
@@ -15,7 +16,8 @@ ENVELOPES = ["minimal-request", "full-request", "response-50-fields"]
 
 
 def median_ns(group, func, param):
-    p = os.path.join(root, group, func, param, "new", "estimates.json")
+    p = os.path.join(root, group, func, param, "new", "estimates.json") if param else \
+        os.path.join(root, group, func, "new", "estimates.json")
     try:
         with open(p) as f:
             return json.load(f)["median"]["point_estimate"]
@@ -90,6 +92,10 @@ for name, t in [("1 thread", one), ("2 threads", two)]:
 if one and two:
     print(f"\n2-core scaling: {one / two:.2f}× (target ≥ 1.8×)")
     xl = os.environ.get("XMLLINT_DOCS_PER_S")
+    xt = median_ns("folder-xmllint", "validate-1000", "")
+    if xt and not xl:
+        xl = 1000 / (xt / 1e9)
+        print(f"xmllint in the same run: 1000 documents in {fmt_t(xt)} = {xl:.0f} documents/s")
     if xl:
         ours = 200 / (two / 1e9)
         print(f"folder on all cores vs xmllint: {ours:.0f} / {float(xl):.0f} docs/s = "

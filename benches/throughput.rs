@@ -860,12 +860,56 @@ fn bench_folder(c: &mut Criterion) {
     g.finish();
 }
 
+/// The external reference in the same run: one `xmllint --noout --schema` process over the
+/// folder's 200 files given five times (1000 documents, so its start-up and schema
+/// compilation are spread as a long-running validator's would be). Skipped without xmllint.
+fn bench_xmllint(c: &mut Criterion) {
+    let have = std::process::Command::new("xmllint")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have {
+        eprintln!("folder-xmllint: xmllint not found, skipped (Debian: libxml2-utils)");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let files = folder();
+    let mut paths = Vec::new();
+    for (i, bytes) in files.iter().enumerate() {
+        let p = dir.path().join(format!("capture-{i:03}.xml"));
+        std::fs::write(&p, bytes).expect("write");
+        paths.push(p);
+    }
+    const REPEAT: usize = 5;
+    let total: usize = files.iter().map(Vec::len).sum::<usize>() * REPEAT;
+    let schema = concat!(env!("CARGO_MANIFEST_DIR"), "/schemas/soap11-envelope.xsd");
+    let run = || {
+        let status = std::process::Command::new("xmllint")
+            .args(["--noout", "--schema", schema])
+            .args((0..REPEAT).flat_map(|_| paths.iter()))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .expect("xmllint runs");
+        assert!(status.success(), "xmllint finds the folder invalid");
+    };
+    run();
+    let mut g = c.benchmark_group("folder-xmllint");
+    group_settings(&mut g);
+    g.sampling_mode(SamplingMode::Flat);
+    g.sample_size(10);
+    g.throughput(Throughput::Bytes(total as u64));
+    g.bench_function("validate-1000", |b| b.iter(run));
+    g.finish();
+}
+
 criterion_group!(
     benches,
     bench_encode,
     bench_decode,
     bench_validate,
-    bench_folder
+    bench_folder,
+    bench_xmllint
 );
 /// `RC_BENCH_DUMP=DIR`: write the folder's 200 envelopes to DIR (for `benches/xmllint.sh`)
 /// and measure nothing.
