@@ -82,6 +82,14 @@ for group, peer, limit, speedup in [
             f"{vs_peer} | {vs_limit} |"
         )
 
+print()
+print("| diff (shape, against the documented example) | median | MB/s |")
+print("|---|---|---|")
+for env in ENVELOPES:
+    t = median_ns("diff", "shape-vs-documented", env)
+    size = size_bytes("diff", "shape-vs-documented", env)
+    print(f"| {env} ({size}) | {fmt_t(t)} | {mbps(t, size)} |")
+
 one = median_ns("folder", "validate-200", "1-threads")
 two = median_ns("folder", "validate-200", "2-threads")
 print()

@@ -10,8 +10,9 @@
 //!   and reading every text, building nothing (the limit for a decoder on quick-xml).
 //! - `validate/*`: `schema::validate`; bare libxml (same parse options, a schema compiled
 //!   once outside the loop, `validate_document`) on the same bytes.
+//! - `diff`: shape diff of each envelope against the documented example of its operation.
 //! - `folder`: 200 envelopes in memory, read (`Document::from_bytes`) and validated in a
-//!   rayon pool of 1 and of 2 threads.
+//!   rayon pool of 1 and of 2 threads; `folder-xmllint`: xmllint over the same files.
 //!
 //! `RC_BENCH_QUICK=1` shortens every measurement (for a smoke run).
 
@@ -795,6 +796,34 @@ fn bench_validate(c: &mut Criterion) {
     g.finish();
 }
 
+/// Shape diff of each envelope (as a capture) against the bundled documented example of
+/// its operation and kind: canonicalise both, compare, redact.
+fn bench_diff(c: &mut Criterion) {
+    use relation_contract::diff::{DiffReport, Options};
+    let mut g = c.benchmark_group("diff");
+    group_settings(&mut g);
+    let opts = Options::shape();
+    for (name, msg) in envelopes() {
+        let bytes = encoded(&msg);
+        let doc = Document::from_bytes(name, &bytes);
+        DiffReport::against_documented(&doc, &opts).expect("a documented example to diff with");
+        g.throughput(Throughput::Bytes(bytes.len() as u64));
+        g.bench_with_input(
+            BenchmarkId::new("shape-vs-documented", name),
+            &doc,
+            |b, d| {
+                b.iter(|| {
+                    DiffReport::against_documented(black_box(d), &opts)
+                        .expect("diffs")
+                        .differences
+                        .len()
+                })
+            },
+        );
+    }
+    g.finish();
+}
+
 /// The folder: 200 envelopes like a capture archive, in memory (file reading is not what
 /// is measured): the three bench envelopes and the wire fixtures' valid ones, round robin.
 fn folder() -> Vec<Vec<u8>> {
@@ -908,6 +937,7 @@ criterion_group!(
     bench_encode,
     bench_decode,
     bench_validate,
+    bench_diff,
     bench_folder,
     bench_xmllint
 );

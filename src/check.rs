@@ -1,22 +1,26 @@
 //! `check`: the main job. Validates every fixture under a folder and holds each to what it
 //! is there to show:
 //!
-//! - `documented/`: the documentation's examples, valid under the `documented` profile;
+//! - `documented/`: the documentation's examples, valid under the `documented` profile, or
+//!   showing exactly the known defects a sidecar `NAME.expect` names;
 //! - `wire/`: realistic wire envelopes, valid under the `wire` profile;
 //! - `invalid/`: broken envelopes, each with a sidecar `NAME.expect` naming the violations
 //!   it must produce (see [`Expectation`]);
 //! - anything else (golden captures): valid under `auto`.
+//!
+//! A fixture may be a capture (`.http`, `.har`): each SOAP document it holds is a row, held
+//! to its group's rule, HTTP-level checks included. Under `invalid/` the sidecar's
+//! expectations must be met by the documents of the file together.
 
-use crate::capture::Document;
+use crate::capture::{self, walk::check_document, Document};
 use crate::contract::Profile;
-use crate::report::ReportItem;
-use crate::schema;
+use crate::report::{Finding, ReportItem};
 use crate::violation::Code;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-/// File extensions that hold documents.
-pub const DOCUMENT_EXTENSIONS: [&str; 1] = ["xml"];
+/// File extensions taken from a directory: envelopes, raw HTTP dumps, HAR files.
+pub const DOCUMENT_EXTENSIONS: [&str; 3] = ["xml", "http", "har"];
 
 /// The folder a fixture belongs to, which decides what it must show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -197,7 +201,7 @@ pub fn check(root: &Path) -> CheckReport {
             continue;
         }
         match check_file(root, path) {
-            Ok(row) => report.rows.push(row),
+            Ok(rows) => report.rows.extend(rows),
             Err(e) => report.unreadable.push((path.to_path_buf(), e)),
         }
     }
@@ -213,65 +217,113 @@ pub fn is_document(path: &Path) -> bool {
     })
 }
 
-fn check_file(root: &Path, path: &Path) -> Result<CheckRow, String> {
+fn check_file(root: &Path, path: &Path) -> Result<Vec<CheckRow>, String> {
     let group = Group::of(root, path);
-    let doc = Document::read(path).map_err(|e| e.to_string())?;
-    let (profile, expectation) = match group {
-        Group::Documented => (Profile::Documented, None),
-        Group::Wire => (Profile::Wire, None),
-        Group::Other => (Profile::Auto, None),
-        Group::Invalid => {
-            let sidecar = path.with_extension("expect");
-            let parsed = std::fs::read_to_string(&sidecar)
-                .map_err(|e| format!("sidecar {}: {e}", sidecar.display()))
-                .and_then(|t| {
-                    Expectation::parse(&t).map_err(|e| format!("{}: {e}", sidecar.display()))
-                });
-            match parsed {
-                Ok(exp) => (exp.profile, Some(exp)),
-                Err(problem) => {
-                    let item = ReportItem::new(&doc, schema::validate(&doc, Profile::Auto));
-                    return Ok(CheckRow {
-                        group,
-                        item,
-                        problems: vec![problem],
-                    });
-                }
+    let capture = capture::open(path).map_err(|e| e.to_string())?;
+    let mut documents = capture.documents;
+    let empty_capture = documents.is_empty();
+    if empty_capture {
+        // A capture with no SOAP document: shown as an empty document, and a problem.
+        documents.push(Document::from_bytes(path.display().to_string(), b""));
+    }
+    let sidecar = path.with_extension("expect");
+    // `invalid/` needs a sidecar; `documented/` may have one naming the page's known defects.
+    let wants_sidecar =
+        group == Group::Invalid || (group == Group::Documented && sidecar.is_file());
+    let expectation = if wants_sidecar {
+        let parsed = std::fs::read_to_string(&sidecar)
+            .map_err(|e| format!("sidecar {}: {e}", sidecar.display()))
+            .and_then(|t| {
+                Expectation::parse(&t).map_err(|e| format!("{}: {e}", sidecar.display()))
+            });
+        match parsed {
+            Ok(exp) => Some(exp),
+            Err(problem) => {
+                let item = check_document(&documents[0], Profile::Auto);
+                return Ok(vec![CheckRow {
+                    group,
+                    item,
+                    problems: vec![problem],
+                }]);
             }
         }
+    } else {
+        None
     };
-    let item = ReportItem::new(&doc, schema::validate(&doc, profile));
-    let problems = match expectation {
-        None if item.valid => Vec::new(),
-        None => vec![format!(
-            "expected valid under profile {}, found {} violation(s)",
-            item.profile,
-            item.violations.len()
-        )],
-        Some(exp) => unmet(&exp, &item),
+    let profile = match (&expectation, group) {
+        (Some(exp), _) => exp.profile,
+        (None, Group::Documented) => Profile::Documented,
+        (None, Group::Wire) => Profile::Wire,
+        (None, _) => Profile::Auto,
     };
-    Ok(CheckRow {
-        group,
-        item,
-        problems,
-    })
+    let items: Vec<ReportItem> = documents
+        .iter()
+        .map(|d| check_document(d, profile))
+        .collect();
+    let mut unmet_all = match &expectation {
+        Some(exp) => unmet(exp, &items),
+        None => Vec::new(),
+    };
+    if empty_capture {
+        unmet_all.push("the capture holds no SOAP document".to_string());
+    }
+    let last = items.len().saturating_sub(1);
+    let rows = items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let mut problems = match &expectation {
+                None if item.valid => Vec::new(),
+                None => vec![format!(
+                    "expected valid under profile {}, found {} violation(s)",
+                    item.profile,
+                    item.violations.len()
+                )],
+                // A documented example may break the contract only by its named defects.
+                Some(exp) if group == Group::Documented => unexpected(exp, &item),
+                Some(_) => Vec::new(),
+            };
+            if i == last {
+                problems.append(&mut unmet_all);
+            }
+            CheckRow {
+                group,
+                item,
+                problems,
+            }
+        })
+        .collect();
+    Ok(rows)
 }
 
-/// The expectations no reported violation meets.
-fn unmet(exp: &Expectation, item: &ReportItem) -> Vec<String> {
-    let found: Vec<String> = item
-        .violations
+fn meets((code, element): &(Code, Option<String>), f: &Finding) -> bool {
+    f.violation.code == *code && element.as_ref().is_none_or(|e| *e == f.violation.element)
+}
+
+/// The violations of a document that no expectation names.
+fn unexpected(exp: &Expectation, item: &ReportItem) -> Vec<String> {
+    item.violations
         .iter()
+        .filter(|f| !exp.expect.iter().any(|e| meets(e, f)))
+        .map(|f| {
+            format!(
+                "unexpected {} at {}: {}",
+                f.violation.code, f.violation.element, f.violation.message
+            )
+        })
+        .collect()
+}
+
+/// The expectations no reported violation meets (the violations of all the documents of
+/// one fixture file count together).
+fn unmet(exp: &Expectation, items: &[ReportItem]) -> Vec<String> {
+    let all = || items.iter().flat_map(|i| i.violations.iter());
+    let found: Vec<String> = all()
         .map(|f| format!("{} {}", f.violation.code, f.violation.element))
         .collect();
     exp.expect
         .iter()
-        .filter(|(code, element)| {
-            !item.violations.iter().any(|f| {
-                f.violation.code == *code
-                    && element.as_ref().is_none_or(|e| *e == f.violation.element)
-            })
-        })
+        .filter(|e| !all().any(|f| meets(e, f)))
         .map(|(code, element)| {
             format!(
                 "expected {code}{}{}, found: {}",

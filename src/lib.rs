@@ -12,6 +12,8 @@
 //!       -> report  (human rustc-style, JSON lines, JUnit; redaction applied once, here)
 //! ```
 //!
+//! [`serve`] puts the stages behind HTTP: a contract stub of `Relation.svc` for client tests.
+//!
 //! The wire speaks SOAP 1.1 with header blocks inside `Header`; the documentation shows SOAP
 //! 1.2 with header blocks loose under `Envelope`. Both are understood, and every report names
 //! the [`Profile`] that was applied: one shape is never silently taken for the other.
@@ -20,9 +22,11 @@ pub mod capture;
 pub mod check;
 pub mod codec;
 pub mod contract;
+pub mod diff;
 pub mod model;
 pub mod report;
 pub mod schema;
+pub mod serve;
 pub mod violation;
 
 pub use capture::Document;

@@ -2,12 +2,19 @@
 //! and picks a printer.
 
 use clap::{Parser, Subcommand};
-use relation_contract::check::{self, is_document};
-use relation_contract::report::{self, Format, Printer, ReportItem, Summary};
-use relation_contract::{schema, Document, Profile};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use relation_contract::capture::import::{import_document, Imported};
+use relation_contract::capture::walk::{self, FileReport, Options};
+use relation_contract::capture::{self as captures};
+use relation_contract::check;
+use relation_contract::report::{self, Format, Printer, Summary};
+use relation_contract::{diff, Document, Profile};
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+/// A run over more files than this shows a progress bar (when stderr is a terminal).
+const PROGRESS_ABOVE: usize = 8;
 
 #[derive(Parser)]
 #[command(
@@ -24,6 +31,11 @@ struct Cli {
 enum Command {
     /// Validate envelopes against the contract (XSD and envelope shape under a profile).
     ///
+    /// Inputs are recognised by content: a bare envelope, a raw HTTP/1.1 message (request or
+    /// response, chunked bodies decoded) or a HAR 1.2 file, whose entries that hold a SOAP
+    /// envelope become documents named FILE.har#entries[N].request / .response. Documents
+    /// from captures are also held to HTTP-level checks (SOAPAction, Content-Type, charset).
+    ///
     /// Exit status: 0 when every document is valid, 1 when any is invalid (a file that is
     /// not XML at all is an invalid document), 2 for usage errors and unreadable paths.
     Validate {
@@ -33,9 +45,48 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
-        /// Files or directories (walked; files ending in .xml are taken).
+        /// Worker threads (0: one per core). The output is the same for any number.
+        #[arg(long, short = 'j', default_value_t = 0)]
+        jobs: usize,
+        /// Files or directories (walked in path order; *.xml, *.http and *.har are taken).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+    },
+    /// Compare a capture with the documented example of its operation and kind (or with
+    /// another document), in canonical form.
+    ///
+    /// Exit status: 0 when equal, 1 when different, 2 for usage errors and unreadable input.
+    Diff {
+        /// The capture to compare.
+        capture: PathBuf,
+        /// The document to compare against (default: the bundled documented example of the
+        /// capture's operation and kind).
+        #[arg(long)]
+        against: Option<PathBuf>,
+        /// `shape`: values compared by type only; `exact`: values compared too.
+        #[arg(long, value_enum, default_value_t = diff::Mode::Shape)]
+        mode: diff::Mode,
+        /// Glob over element paths to leave out (`**/RelationId`, `/Envelope/Header/**`);
+        /// repeatable. A `diff.rules` file beside the capture adds its globs.
+        #[arg(long = "ignore", value_name = "GLOB")]
+        ignore: Vec<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+        format: DiffFormat,
+    },
+    /// Write every SOAP document found in captures as a bare, redacted envelope file.
+    ///
+    /// Files are named OPERATION.KIND.HASH.xml (HASH: SHA-256 of the written text), ready
+    /// to become fixtures; Ticket and ApplicationToken values become REDACTED. An existing
+    /// file is never overwritten. Exit status: 0, or 2 when a path cannot be read or a file
+    /// cannot be written.
+    Import {
+        /// Capture files or directories.
+        #[arg(required = true)]
+        captures: Vec<PathBuf>,
+        /// The folder to write into (created when missing).
+        #[arg(long)]
+        to: PathBuf,
     },
     /// Validate every bundled fixture and hold each to what it is there to show.
     Check {
@@ -43,6 +94,11 @@ enum Command {
         #[arg(default_value = "fixtures")]
         dir: PathBuf,
     },
+    /// Run a contract stub of Relation.svc: checks every request, answers valid ones from a
+    /// store; stops on Ctrl-C or SIGTERM.
+    ///
+    /// Prints `listening on http://ADDR/Remote/Services85/Relation.svc` as its first line.
+    Serve(relation_contract::serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -51,9 +107,19 @@ fn main() -> ExitCode {
         Command::Validate {
             profile,
             format,
+            jobs,
             paths,
-        } => validate(&paths, profile, format),
+        } => validate(&paths, profile, format, jobs),
+        Command::Import { captures, to } => import(&captures, &to),
         Command::Check { dir } => run_check(&dir),
+        Command::Diff {
+            capture,
+            against,
+            mode,
+            ignore,
+            format,
+        } => run_diff(&capture, against.as_deref(), mode, ignore, format),
+        Command::Serve(args) => Ok(relation_contract::serve::main(args)),
     };
     match code {
         Ok(c) => ExitCode::from(c),
@@ -62,58 +128,123 @@ fn main() -> ExitCode {
     }
 }
 
-fn validate(paths: &[PathBuf], profile: Profile, format: Format) -> io::Result<u8> {
+fn validate(paths: &[PathBuf], profile: Profile, format: Format, jobs: usize) -> io::Result<u8> {
     let stdout = io::stdout();
-    let color = report::color_wanted(stdout.is_terminal());
+    let stdout_tty = stdout.is_terminal();
+    let color = report::color_wanted(stdout_tty);
     let mut printer = report::printer(format, stdout.lock(), color);
     let mut summary = Summary::default();
-    for path in paths {
-        for_each_document(path, &mut summary, |doc| {
-            let item = ReportItem::new(&doc, schema::validate(&doc, profile));
-            let r = printer.item(&item);
-            (item, r)
-        })?;
+    let bar = progress_bar(paths);
+    let tick = || {
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+    };
+    let opts = Options {
+        profile,
+        jobs,
+        chunk: 0,
+    };
+    walk::run(paths, opts, &tick, |file: FileReport| {
+        let mut print = || -> io::Result<()> {
+            if let Some(why) = &file.error {
+                summary.unreadable += 1;
+                eprintln!("error: {}: cannot be read: {why}", file.path.display());
+            }
+            for item in &file.items {
+                printer.item(item)?;
+                summary.add(item);
+            }
+            summary.skipped += file.skipped.len();
+            Ok(())
+        };
+        // The bar steps aside for lines only when they go to the same terminal.
+        match &bar {
+            Some(b) if stdout_tty => b.suspend(print),
+            _ => print(),
+        }
+    })?;
+    if let Some(b) = &bar {
+        b.finish_and_clear();
     }
     printer.finish(&summary)?;
     Ok(exit_byte(summary.exit_code()))
 }
 
-/// Reads every document a path names (a file, or the document files under a directory in
-/// name order) and hands each to `f`; unreadable paths are reported on stderr and counted.
-fn for_each_document(
-    path: &Path,
-    summary: &mut Summary,
-    mut f: impl FnMut(Document) -> (ReportItem, io::Result<()>),
-) -> io::Result<()> {
-    let mut one = |file: &Path, summary: &mut Summary| -> io::Result<()> {
-        match Document::read(file) {
-            Ok(doc) => {
-                let (item, r) = f(doc);
-                summary.add(&item);
-                r
+/// A progress bar on stderr, only when stderr is a terminal and the run is more than a
+/// handful of files (the files are counted first, by name only, in that case alone).
+fn progress_bar(paths: &[PathBuf]) -> Option<ProgressBar> {
+    if !io::stderr().is_terminal() {
+        return None;
+    }
+    let total = walk::count_files(paths);
+    if total <= PROGRESS_ABOVE {
+        return None;
+    }
+    let bar = ProgressBar::with_draw_target(
+        Some(u64::try_from(total).unwrap_or(u64::MAX)),
+        ProgressDrawTarget::stderr(),
+    );
+    if let Ok(style) =
+        ProgressStyle::with_template("{bar:40} {pos}/{len} files {per_sec} eta {eta}")
+    {
+        bar.set_style(style);
+    }
+    Some(bar)
+}
+
+fn import(inputs: &[PathBuf], to: &Path) -> io::Result<u8> {
+    if let Err(e) = std::fs::create_dir_all(to) {
+        eprintln!("error: {}: cannot be created: {e}", to.display());
+        return Ok(2);
+    }
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let (mut written, mut present, mut skipped, mut failed) = (0usize, 0usize, 0usize, 0usize);
+    for item in walk::files(inputs) {
+        let path = match item {
+            Ok(p) => p,
+            Err((p, why)) => {
+                failed += 1;
+                eprintln!("error: {}: cannot be read: {why}", p.display());
+                continue;
             }
+        };
+        let capture = match captures::open(&path) {
+            Ok(c) => c,
             Err(e) => {
-                summary.unreadable += 1;
-                eprintln!("{}", report::unreadable(&file.display().to_string(), &e));
-                Ok(())
+                failed += 1;
+                eprintln!("error: {}: cannot be read: {e}", path.display());
+                continue;
+            }
+        };
+        skipped += capture.skipped.len();
+        for doc in &capture.documents {
+            match import_document(doc, to) {
+                Ok(Imported::Written(p)) => {
+                    written += 1;
+                    writeln!(out, "wrote {} (from {})", p.display(), doc.source)?;
+                }
+                Ok(Imported::Present(p)) => {
+                    present += 1;
+                    writeln!(out, "present {} (from {})", p.display(), doc.source)?;
+                }
+                Ok(Imported::NotText) => {
+                    skipped += 1;
+                    writeln!(out, "skipped {} (not text)", doc.source)?;
+                }
+                Err(e) => {
+                    failed += 1;
+                    eprintln!("error: {}: cannot be written: {e}", doc.source);
+                }
             }
         }
-    };
-    if !path.is_dir() {
-        return one(path, summary);
     }
-    for entry in walkdir::WalkDir::new(path).sort_by_file_name() {
-        match entry {
-            Ok(e) if e.file_type().is_file() && is_document(e.path()) => one(e.path(), summary)?,
-            Ok(_) => {}
-            Err(e) => {
-                summary.unreadable += 1;
-                let p = e.path().unwrap_or(path).display().to_string();
-                eprintln!("error: {p}: cannot be read: {e}");
-            }
-        }
-    }
-    Ok(())
+    writeln!(
+        out,
+        "import: {written} written, {present} already present, {skipped} skipped, {failed} failed"
+    )?;
+    Ok(if failed > 0 { 2 } else { 0 })
 }
 
 fn run_check(dir: &Path) -> io::Result<u8> {
@@ -148,6 +279,77 @@ fn run_check(dir: &Path) -> io::Result<u8> {
     } else {
         1
     })
+}
+
+/// The one SOAP document a file holds: a bare envelope, or an HTTP dump or HAR file with
+/// exactly one SOAP message in it.
+fn one_document(path: &Path) -> Result<Document, String> {
+    let capture = captures::open(path).map_err(|e| e.to_string())?;
+    let n = capture.documents.len();
+    match <[Document; 1]>::try_from(capture.documents) {
+        Ok([doc]) => Ok(doc),
+        Err(_) if n == 0 => Err("holds no SOAP document".to_string()),
+        Err(_) => Err(format!(
+            "holds {n} SOAP documents; diff compares one (import them into single files first)"
+        )),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum DiffFormat {
+    Human,
+    Json,
+}
+
+fn run_diff(
+    capture: &Path,
+    against: Option<&Path>,
+    mode: diff::Mode,
+    mut ignore: Vec<String>,
+    format: DiffFormat,
+) -> io::Result<u8> {
+    let fail = |what: &Path, e: &dyn std::fmt::Display| {
+        eprintln!("error: {}: {e}", what.display());
+        Ok(exit_byte(diff::EXIT_ERROR))
+    };
+    let doc = match one_document(capture) {
+        Ok(d) => d,
+        Err(e) => return fail(capture, &e),
+    };
+    match diff::rules_for(capture) {
+        Ok(rules) => ignore.extend(rules),
+        Err(e) => {
+            return fail(
+                capture,
+                &format!("cannot read {}: {e}", diff::RULES_FILE_NAME),
+            )
+        }
+    }
+    let opts = diff::Options { mode, ignore };
+    let report = match against {
+        Some(path) => match one_document(path) {
+            Ok(other) => diff::DiffReport::new(&doc, &other, &opts),
+            Err(e) => return fail(path, &e),
+        },
+        None => diff::DiffReport::against_documented(&doc, &opts),
+    };
+    let report = match report {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(exit_byte(e.exit_code()));
+        }
+    };
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    match format {
+        DiffFormat::Json => writeln!(out, "{}", report.json())?,
+        DiffFormat::Human => {
+            let color = report::color_wanted(stdout.is_terminal());
+            write!(out, "{}", report.human(color))?
+        }
+    }
+    Ok(exit_byte(report.exit_code()))
 }
 
 fn exit_byte(code: i32) -> u8 {

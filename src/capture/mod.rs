@@ -4,9 +4,20 @@
 //! recognised by its `<?` / `<` byte pattern) is transcoded. Everything downstream (libxml,
 //! the codec, the diff, the printers) reads `Document::text` and never the file again, and
 //! line/column numbers refer to that text (the same lines as the original).
+//!
+//! Captures ([`open`], [`parse`]): a raw HTTP dump or a HAR file yields one document per
+//! SOAP message it holds, with its [`HttpMeta`]; see `http` and `har` for how lines map.
 
+mod har;
+pub mod http;
+pub mod import;
+mod input;
 mod text;
+pub mod walk;
 
+pub use http::HttpMeta;
+pub(crate) use input::malformed_capture;
+pub use input::{open, parse, Capture, InputKind};
 pub use text::{LineIndex, SourceEncoding};
 
 use crate::violation::{Code, Violation};
@@ -24,6 +35,8 @@ pub struct Document {
     /// Secret values found in the document (Ticket, ApplicationToken, HTTP credentials),
     /// for the printers' redaction. Never printed.
     pub secrets: Vec<String>,
+    /// What HTTP said about the document, when it came out of an HTTP dump or a HAR file.
+    pub http: Option<HttpMeta>,
 }
 
 impl Document {
@@ -40,6 +53,7 @@ impl Document {
             text,
             encoding,
             secrets,
+            http: None,
         }
     }
 

@@ -101,6 +101,9 @@ impl<W: Write> Printer for HumanPrinter<W> {
             "{} document(s): {} valid, {} invalid",
             s.documents, s.valid, s.invalid
         );
+        if s.skipped > 0 {
+            line.push_str(&format!(", {} skipped (no SOAP envelope)", s.skipped));
+        }
         if s.unreadable > 0 {
             line.push_str(&format!(", {} path(s) unreadable", s.unreadable));
         }

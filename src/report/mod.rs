@@ -46,17 +46,33 @@ impl ReportItem {
     pub fn new(doc: &Document, validation: Validation) -> ReportItem {
         let redactor = Redactor::new(&doc.secrets);
         let index = doc.text().map(LineIndex::new);
+        // A body that stands verbatim in an HTTP dump: its lines are named as lines of the
+        // file. Findings about headers name lines of the file already.
+        let shift = doc
+            .http
+            .as_ref()
+            .and_then(|h| h.body_line)
+            .map_or(0, |l| l.saturating_sub(1));
         let violations = validation
             .violations
             .into_iter()
             .map(|v| {
+                let in_body = !v.code.is_http();
                 let source_line = match (&index, v.line) {
-                    (Some(idx), Some(line)) => idx.line(line).map(|l| redactor.source_line(l)),
+                    (Some(idx), Some(line)) if in_body => {
+                        idx.line(line).map(|l| redactor.source_line(l))
+                    }
                     _ => None,
+                };
+                let line = if in_body {
+                    v.line.map(|l| l.saturating_add(shift))
+                } else {
+                    v.line
                 };
                 let violation = Violation {
                     message: redactor.text(&v.message),
                     element: redactor.text(&v.element),
+                    line,
                     ..v
                 };
                 Finding {
@@ -99,6 +115,8 @@ pub struct Summary {
     pub documents: usize,
     pub valid: usize,
     pub invalid: usize,
+    /// Parts of captures that hold no SOAP envelope (non-SOAP HAR entries, ...).
+    pub skipped: usize,
     /// Paths that could not be read.
     pub unreadable: usize,
     /// Violations per code.
@@ -163,7 +181,10 @@ impl<W: Write> Printer for JsonPrinter<W> {
         self.out.write_all(b"\n")
     }
 
-    fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
+    /// The last line: `{"summary": {...}}`.
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        serde_json::to_writer(&mut self.out, &serde_json::json!({ "summary": summary }))?;
+        self.out.write_all(b"\n")?;
         self.out.flush()
     }
 }

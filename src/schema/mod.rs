@@ -654,9 +654,31 @@ unsafe fn check_document(doc: b::xmlDocPtr, profile: Profile, out: &mut Validati
                 }
             }
         }
-        found.extend(unsafe { map_errors(raw, env_ns, models) });
+        found.extend(unsafe { map_errors(raw, env_ns, models, resolved) });
     });
     found
+}
+
+/// Whether an element holds nothing but whitespace text (no child elements).
+unsafe fn only_whitespace_text(node: NodePtr) -> bool {
+    if node.is_null() {
+        return false;
+    }
+    let mut child = unsafe { (*node).children };
+    while !child.is_null() {
+        let c = unsafe { &*child };
+        if c.type_ != b::xmlElementType_XML_TEXT_NODE {
+            return false;
+        }
+        if !c.content.is_null() {
+            let text = unsafe { std::ffi::CStr::from_ptr(c.content.cast()) };
+            if !text.to_bytes().iter().all(u8::is_ascii_whitespace) {
+                return false;
+            }
+        }
+        child = c.next;
+    }
+    true
 }
 
 unsafe fn unknown_header(block: NodePtr, local: &str) -> Found {
@@ -773,7 +795,12 @@ fn range_hint(msg: &str) -> &'static str {
     }
 }
 
-unsafe fn map_errors(raw: Vec<RawError>, env_ns: &str, models: &Models) -> Vec<Found> {
+unsafe fn map_errors(
+    raw: Vec<RawError>,
+    env_ns: &str,
+    models: &Models,
+    profile: Profile,
+) -> Vec<Found> {
     struct Item {
         node: NodePtr,
         code: Code,
@@ -860,6 +887,18 @@ unsafe fn map_errors(raw: Vec<RawError>, env_ns: &str, models: &Models) -> Vec<F
                     format!("{local} is missing a required child element; expected {expected}"),
                 )
             }
+        } else if words.contains("content type is empty")
+            && profile == Profile::Documented
+            && unsafe { only_whitespace_text(node) }
+        {
+            (
+                Code::DocWhitespaceInEmpty,
+                format!(
+                    "documentation defect: {local} holds whitespace, but its content must be empty \
+                     (XSD 1.0 allows not even a line break there); the documentation's example \
+                     has it, the service writes <{local}/>"
+                ),
+            )
         } else if words.contains("Character content") {
             (
                 Code::XsdText,

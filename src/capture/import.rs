@@ -1,0 +1,167 @@
+//! `import`: every SOAP document a capture holds, written as a bare, redacted envelope file
+//! ready to become a fixture, named `OPERATION.KIND.HASH.xml`; never overwriting a file.
+
+use super::{Document, SECRET_ELEMENTS};
+use crate::schema;
+use crate::Profile;
+use sha2::{Digest, Sha256};
+use std::fs::OpenOptions;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// What replaces a Ticket or ApplicationToken value (and any other secret) in an imported
+/// envelope: a plain string, so the envelope stays valid (both are `xs:string`).
+pub const PLACEHOLDER: &str = "REDACTED";
+
+/// What became of one document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Imported {
+    /// Written to this new file.
+    Written(PathBuf),
+    /// A file with the same content was there already: nothing written.
+    Present(PathBuf),
+    /// The bytes were not text: nothing to write.
+    NotText,
+}
+
+/// The envelope text with every secret replaced by [`PLACEHOLDER`]: the content of each
+/// Ticket and ApplicationToken element (any prefix, CDATA and comments included), then any
+/// other secret value of the document (HTTP credentials) wherever it stands. An encoding
+/// named by the XML declaration becomes UTF-8, which is what the file is written in.
+pub fn redact(text: &str, secrets: &[String]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&rest[..lt]);
+        let tag = &rest[lt..];
+        let name_end = tag[1..]
+            .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+            .map_or(tag.len(), |e| e + 1);
+        let name = &tag[1..name_end];
+        let local = name.rsplit(':').next().unwrap_or(name);
+        let gt = tag.find('>');
+        match gt {
+            Some(gt) if SECRET_ELEMENTS.contains(&local) && !tag[..gt].ends_with('/') => {
+                out.push_str(&tag[..=gt]);
+                let content = &tag[gt + 1..];
+                let close = format!("</{name}");
+                let end = content
+                    .find(&close)
+                    .or_else(|| content.find('<'))
+                    .unwrap_or(content.len());
+                if !content[..end].trim().is_empty() {
+                    out.push_str(PLACEHOLDER);
+                }
+                rest = &content[end..];
+            }
+            _ => {
+                out.push('<');
+                rest = &tag[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    let mut secrets: Vec<&String> = secrets.iter().filter(|s| s.len() >= 4).collect();
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    for s in secrets {
+        if out.contains(s.as_str()) {
+            out = out.replace(s.as_str(), PLACEHOLDER);
+        }
+    }
+    utf8_declaration(out)
+}
+
+/// Rewrites `encoding="..."` in the XML declaration to UTF-8.
+fn utf8_declaration(text: String) -> String {
+    let Some(decl_end) = text.strip_prefix("<?xml").and_then(|d| d.find("?>")) else {
+        return text;
+    };
+    let decl = &text[..decl_end + 5];
+    let Some(at) = decl.find("encoding") else {
+        return text;
+    };
+    let after = &decl[at..];
+    let Some(q1) = after.find(['"', '\'']) else {
+        return text;
+    };
+    let quote = &after[q1..=q1];
+    let Some(q2) = after[q1 + 1..].find(quote) else {
+        return text;
+    };
+    let value = &after[q1 + 1..q1 + 1 + q2];
+    if value.eq_ignore_ascii_case("utf-8") {
+        return text;
+    }
+    let start = at + q1 + 1;
+    format!("{}UTF-8{}", &text[..start], &text[start + q2..])
+}
+
+/// The file name for a redacted envelope: operation (from the body, else from the HTTP
+/// action), kind and the first `hex` hex digits of the SHA-256 of the text.
+fn file_name(doc: &Document, text: &str, hex: usize) -> String {
+    let v = schema::validate(doc, Profile::Auto);
+    let op = v
+        .operation
+        .or_else(|| doc.http.as_ref().and_then(|h| h.named_operation()))
+        .map_or("Unknown", |op| op.name());
+    let kind = v.kind.map_or("unknown", |k| k.as_str());
+    let digest = Sha256::digest(text.as_bytes());
+    let hash: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{op}.{kind}.{}.xml", &hash[..hex.min(hash.len())])
+}
+
+/// Writes one document into `dir` as a redacted envelope, never overwriting: a file of the
+/// same name and content counts as present; a name taken by other content (a hash prefix
+/// collision) makes the name longer.
+pub fn import_document(doc: &Document, dir: &Path) -> io::Result<Imported> {
+    let Some(text) = doc.text() else {
+        return Ok(Imported::NotText);
+    };
+    let redacted = redact(text, &doc.secrets);
+    for hex in [8, 16, 64] {
+        let path = dir.join(file_name(doc, &redacted, hex));
+        match OpenOptions::new().write(true).create_new(true).open(&path) {
+            Ok(mut f) => {
+                f.write_all(redacted.as_bytes())?;
+                f.flush()?;
+                return Ok(Imported::Written(path));
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                if std::fs::read(&path).is_ok_and(|b| b == redacted.as_bytes()) {
+                    return Ok(Imported::Present(path));
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Err(io::Error::new(
+        io::ErrorKind::AlreadyExists,
+        "every name for this document is taken by a file with other content",
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_elements_lose_their_content_whatever_it_is() {
+        let t = "<h:ApplicationToken xmlns:h=\"x\">tok-1</h:ApplicationToken>\
+                 <Ticket><![CDATA[7T:abc]]></Ticket><Ticket i:nil=\"true\"/><Ticket></Ticket>";
+        let r = redact(t, &["cookie-value".into()]);
+        assert_eq!(
+            r,
+            "<h:ApplicationToken xmlns:h=\"x\">REDACTED</h:ApplicationToken>\
+             <Ticket>REDACTED</Ticket><Ticket i:nil=\"true\"/><Ticket></Ticket>"
+        );
+    }
+
+    #[test]
+    fn other_secrets_are_replaced_and_the_declaration_says_utf8() {
+        let t = "<?xml version=\"1.0\" encoding='utf-16'?><a>sid=cookie-value</a>";
+        assert_eq!(
+            redact(t, &["cookie-value".into(), "x".into()]),
+            "<?xml version=\"1.0\" encoding='UTF-8'?><a>sid=REDACTED</a>"
+        );
+    }
+}

@@ -1,0 +1,85 @@
+//! Inputs recognised by their content: a bare envelope, a raw HTTP dump, a HAR file.
+
+use super::{encoding_violation, find_secrets, har, http, Document, SourceEncoding};
+use crate::violation::{Code, Violation};
+use std::io::{self, Read};
+use std::path::Path;
+
+/// What one input holds: the SOAP documents found in it, and the names of the parts that
+/// hold none (non-SOAP HAR entries, a WSDL fetch in a dump).
+#[derive(Debug, Clone, Default)]
+pub struct Capture {
+    pub documents: Vec<Document>,
+    pub skipped: Vec<String>,
+}
+
+/// How many bytes are read to tell a capture from a bare envelope.
+const SNIFF: usize = 64;
+
+/// What a file's first bytes say it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    /// Anything else: one document, read as it is.
+    Envelope,
+    Http,
+    Har,
+}
+
+impl InputKind {
+    pub fn sniff(head: &[u8]) -> InputKind {
+        if http::looks_like_http(head) {
+            InputKind::Http
+        } else if har::looks_like_har(head) {
+            InputKind::Har
+        } else {
+            InputKind::Envelope
+        }
+    }
+}
+
+/// Reads a file and takes it apart by its content. A bare envelope is read by
+/// [`Document::read`]; `Err` only when the file cannot be read at all.
+pub fn open(path: &Path) -> io::Result<Capture> {
+    let mut head = Vec::with_capacity(SNIFF);
+    std::fs::File::open(path)?
+        .take(SNIFF as u64)
+        .read_to_end(&mut head)?;
+    let source = path.display().to_string();
+    match InputKind::sniff(&head) {
+        InputKind::Envelope => Ok(Capture {
+            documents: vec![Document::read(path)?],
+            skipped: Vec::new(),
+        }),
+        _ => Ok(parse(&source, &std::fs::read(path)?)),
+    }
+}
+
+/// Takes bytes apart by their content (see [`open`]).
+pub fn parse(source: &str, bytes: &[u8]) -> Capture {
+    match InputKind::sniff(&bytes[..bytes.len().min(SNIFF)]) {
+        InputKind::Http => http::parse_dump(source, bytes),
+        InputKind::Har => har::parse(source, bytes),
+        InputKind::Envelope => Capture {
+            documents: vec![Document::from_bytes(source, bytes)],
+            skipped: Vec::new(),
+        },
+    }
+}
+
+/// A document for a capture that could not be taken apart: its text is the violation.
+pub(crate) fn malformed_capture(source: String, why: &str, bytes: &[u8]) -> Document {
+    let secrets = find_secrets(&String::from_utf8_lossy(bytes));
+    let v: Violation = encoding_violation(why, 1, 1);
+    Document {
+        source,
+        text: Err(Violation {
+            code: Code::CaptureMalformed,
+            line: None,
+            column: None,
+            ..v
+        }),
+        encoding: SourceEncoding::Unknown,
+        secrets,
+        http: None,
+    }
+}

@@ -1,0 +1,508 @@
+//! The canonical tree: both sides of a diff are brought to one form before they are
+//! compared, so that what does not matter cannot show up as a difference.
+//!
+//! - Elements are known by (namespace URI, local name), never by prefix; namespace
+//!   declarations are dropped.
+//! - The SOAP 1.1 and 1.2 envelope namespaces are one: elements and attributes in the 1.2
+//!   namespace are stored in the 1.1 namespace ([`Tree::soap_version`] keeps what it was).
+//! - Header blocks loose under `Envelope` (the documented shape) are moved inside `Header`.
+//! - An `xsi:type` naming the element's declared type is dropped; any other `xsi:type` is
+//!   kept (resolved to `{namespace}local`) so that it shows up.
+//! - `xsi:nil="true"` becomes the [`Element::nil`] flag.
+//! - Whitespace-only text between elements is ignored; character references, the
+//!   predefined entities and CDATA sections are read as the text they stand for.
+//!
+//! A document that is not well-formed, or that holds a DOCTYPE, is an error value with a
+//! line and column; parsing never panics.
+
+use super::types::{child_type, DeclaredType};
+use crate::capture::LineIndex;
+use crate::contract::{SoapVersion, NS_SERVICES85, NS_SOAP11, NS_SOAP12, NS_XSI};
+use crate::violation::{Code, Violation};
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::name::{QName, ResolveResult};
+use quick_xml::NsReader;
+use std::fmt;
+
+/// How deep elements may nest before the document is refused (the diff walks trees
+/// recursively; SOAP messages of this contract nest about ten levels).
+pub const MAX_DEPTH: usize = 256;
+
+/// A document in canonical form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tree {
+    pub root: Element,
+    /// The SOAP version of the envelope as written, when the root is a SOAP Envelope.
+    pub soap_version: Option<SoapVersion>,
+}
+
+/// One element of the canonical tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Element {
+    /// Namespace URI; empty when the name is in no namespace.
+    pub ns: String,
+    /// Local name.
+    pub name: String,
+    /// Attributes other than namespace declarations, `xsi:nil` and `xsi:type`, sorted by
+    /// (namespace, name).
+    pub attributes: Vec<Attribute>,
+    /// An `xsi:type` that does not name the declared type, as `{namespace}local`.
+    pub xsi_type: Option<String>,
+    /// `xsi:nil="true"`.
+    pub nil: bool,
+    /// Character content. Whitespace-only text of an element that has child elements is
+    /// dropped; the text of a leaf is kept exactly.
+    pub text: String,
+    pub children: Vec<Element>,
+    /// The type the WSDL declares for this element at this place, when known.
+    pub declared: Option<DeclaredType>,
+    /// 1-based position of the start tag in the document's text.
+    pub line: u32,
+    pub column: u32,
+}
+
+/// An attribute in canonical form.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Attribute {
+    pub ns: String,
+    pub name: String,
+    pub value: String,
+}
+
+impl Element {
+    /// The key elements are aligned by: (namespace URI, local name).
+    pub fn key(&self) -> (&str, &str) {
+        (&self.ns, &self.name)
+    }
+
+    /// The name as shown: the local name, with `{namespace}` in front when the namespace is
+    /// neither the payload's nor the SOAP envelope's.
+    pub fn display_name(&self) -> String {
+        if self.ns == NS_SERVICES85 || self.ns == NS_SOAP11 {
+            self.name.clone()
+        } else {
+            format!("{{{}}}{}", self.ns, self.name)
+        }
+    }
+
+    fn child(&self, ns: &str, name: &str) -> Option<&Element> {
+        self.children.iter().find(|c| c.ns == ns && c.name == name)
+    }
+}
+
+impl Tree {
+    /// The Body's first child element (the operation wrapper or a Fault), when there is one.
+    pub fn body_child(&self) -> Option<&Element> {
+        if self.root.ns != NS_SOAP11 || self.root.name != "Envelope" {
+            return None;
+        }
+        self.root.child(NS_SOAP11, "Body")?.children.first()
+    }
+}
+
+/// Why a text could not be brought to canonical form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CanonError {
+    /// 1-based line and column (in characters) in the text.
+    pub line: u32,
+    pub column: u32,
+    /// The text holds a DOCTYPE (refused, never processed).
+    pub doctype: bool,
+    pub message: String,
+}
+
+impl fmt::Display for CanonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.line, self.column, self.message)
+    }
+}
+
+impl std::error::Error for CanonError {}
+
+impl CanonError {
+    /// The error as a [`Violation`] (`xml.doctype` or `xml.malformed`).
+    pub fn to_violation(&self) -> Violation {
+        let code = if self.doctype {
+            Code::XmlDoctype
+        } else {
+            Code::XmlMalformed
+        };
+        Violation::new(code, "", self.message.clone()).at(Some(self.line), Some(self.column))
+    }
+}
+
+/// An element being read: its start data and what has been collected so far.
+struct Open {
+    element: Element,
+    /// `xsi:type` resolved to (namespace, local), decided against the declared type later.
+    xsi_type: Option<(String, String)>,
+    /// Whether a child element was seen (whitespace between children is then dropped).
+    has_children: bool,
+}
+
+/// Parses a document's text into its canonical tree.
+pub fn parse(text: &str) -> Result<Tree, CanonError> {
+    let index = LineIndex::new(text);
+    let error_at = |offset: u64, doctype: bool, message: String| {
+        let (line, column) = index.position(usize::try_from(offset).unwrap_or(usize::MAX));
+        CanonError {
+            line,
+            column,
+            doctype,
+            message,
+        }
+    };
+    let mut reader = NsReader::from_str(text);
+    let mut stack: Vec<Open> = Vec::new();
+    let mut root: Option<Element> = None;
+    loop {
+        let start_offset = reader.buffer_position();
+        let event = match reader.read_event() {
+            Ok(e) => e,
+            Err(e) => {
+                return Err(error_at(
+                    reader.error_position(),
+                    false,
+                    format!("not well-formed XML: {e}"),
+                ))
+            }
+        };
+        match event {
+            Event::Start(_) | Event::Empty(_) if root.is_some() && stack.is_empty() => {
+                return Err(error_at(
+                    start_offset,
+                    false,
+                    "a second root element after the document's root".to_string(),
+                ));
+            }
+            Event::Start(e) => {
+                if stack.len() >= MAX_DEPTH {
+                    return Err(error_at(
+                        start_offset,
+                        false,
+                        format!("elements nest deeper than {MAX_DEPTH} levels"),
+                    ));
+                }
+                let open = start_element(&reader, &e, &index, start_offset)
+                    .map_err(|m| error_at(start_offset, false, m))?;
+                if let Some(parent) = stack.last_mut() {
+                    parent.has_children = true;
+                }
+                stack.push(open);
+            }
+            Event::Empty(e) => {
+                let open = start_element(&reader, &e, &index, start_offset)
+                    .map_err(|m| error_at(start_offset, false, m))?;
+                if let Some(parent) = stack.last_mut() {
+                    parent.has_children = true;
+                }
+                close(&mut stack, &mut root, open);
+            }
+            Event::End(_) => {
+                let Some(open) = stack.pop() else {
+                    return Err(error_at(
+                        start_offset,
+                        false,
+                        "an end tag without a start tag".to_string(),
+                    ));
+                };
+                close(&mut stack, &mut root, open);
+            }
+            Event::Text(t) => {
+                let content = t.xml10_content();
+                push_text(&mut stack, &content).map_err(|m| error_at(start_offset, false, m))?;
+            }
+            Event::CData(c) => {
+                let content = c.xml10_content();
+                if stack.is_empty() {
+                    return Err(error_at(
+                        start_offset,
+                        false,
+                        "a CDATA section outside the root element".to_string(),
+                    ));
+                }
+                push_text(&mut stack, &content).map_err(|m| error_at(start_offset, false, m))?;
+            }
+            Event::GeneralRef(r) => {
+                let resolved = if r.is_char_ref() {
+                    match r.resolve_char_ref() {
+                        Ok(Some(c)) => c.to_string(),
+                        _ => {
+                            return Err(error_at(
+                                start_offset,
+                                false,
+                                "an invalid character reference".to_string(),
+                            ))
+                        }
+                    }
+                } else {
+                    let name = r.xml10_content();
+                    match quick_xml::escape::resolve_xml_entity(&name) {
+                        Some(s) => s.to_string(),
+                        None => {
+                            return Err(error_at(
+                                start_offset,
+                                false,
+                                "a reference to an undeclared entity (no DTD is read)".to_string(),
+                            ))
+                        }
+                    }
+                };
+                if stack.is_empty() {
+                    return Err(error_at(
+                        start_offset,
+                        false,
+                        "a reference outside the root element".to_string(),
+                    ));
+                }
+                push_text(&mut stack, &resolved).map_err(|m| error_at(start_offset, false, m))?;
+            }
+            Event::DocType(_) => {
+                return Err(error_at(
+                    start_offset,
+                    true,
+                    "a DOCTYPE declaration: forbidden in SOAP messages, never processed"
+                        .to_string(),
+                ))
+            }
+            Event::Comment(_) | Event::Decl(_) | Event::PI(_) => {}
+            Event::Eof => break,
+        }
+    }
+    if let Some(open) = stack.last() {
+        let (line, column) = (open.element.line, open.element.column);
+        return Err(CanonError {
+            line,
+            column,
+            doctype: false,
+            message: format!("element <{}> is never closed", open.element.name),
+        });
+    }
+    let Some(mut root) = root else {
+        let (line, column) = index.end_position();
+        return Err(CanonError {
+            line,
+            column,
+            doctype: false,
+            message: "no root element".to_string(),
+        });
+    };
+    let soap_version = if root.name == "Envelope" {
+        SoapVersion::from_namespace(&root.ns)
+    } else {
+        None
+    };
+    if soap_version.is_some() {
+        unify_envelope_namespace(&mut root);
+        gather_header_blocks(&mut root);
+    }
+    annotate(&mut root, None, soap_version.is_some());
+    Ok(Tree { root, soap_version })
+}
+
+/// Reads a start tag: its resolved name, attributes, `xsi:nil` and `xsi:type`.
+fn start_element(
+    reader: &NsReader<&[u8]>,
+    e: &BytesStart<'_>,
+    index: &LineIndex<'_>,
+    offset: u64,
+) -> Result<Open, String> {
+    let resolver = reader.resolver();
+    let (ns, local) = resolver.resolve_element(e.name());
+    let ns = match ns {
+        ResolveResult::Bound(n) => n.0.to_string(),
+        ResolveResult::Unbound => String::new(),
+        ResolveResult::Unknown(p) => {
+            return Err(format!(
+                "the prefix `{p}` of <{}> is not bound to a namespace",
+                e.name().0
+            ))
+        }
+    };
+    let mut attributes = Vec::new();
+    let mut nil = false;
+    let mut xsi_type = None;
+    for attr in e.attributes() {
+        let attr = attr.map_err(|err| format!("bad attribute: {err}"))?;
+        if attr.key.as_namespace_binding().is_some() {
+            continue;
+        }
+        let value = attr
+            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+            .map_err(|err| format!("bad attribute value: {err}"))?
+            .into_owned();
+        let (ans, alocal) = resolver.resolve_attribute(attr.key);
+        let ans = match ans {
+            ResolveResult::Bound(n) => n.0.to_string(),
+            ResolveResult::Unbound => String::new(),
+            ResolveResult::Unknown(p) => {
+                return Err(format!(
+                    "the prefix `{p}` of attribute `{}` is not bound to a namespace",
+                    attr.key.0
+                ))
+            }
+        };
+        let alocal = alocal.as_ref().to_string();
+        if ans == NS_XSI && alocal == "nil" {
+            nil = matches!(value.trim(), "true" | "1");
+            continue;
+        }
+        if ans == NS_XSI && alocal == "type" {
+            let qname = value.trim();
+            let (tlocal, tprefix) = QName(qname).decompose();
+            let tns = match resolver.resolve_prefix(tprefix, true) {
+                ResolveResult::Bound(n) => n.0.to_string(),
+                ResolveResult::Unbound => String::new(),
+                // Kept as written: an unresolvable type never matches the declared one.
+                ResolveResult::Unknown(p) => format!("unbound prefix {p}"),
+            };
+            xsi_type = Some((tns, tlocal.as_ref().to_string()));
+            continue;
+        }
+        attributes.push(Attribute {
+            ns: ans,
+            name: alocal,
+            value,
+        });
+    }
+    attributes.sort();
+    let (line, column) = index.position(usize::try_from(offset).unwrap_or(usize::MAX));
+    Ok(Open {
+        element: Element {
+            ns,
+            name: local.as_ref().to_string(),
+            attributes,
+            xsi_type: None,
+            nil,
+            text: String::new(),
+            children: Vec::new(),
+            declared: None,
+            line,
+            column,
+        },
+        xsi_type,
+        has_children: false,
+    })
+}
+
+fn push_text(stack: &mut [Open], content: &str) -> Result<(), String> {
+    match stack.last_mut() {
+        Some(open) => {
+            open.element.text.push_str(content);
+            Ok(())
+        }
+        None if content.trim().is_empty() => Ok(()),
+        None => Err("text outside the root element".to_string()),
+    }
+}
+
+/// Finishes an element and hangs it under its parent (or makes it the root).
+fn close(stack: &mut [Open], root: &mut Option<Element>, open: Open) {
+    let mut element = open.element;
+    if open.has_children && element.text.trim().is_empty() {
+        element.text.clear();
+    }
+    // Until the declared type is known, keep the resolved xsi:type in `xsi_type` as
+    // `{ns}local`; `annotate` drops it when it names the declared type.
+    element.xsi_type = open.xsi_type.map(|(ns, local)| format!("{{{ns}}}{local}"));
+    match stack.last_mut() {
+        Some(parent) => parent.element.children.push(element),
+        None => *root = Some(element),
+    }
+}
+
+/// Moves SOAP 1.2 envelope names into the SOAP 1.1 namespace, everywhere.
+fn unify_envelope_namespace(e: &mut Element) {
+    if e.ns == NS_SOAP12 {
+        e.ns = NS_SOAP11.to_string();
+    }
+    let mut changed = false;
+    for a in &mut e.attributes {
+        if a.ns == NS_SOAP12 {
+            a.ns = NS_SOAP11.to_string();
+            changed = true;
+        }
+    }
+    if changed {
+        e.attributes.sort();
+    }
+    for c in &mut e.children {
+        unify_envelope_namespace(c);
+    }
+}
+
+/// Moves header blocks that stand directly under `Envelope` into `Header` (created where
+/// the first block or the `Header` stood), keeping document order.
+fn gather_header_blocks(envelope: &mut Element) {
+    let is_envelope_child = |c: &Element| c.ns == NS_SOAP11;
+    if envelope.children.iter().all(is_envelope_child) {
+        return;
+    }
+    let children = std::mem::take(&mut envelope.children);
+    let mut header_at: Option<usize> = None;
+    let mut blocks: Vec<Element> = Vec::new();
+    let mut header: Option<Element> = None;
+    let mut rest: Vec<Element> = Vec::new();
+    for c in children {
+        if c.ns == NS_SOAP11 && c.name == "Header" && header.is_none() {
+            header_at.get_or_insert(rest.len());
+            blocks.extend(c.children.iter().cloned());
+            let mut h = c;
+            h.children.clear();
+            header = Some(h);
+        } else if !is_envelope_child(&c) {
+            header_at.get_or_insert(rest.len());
+            blocks.push(c);
+        } else {
+            rest.push(c);
+        }
+    }
+    let mut header = header.unwrap_or_else(|| {
+        let first = blocks.first();
+        Element {
+            ns: NS_SOAP11.to_string(),
+            name: "Header".to_string(),
+            attributes: Vec::new(),
+            xsi_type: None,
+            nil: false,
+            text: String::new(),
+            children: Vec::new(),
+            declared: None,
+            line: first.map_or(0, |b| b.line),
+            column: first.map_or(0, |b| b.column),
+        }
+    });
+    header.children = blocks;
+    header.text.clear();
+    let at = header_at.unwrap_or(0).min(rest.len());
+    rest.insert(at, header);
+    envelope.children = rest;
+}
+
+/// Sets each element's declared type from its parent's, and drops an `xsi:type` that
+/// names it.
+fn annotate(e: &mut Element, declared: Option<DeclaredType>, in_envelope: bool) {
+    e.declared = declared;
+    if let (Some(t), Some(written)) = (declared.and_then(DeclaredType::qname), &e.xsi_type) {
+        if *written == format!("{{{}}}{}", t.0, t.1) {
+            e.xsi_type = None;
+        }
+    }
+    let parent_type = match declared {
+        Some(DeclaredType::Complex(name)) => Some(name),
+        _ => None,
+    };
+    let is_envelope = in_envelope && e.ns == NS_SOAP11 && e.name == "Envelope";
+    for c in &mut e.children {
+        let t = if is_envelope && c.ns == NS_SOAP11 && matches!(c.name.as_str(), "Header" | "Body")
+        {
+            let name: &'static str = if c.name == "Header" { "Header" } else { "Body" };
+            Some(DeclaredType::Complex(name))
+        } else if c.ns == NS_SERVICES85 {
+            parent_type.and_then(|p| child_type(p, &c.name))
+        } else {
+            None
+        };
+        annotate(c, t, false);
+    }
+}

@@ -1,0 +1,205 @@
+//! Golden fixtures for users' test suites, in the spirit of insta's review flow: a capture
+//! is asserted to match its golden file; with `RELATION_CONTRACT_BLESS=1` the golden is
+//! written instead (atomically: a temporary file in the same folder, then a rename).
+//! Nothing is ever written without the variable.
+//!
+//! A golden file is the capture's text with its secret values (`Ticket`,
+//! `ApplicationToken`) replaced by `[REDACTED]`, so goldens can be committed; a masked
+//! secret in a golden matches any value. The ignores of the golden's folder rules file
+//! (`diff.rules`) are added to the options' own.
+
+use super::glob::rules_for;
+use super::{DiffError, DiffReport, Options};
+use crate::capture::Document;
+use crate::report::redact::Redactor;
+use std::fmt;
+use std::io::{self, Write};
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// The environment variable that turns assertions into writes: `RELATION_CONTRACT_BLESS=1`.
+pub const BLESS_ENV: &str = "RELATION_CONTRACT_BLESS";
+
+/// What [`check_golden`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GoldenOutcome {
+    /// The capture matches the golden; nothing was written.
+    Matched,
+    /// There was no golden; it was written (bless only).
+    Created,
+    /// The golden differed (or was unreadable); it was rewritten (bless only).
+    Updated,
+}
+
+/// Why a capture does not pass its golden.
+#[derive(Debug, Clone)]
+pub enum GoldenError {
+    /// There is no golden file, and blessing is off.
+    Missing { golden: String },
+    /// The capture differs from the golden, and blessing is off.
+    Mismatch { report: Box<DiffReport> },
+    /// The capture (or, without blessing, the golden) is unreadable, or a file operation
+    /// failed.
+    Diff(DiffError),
+}
+
+impl fmt::Display for GoldenError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GoldenError::Missing { golden } => write!(
+                f,
+                "golden file {golden} does not exist.\n\
+                 To create it from this capture, run the tests again with {BLESS_ENV}=1 \
+                 and review the new file before committing it."
+            ),
+            GoldenError::Mismatch { report } => write!(
+                f,
+                "the capture does not match its golden file.\n{}\n\
+                 If the change is intended, run the tests again with {BLESS_ENV}=1 to \
+                 update the golden, and review the change before committing it.",
+                report.human(false)
+            ),
+            GoldenError::Diff(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for GoldenError {}
+
+/// Whether the environment asks for blessing (`RELATION_CONTRACT_BLESS=1`).
+pub fn bless_from_env() -> bool {
+    std::env::var(BLESS_ENV).is_ok_and(|v| v.trim() == "1")
+}
+
+/// Checks a capture against its golden file; with `bless`, writes the golden instead of
+/// failing when it is missing or differs. Never writes when `bless` is false, and never
+/// writes a capture that is not well-formed.
+pub fn check_golden(
+    capture: &Document,
+    golden: &Path,
+    opts: &Options,
+    bless: bool,
+) -> Result<GoldenOutcome, GoldenError> {
+    let golden_name = golden.display().to_string();
+    let redactor = Redactor::new(&capture.secrets);
+    // A capture that cannot be diffed can be neither compared nor blessed.
+    let capture_text = match &capture.text {
+        Ok(t) => t.as_str(),
+        Err(v) => {
+            return Err(GoldenError::Diff(DiffError::Unreadable {
+                document: redactor.text(&capture.source),
+                message: redactor.text(&v.message),
+                line: v.line,
+                column: v.column,
+            }))
+        }
+    };
+    if let Err(e) = super::parse(capture_text) {
+        return Err(GoldenError::Diff(DiffError::Unreadable {
+            document: redactor.text(&capture.source),
+            message: redactor.text(&e.message),
+            line: Some(e.line),
+            column: Some(e.column),
+        }));
+    }
+    let io_error = |e: io::Error| {
+        GoldenError::Diff(DiffError::Io {
+            path: golden_name.clone(),
+            message: e.to_string(),
+        })
+    };
+    let mut opts = opts.clone();
+    opts.ignore.extend(rules_for(golden).map_err(io_error)?);
+
+    let bytes = match std::fs::read(golden) {
+        Ok(b) => b,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            if !bless {
+                return Err(GoldenError::Missing {
+                    golden: golden_name,
+                });
+            }
+            write_atomically(golden, &redactor.text(capture_text)).map_err(io_error)?;
+            return Ok(GoldenOutcome::Created);
+        }
+        Err(e) => return Err(io_error(e)),
+    };
+    let golden_doc = Document::from_bytes(golden_name.clone(), &bytes);
+    match DiffReport::new(capture, &golden_doc, &opts) {
+        Ok(report) if report.equal => Ok(GoldenOutcome::Matched),
+        Ok(report) if !bless => Err(GoldenError::Mismatch {
+            report: Box::new(report),
+        }),
+        Err(e) if !bless => Err(GoldenError::Diff(e)),
+        _ => {
+            write_atomically(golden, &redactor.text(capture_text)).map_err(io_error)?;
+            Ok(GoldenOutcome::Updated)
+        }
+    }
+}
+
+/// Asserts that a capture's text matches its golden file (see [`check_golden`]); blesses
+/// when `RELATION_CONTRACT_BLESS=1` is set.
+///
+/// # Panics
+///
+/// When the capture does not match, the golden is missing, or something is unreadable:
+/// this is a test assertion, and the panic message holds the diff (redacted) and how to
+/// bless.
+pub fn assert_golden(capture_text: &str, golden: impl AsRef<Path>, opts: &Options) {
+    let doc = Document::from_bytes("capture", capture_text.as_bytes());
+    assert_document(&doc, golden.as_ref(), opts);
+}
+
+/// Like [`assert_golden`], with the capture read from a file.
+///
+/// # Panics
+///
+/// As [`assert_golden`], and when the capture file cannot be read.
+pub fn assert_golden_file(capture: impl AsRef<Path>, golden: impl AsRef<Path>, opts: &Options) {
+    let capture = capture.as_ref();
+    match Document::read(capture) {
+        Ok(doc) => assert_document(&doc, golden.as_ref(), opts),
+        Err(e) => panic!("capture {} cannot be read: {e}", capture.display()),
+    }
+}
+
+fn assert_document(doc: &Document, golden: &Path, opts: &Options) {
+    if let Err(e) = check_golden(doc, golden, opts, bless_from_env()) {
+        panic!("{e}");
+    }
+}
+
+/// Writes a file by writing a temporary file in the same folder and renaming it over the
+/// target, so a reader never sees half a golden.
+fn write_atomically(path: &Path, contents: &str) -> io::Result<()> {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = path.file_name().ok_or_else(|| {
+        io::Error::new(io::ErrorKind::InvalidInput, "the golden path names no file")
+    })?;
+    std::fs::create_dir_all(dir)?;
+    let tmp = dir.join(format!(
+        ".{}.{}-{}.tmp",
+        name.to_string_lossy(),
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    let result = (|| {
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
+        f.write_all(contents.as_bytes())?;
+        f.sync_all()?;
+        drop(f);
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}

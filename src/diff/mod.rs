@@ -1,0 +1,298 @@
+//! The diff engine: how a capture differs from the documented example or from a golden
+//! fixture, without drowning in noise.
+//!
+//! Both documents are first brought to one canonical tree ([`canonical::parse`]: names by
+//! namespace URI, SOAP 1.1 = 1.2, header blocks inside `Header`, redundant `xsi:type`
+//! dropped, whitespace between elements and escapes normalised), then compared
+//! ([`compare()`]) in [`Mode::Shape`] (the expected values are placeholders: only the
+//! declared type counts) or [`Mode::Exact`] (values too, numbers as numbers and dateTimes
+//! as instants), with [`Options::ignore`] globs over element paths.
+//!
+//! ```no_run
+//! use relation_contract::diff::{DiffReport, Options};
+//! use relation_contract::Document;
+//!
+//! let capture = Document::read("capture.xml".as_ref()).expect("readable");
+//! match DiffReport::against_documented(&capture, &Options::default()) {
+//!     Ok(report) => {
+//!         print!("{}", report.human(false));
+//!         std::process::exit(report.exit_code());
+//!     }
+//!     Err(e) => {
+//!         eprintln!("error: {e}");
+//!         std::process::exit(e.exit_code());
+//!     }
+//! }
+//! ```
+//!
+//! # Exit status (for the CLI)
+//!
+//! [`EXIT_EQUAL`] (0) when the documents are equal under the options, [`EXIT_DIFFERENT`]
+//! (1) when they differ, [`EXIT_ERROR`] (2) for usage errors and unreadable input (a file
+//! that cannot be read, bytes that are not text, text that is not well-formed XML, a
+//! DOCTYPE, no documented example for the document): see [`DiffReport::exit_code`] and
+//! [`DiffError::exit_code`].
+//!
+//! # Secrets
+//!
+//! Every string a [`DiffReport`] or [`DiffError`] holds has been through a
+//! [`Redactor`] built from both documents' secrets, and the values of `Ticket` and
+//! `ApplicationToken` elements are masked: no output shows them.
+
+pub mod canonical;
+mod compare;
+mod glob;
+mod golden;
+mod render;
+pub mod types;
+
+pub use canonical::{parse, CanonError, Element, Tree};
+pub use compare::{compare, DiffKind, Difference, Mode, Options};
+pub use glob::{glob_matches, load_rules, parse_rules, rules_for, RULES_FILE_NAME};
+pub use golden::{
+    assert_golden, assert_golden_file, check_golden, GoldenError, GoldenOutcome, BLESS_ENV,
+};
+pub use render::{canonical_text, unified};
+
+use crate::capture::Document;
+use crate::contract::{Kind, Operation, NS_SOAP11};
+use crate::report::redact::Redactor;
+use serde::Serialize;
+use std::fmt;
+
+/// Exit status when the documents are equal.
+pub const EXIT_EQUAL: i32 = 0;
+/// Exit status when they differ.
+pub const EXIT_DIFFERENT: i32 = 1;
+/// Exit status for usage errors and unreadable input.
+pub const EXIT_ERROR: i32 = 2;
+
+/// The documented example of an operation's request or response, as the documentation
+/// page shows it (SOAP 1.2, header blocks loose under `Envelope`, placeholder values),
+/// compiled into the library: all four operations, requests and responses. `None` for a
+/// Fault (the documentation shows none).
+pub fn documented_example(op: Operation, kind: Kind) -> Option<&'static str> {
+    macro_rules! doc {
+        ($name:literal) => {
+            Some(include_str!(concat!("../../fixtures/documented/", $name)))
+        };
+    }
+    use Operation::*;
+    match (op, kind) {
+        (CreateDefaultContactRelationEntity, Kind::Request) => {
+            doc!("CreateDefaultContactRelationEntity.request.xml")
+        }
+        (CreateDefaultContactRelationEntity, Kind::Response) => {
+            doc!("CreateDefaultContactRelationEntity.response.xml")
+        }
+        (GetContactRelationEntity, Kind::Request) => doc!("GetContactRelationEntity.request.xml"),
+        (GetContactRelationEntity, Kind::Response) => doc!("GetContactRelationEntity.response.xml"),
+        (SaveContactRelation, Kind::Request) => doc!("SaveContactRelation.request.xml"),
+        (SaveContactRelation, Kind::Response) => doc!("SaveContactRelation.response.xml"),
+        (DeleteContactRelation, Kind::Request) => doc!("DeleteContactRelation.request.xml"),
+        (DeleteContactRelation, Kind::Response) => doc!("DeleteContactRelation.response.xml"),
+        (_, Kind::Fault) => None,
+    }
+}
+
+/// The display name of a bundled example, e.g. `documented:SaveContactRelation.request`.
+pub fn documented_name(op: Operation, kind: Kind) -> String {
+    format!("documented:{op}.{kind}")
+}
+
+/// The result of a diff, redacted and ready to print.
+#[derive(Debug, Clone, Serialize)]
+pub struct DiffReport {
+    /// The actual document's name.
+    pub capture: String,
+    /// The expected document's name.
+    pub against: String,
+    pub mode: Mode,
+    pub equal: bool,
+    pub differences: Vec<Difference>,
+    /// The expected document's canonical form (redacted), for the unified diff.
+    #[serde(skip)]
+    pub expected_text: String,
+    /// The actual document's canonical form (redacted).
+    #[serde(skip)]
+    pub actual_text: String,
+}
+
+impl DiffReport {
+    /// Diffs a capture against an expected document (an example or a golden fixture).
+    pub fn new(capture: &Document, against: &Document, opts: &Options) -> Result<Self, DiffError> {
+        let redactor = redactor_for(&[capture, against]);
+        let expected = parse_document(against, &redactor)?;
+        let actual = parse_document(capture, &redactor)?;
+        Ok(DiffReport::from_trees(
+            &capture.source,
+            &actual,
+            &against.source,
+            &expected,
+            opts,
+            &redactor,
+        ))
+    }
+
+    /// Diffs a capture against the bundled documented example of the same operation and
+    /// kind (recognised from the capture's Body).
+    pub fn against_documented(capture: &Document, opts: &Options) -> Result<Self, DiffError> {
+        let redactor = redactor_for(&[capture]);
+        let actual = parse_document(capture, &redactor)?;
+        let found = actual.body_child().and_then(|c| {
+            if c.ns == NS_SOAP11 && c.name == "Fault" {
+                None
+            } else {
+                Operation::from_wrapper(&c.name)
+            }
+        });
+        let Some((op, kind)) = found else {
+            return Err(DiffError::NoExample {
+                document: redactor.text(&capture.source),
+                message: "the Body holds no operation of the Relation agent, so there is no \
+                          documented example to compare with (use --against)"
+                    .to_string(),
+            });
+        };
+        let Some(text) = documented_example(op, kind) else {
+            return Err(DiffError::NoExample {
+                document: redactor.text(&capture.source),
+                message: format!(
+                    "no documented example of the {op} {kind} is bundled (use --against)"
+                ),
+            });
+        };
+        let example = Document::from_bytes(documented_name(op, kind), text.as_bytes());
+        let expected = parse_document(&example, &redactor)?;
+        Ok(DiffReport::from_trees(
+            &capture.source,
+            &actual,
+            &example.source,
+            &expected,
+            opts,
+            &redactor,
+        ))
+    }
+
+    /// Builds a report from trees already parsed. Every string goes through `redactor`.
+    pub fn from_trees(
+        capture_name: &str,
+        actual: &Tree,
+        against_name: &str,
+        expected: &Tree,
+        opts: &Options,
+        redactor: &Redactor,
+    ) -> Self {
+        let differences: Vec<Difference> = compare(expected, actual, opts)
+            .into_iter()
+            .map(|d| Difference {
+                path: redactor.text(&d.path),
+                kind: d.kind,
+                expected: d.expected.map(|s| redactor.text(&s)),
+                actual: d.actual.map(|s| redactor.text(&s)),
+            })
+            .collect();
+        DiffReport {
+            capture: redactor.text(capture_name),
+            against: redactor.text(against_name),
+            mode: opts.mode,
+            equal: differences.is_empty(),
+            differences,
+            expected_text: canonical_text(expected, opts, redactor),
+            actual_text: canonical_text(actual, opts, redactor),
+        }
+    }
+
+    /// The JSON form: `{"capture", "against", "mode", "equal", "differences": [...]}`.
+    pub fn json(&self) -> String {
+        render::json(self)
+    }
+
+    /// The human form: the differences (path, kind, expected → actual), then a unified diff
+    /// of the two canonical forms; ANSI colours when `color` (the caller decides, e.g. with
+    /// [`crate::report::color_wanted`], which honours NO_COLOR).
+    pub fn human(&self, color: bool) -> String {
+        render::human(self, color)
+    }
+
+    /// [`EXIT_EQUAL`] or [`EXIT_DIFFERENT`].
+    pub fn exit_code(&self) -> i32 {
+        if self.equal {
+            EXIT_EQUAL
+        } else {
+            EXIT_DIFFERENT
+        }
+    }
+}
+
+/// A redactor over the secrets of several documents.
+pub fn redactor_for(docs: &[&Document]) -> Redactor {
+    let secrets: Vec<String> = docs
+        .iter()
+        .flat_map(|d| d.secrets.iter().cloned())
+        .collect();
+    Redactor::new(&secrets)
+}
+
+/// A document's canonical tree, or the redacted reason it has none.
+fn parse_document(doc: &Document, redactor: &Redactor) -> Result<Tree, DiffError> {
+    let text = match &doc.text {
+        Ok(t) => t,
+        Err(v) => {
+            return Err(DiffError::Unreadable {
+                document: redactor.text(&doc.source),
+                message: redactor.text(&v.message),
+                line: v.line,
+                column: v.column,
+            })
+        }
+    };
+    parse(text).map_err(|e| DiffError::Unreadable {
+        document: redactor.text(&doc.source),
+        message: redactor.text(&e.message),
+        line: Some(e.line),
+        column: Some(e.column),
+    })
+}
+
+/// Why a diff could not be made. Every variant means exit status [`EXIT_ERROR`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DiffError {
+    /// A document is not text, not well-formed XML, or holds a DOCTYPE.
+    Unreadable {
+        document: String,
+        message: String,
+        line: Option<u32>,
+        column: Option<u32>,
+    },
+    /// No documented example to compare with.
+    NoExample { document: String, message: String },
+    /// A file could not be read or written.
+    Io { path: String, message: String },
+}
+
+impl DiffError {
+    pub fn exit_code(&self) -> i32 {
+        EXIT_ERROR
+    }
+}
+
+impl fmt::Display for DiffError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DiffError::Unreadable {
+                document,
+                message,
+                line,
+                column,
+            } => match (line, column) {
+                (Some(l), Some(c)) => write!(f, "{document}:{l}:{c}: {message}"),
+                _ => write!(f, "{document}: {message}"),
+            },
+            DiffError::NoExample { document, message } => write!(f, "{document}: {message}"),
+            DiffError::Io { path, message } => write!(f, "{path}: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for DiffError {}

@@ -1,0 +1,357 @@
+//! Carrying out a valid request against the store, and the answers: responses and faults,
+//! all written by the project's encoder.
+
+use super::store::Store;
+use crate::codec;
+use crate::contract::SoapVersion;
+use crate::model::{
+    Associate, ContactRelationEntity, Envelope, Fault, FaultCode, FaultEnvelope, HeaderPlacement,
+    Nillable, RequestBody, RequestEnvelope, ResponseBody, ResponseEnvelope, ResponseHeaders,
+    UserType, XsdDateTime, Zone,
+};
+use crate::report::Redactor;
+use crate::violation::Violation;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// The namespace of the fault detail the stub writes.
+pub const DETAIL_NS: &str = "urn:relation-contract:serve";
+
+/// The associate every change is attributed to: the stub knows no users, so every ticket
+/// is this one person's.
+pub fn stub_associate() -> Associate {
+    Associate {
+        associate_id: Some(1),
+        name: "STUB".into(),
+        person_id: Some(1),
+        rank: Some(1),
+        tooltip: "Contract stub user".into(),
+        user_type: Some(UserType::InternalAssociate),
+        group_idx: Some(0),
+        full_name: "Contract Stub".into(),
+        formal_name: "Stub, Contract".into(),
+        deleted: Some(false),
+        ej_user_id: Some(0),
+        ..Associate::default()
+    }
+}
+
+/// What CreateDefaultContactRelationEntity answers: every member present, the values a
+/// fresh entity has before it is saved.
+pub fn default_entity() -> ContactRelationEntity {
+    ContactRelationEntity {
+        source_contact_id: Some(0),
+        source_person_id: Some(0),
+        destination_contact_id: Some(0),
+        destination_person_id: Some(0),
+        relation_id: Some(0),
+        comment: "".into(),
+        relation_definition_id: Some(0),
+        reversed: Some(0),
+        updated_date: XsdDateTime::new(1, 1, 1, 0, 0, 0, "", Zone::None),
+        created_date: XsdDateTime::new(1, 1, 1, 0, 0, 0, "", Zone::None),
+        created_by: Nillable::Nil,
+        updated_by: Nillable::Nil,
+        source_contact_name: "".into(),
+        source_person_name: "".into(),
+        destination_contact_name: "".into(),
+        destination_person_name: "".into(),
+        active_text: "".into(),
+        passive_text: "".into(),
+        ..ContactRelationEntity::default()
+    }
+}
+
+/// Now, in UTC, with the 7 fractional digits .NET writes.
+pub fn utc_now() -> Option<XsdDateTime> {
+    let since = SystemTime::now().duration_since(UNIX_EPOCH).ok()?;
+    let secs = since.as_secs();
+    let days = i64::try_from(secs / 86_400).ok()?;
+    let rem = secs % 86_400;
+    let (y, m, d) = civil_from_days(days);
+    XsdDateTime::new(
+        u16::try_from(y).ok()?,
+        m,
+        d,
+        (rem / 3600) as u8,
+        (rem % 3600 / 60) as u8,
+        (rem % 60) as u8,
+        &format!("{:07}", since.subsec_nanos() / 100),
+        Zone::Utc,
+    )
+}
+
+/// The proleptic Gregorian date `days` after 1970-01-01 (era arithmetic: 400-year cycles
+/// of 146097 days, years counted from March so the leap day ends the year).
+fn civil_from_days(days: i64) -> (i64, u8, u8) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+/// Why a valid request could not be carried out (the stub's own trouble: a Server fault).
+pub(crate) struct ServerError(pub String);
+
+/// Carries out a request that honours the contract.
+pub(crate) async fn carry_out(
+    store: &Store,
+    req: RequestEnvelope,
+) -> Result<ResponseEnvelope, ServerError> {
+    let body = match req.body {
+        RequestBody::CreateDefaultContactRelationEntity => {
+            ResponseBody::CreateDefaultContactRelationEntity {
+                response: Nillable::Value(default_entity()),
+            }
+        }
+        RequestBody::GetContactRelationEntity {
+            contact_relation_entity_id: id,
+        } => ResponseBody::GetContactRelationEntity {
+            response: match id.and_then(|id| store.get(id)) {
+                Some(e) => Nillable::Value(e),
+                None => Nillable::Nil,
+            },
+        },
+        RequestBody::DeleteContactRelation {
+            contact_relation_entity_id: id,
+        } => {
+            if let Some(id) = id {
+                let (_, pending) = store.delete(id);
+                store.durable(pending).await.map_err(ServerError)?;
+            }
+            ResponseBody::DeleteContactRelation
+        }
+        RequestBody::SaveContactRelation {
+            contact_relation_entity,
+        } => {
+            let Nillable::Value(entity) = contact_relation_entity else {
+                // Nothing to save: the answer is as empty as the question.
+                return Ok(response(
+                    &req.headers.time_zone,
+                    ResponseBody::SaveContactRelation {
+                        response: Nillable::Nil,
+                    },
+                ));
+            };
+            let now = utc_now()
+                .ok_or_else(|| ServerError("the system clock is outside 0001..9999".into()))?;
+            let requested = entity.relation_id;
+            let (saved, pending) = store
+                .save(requested, |id, before| stamp(entity, id, before, now))
+                .ok_or_else(|| ServerError("every RelationId is taken".into()))?;
+            store.durable(pending).await.map_err(ServerError)?;
+            ResponseBody::SaveContactRelation {
+                response: Nillable::Value(saved),
+            }
+        }
+    };
+    Ok(response(&req.headers.time_zone, body))
+}
+
+/// What the store keeps of a saved entity: its id, the creation stamp of the entity it
+/// replaces (or now), the update stamp now. `TableRight` and `FieldProperties` are the
+/// rights the server works out per caller, not data: they are not kept.
+fn stamp(
+    mut e: ContactRelationEntity,
+    id: i32,
+    before: Option<&ContactRelationEntity>,
+    now: XsdDateTime,
+) -> ContactRelationEntity {
+    e.table_right = Nillable::Absent;
+    e.field_properties = Nillable::Absent;
+    e.relation_id = Some(id);
+    match before {
+        Some(b) => {
+            e.created_date = b.created_date.clone().or_else(|| Some(now.clone()));
+            e.created_by = match &b.created_by {
+                Nillable::Value(a) => Nillable::Value(a.clone()),
+                _ => Nillable::Value(stub_associate()),
+            };
+        }
+        None => {
+            e.created_date = Some(now.clone());
+            e.created_by = Nillable::Value(stub_associate());
+        }
+    }
+    e.updated_date = Some(now);
+    e.updated_by = Nillable::Value(stub_associate());
+    e
+}
+
+/// A response with the headers the WSDL declares: ExceptionInfo nil, ExtraInfo nil,
+/// Succeeded true, TimeZone echoed (nil when the request sent none).
+fn response(
+    time_zone: &Nillable<crate::model::SoTimeZone>,
+    body: ResponseBody,
+) -> ResponseEnvelope {
+    Envelope {
+        version: SoapVersion::V11,
+        header_placement: HeaderPlacement::InHeader,
+        headers: ResponseHeaders {
+            exception_info: Nillable::Nil,
+            extra_info: Nillable::Nil,
+            succeeded: Some(true),
+            time_zone: match time_zone {
+                Nillable::Value(tz) => Nillable::Value(tz.clone()),
+                _ => Nillable::Nil,
+            },
+        },
+        body,
+    }
+}
+
+/// Encodes a response. The encoder refuses only characters XML forbids, which a decoded
+/// request cannot hold; should it refuse anyway, the answer is a Server fault.
+pub(crate) fn encode_response(env: &ResponseEnvelope) -> Result<Vec<u8>, ServerError> {
+    let mut out = Vec::with_capacity(2048);
+    codec::encode_response(env, &mut out)
+        .map_err(|e| ServerError(format!("the stub could not encode its answer: {e}")))?;
+    Ok(out)
+}
+
+/// A SOAP 1.1 Fault for a request that breaks the contract (`s:Client`): the faultstring
+/// says what broke first and how much more did, the detail lists every violation. Every
+/// text goes through the redactor.
+pub(crate) fn client_fault(violations: &[Violation], redactor: &Redactor) -> Vec<u8> {
+    let reason = match violations {
+        [] => "The request breaks the contract of Relation.svc".to_string(),
+        [first, rest @ ..] => {
+            let mut s = format!(
+                "The request breaks the contract of Relation.svc (wire profile): {}{}: {}",
+                first.code,
+                if first.element.is_empty() {
+                    String::new()
+                } else {
+                    format!(" at {}", first.element)
+                },
+                first.message
+            );
+            if !rest.is_empty() {
+                s.push_str(&format!(
+                    " (and {} more violation{}, listed in the detail)",
+                    rest.len(),
+                    if rest.len() == 1 { "" } else { "s" }
+                ));
+            }
+            s
+        }
+    };
+    let mut detail = format!("<ContractViolations xmlns=\"{DETAIL_NS}\">");
+    for v in violations {
+        detail.push_str("<Violation>");
+        push_text_element(&mut detail, "Code", v.code.as_str());
+        push_text_element(&mut detail, "Element", &v.element);
+        if let Some(l) = v.line {
+            push_text_element(&mut detail, "Line", &l.to_string());
+        }
+        if let Some(c) = v.column {
+            push_text_element(&mut detail, "Column", &c.to_string());
+        }
+        push_text_element(&mut detail, "Message", &redactor.text(&v.message));
+        detail.push_str("</Violation>");
+    }
+    detail.push_str("</ContractViolations>");
+    fault("Client", &redactor.text(&reason), Some(detail))
+}
+
+/// A SOAP 1.1 Fault for the stub's own trouble (`s:Server`).
+pub(crate) fn server_fault(why: &str) -> Vec<u8> {
+    fault("Server", why, None)
+}
+
+fn fault(code: &str, reason: &str, detail: Option<String>) -> Vec<u8> {
+    let env = FaultEnvelope {
+        version: SoapVersion::V11,
+        header_placement: HeaderPlacement::InHeader,
+        headers: ResponseHeaders::default(),
+        body: Fault {
+            code: FaultCode::soap(SoapVersion::V11, code),
+            subcode: None,
+            reason: xml_safe(reason),
+            node: None,
+            role: None,
+            detail,
+        },
+    };
+    let mut out = Vec::with_capacity(1024);
+    if codec::encode(&crate::model::Message::Fault(env), &mut out).is_err() {
+        // Only an XML-forbidden character can make the encoder refuse, and xml_safe took
+        // those out; still, never answer with nothing.
+        out.clear();
+        let env = FaultEnvelope {
+            version: SoapVersion::V11,
+            header_placement: HeaderPlacement::InHeader,
+            headers: ResponseHeaders::default(),
+            body: Fault {
+                code: FaultCode::soap(SoapVersion::V11, code),
+                subcode: None,
+                reason: "The request could not be processed".into(),
+                node: None,
+                role: None,
+                detail: None,
+            },
+        };
+        let _ = codec::encode(&crate::model::Message::Fault(env), &mut out);
+    }
+    out
+}
+
+/// Replaces characters XML 1.0 cannot carry (a violation message may quote input).
+fn xml_safe(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\t' | '\n' | '\r' => c,
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => '\u{FFFD}',
+            c => c,
+        })
+        .collect()
+}
+
+fn push_text_element(out: &mut String, name: &str, text: &str) {
+    out.push('<');
+    out.push_str(name);
+    out.push('>');
+    for c in xml_safe(text).chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\r' => out.push_str("&#xD;"),
+            c => out.push(c),
+        }
+    }
+    out.push_str("</");
+    out.push_str(name);
+    out.push('>');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+        assert_eq!(civil_from_days(18_711), (2021, 3, 25));
+        assert_eq!(civil_from_days(-1), (1969, 12, 31));
+        // Every day for 1,000 years lands on the instant XsdDateTime computes.
+        for days in (-200_000..200_000).step_by(37) {
+            let (y, m, d) = civil_from_days(days);
+            let v = XsdDateTime::new(y as u16, m, d, 0, 0, 0, "", Zone::Utc).unwrap();
+            assert_eq!(v.instant().seconds, days * 86_400);
+        }
+    }
+
+    #[test]
+    fn now_is_utc_with_seven_digits() {
+        let now = utc_now().unwrap();
+        assert_eq!(now.zone, Zone::Utc);
+        assert_eq!(now.fraction().len(), 7);
+    }
+}

@@ -1,0 +1,567 @@
+//! The diff engine as users call it: normalisations, one difference per change, exact mode
+//! and ignores, dateTimes as instants, golden files and the bless flow, redaction.
+
+use relation_contract::diff::{
+    self, assert_golden, check_golden, documented_example, load_rules, DiffKind, DiffReport,
+    Difference, GoldenError, GoldenOutcome, Mode, Options, BLESS_ENV, RULES_FILE_NAME,
+};
+use relation_contract::{Document, Kind, Operation};
+use std::sync::Mutex;
+
+const NS: &str = "http://www.superoffice.net/ws/crm/NetServer/Services85";
+const ENTITY: &str = "/Envelope/Body/SaveContactRelation/ContactRelationEntity";
+const CAPTURE_TICKET: &str = "7T:CaptureTicketSecret==";
+const CAPTURE_TOKEN: &str = "capture-token-0042";
+const DOC_TICKET: &str = "7T:1234abcxyzExample==";
+const DOC_TOKEN: &str = "1234567-1234-9876";
+
+/// Tests that read or write the process-global bless variable take this lock.
+static ENV_LOCK: Mutex<()> = Mutex::new(());
+
+fn associate(tag: &str, id: &str) -> String {
+    format!(
+        "<{tag}>\n\t<AssociateId>{id}</AssociateId><Name>Ann</Name><PersonId>5</PersonId>\
+         <Rank>2</Rank><Tooltip/><Type>InternalAssociate</Type><GroupIdx>1</GroupIdx>\
+         <FullName>Ann &#65;nderson</FullName><FormalName><![CDATA[Ann & Co]]></FormalName>\
+         <Deleted>1</Deleted><EjUserId>0</EjUserId></{tag}>"
+    )
+}
+
+/// The members of a wire-style ContactRelationEntity: every value differs from the
+/// documented placeholders, each one a valid lexeme of its type.
+fn members() -> Vec<(&'static str, String)> {
+    let leaf = |name: &'static str, v: &str| (name, format!("<{name}>{v}</{name}>"));
+    vec![
+        leaf("SourceContactId", "12"),
+        leaf("SourcePersonId", "34"),
+        leaf("DestinationContactId", "56"),
+        leaf("DestinationPersonId", "78"),
+        leaf("RelationId", "901"),
+        leaf("Comment", "met at the fair &amp; signed"),
+        leaf("RelationDefinitionId", "3"),
+        leaf("Reversed", "1"),
+        leaf("UpdatedDate", "2024-05-01T10:00:00.4750298+02:00"),
+        leaf("CreatedDate", "2024-04-30T08:00:00"),
+        ("CreatedBy", associate("CreatedBy", "7")),
+        ("UpdatedBy", associate("UpdatedBy", "8")),
+        leaf("SourceContactName", "Acme"),
+        leaf("SourcePersonName", "Bob"),
+        leaf("DestinationContactName", "Initech"),
+        leaf("DestinationPersonName", "Peter"),
+        leaf("ActiveText", "is supplier of"),
+        leaf("PassiveText", "is customer of"),
+    ]
+}
+
+/// A SOAP 1.1 capture as WCF writes it: `s:` prefix, payload in a default namespace,
+/// header blocks inside Header, no xsi:type, its own whitespace.
+fn capture_of(members: &[(&str, String)]) -> String {
+    let body: String = members
+        .iter()
+        .map(|(_, xml)| format!("\n      {xml}"))
+        .collect();
+    format!(
+        "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\" \
+         xmlns:i=\"http://www.w3.org/2001/XMLSchema-instance\">\
+         <s:Header><ApplicationToken xmlns=\"{NS}\">{CAPTURE_TOKEN}</ApplicationToken>\
+         <Credentials xmlns=\"{NS}\"><Ticket>{CAPTURE_TICKET}</Ticket></Credentials></s:Header>\
+         <s:Body><SaveContactRelation xmlns=\"{NS}\"><ContactRelationEntity>{body}\n\
+         </ContactRelationEntity></SaveContactRelation></s:Body></s:Envelope>"
+    )
+}
+
+fn capture() -> String {
+    capture_of(&members())
+}
+
+fn with_member(name: &str, xml: &str) -> String {
+    let m: Vec<(&str, String)> = members()
+        .into_iter()
+        .map(|(n, x)| {
+            if n == name {
+                (n, xml.to_string())
+            } else {
+                (n, x)
+            }
+        })
+        .collect();
+    capture_of(&m)
+}
+
+fn doc(name: &str, text: &str) -> Document {
+    Document::from_bytes(name, text.as_bytes())
+}
+
+fn documented_request() -> Document {
+    let text = documented_example(Operation::SaveContactRelation, Kind::Request)
+        .unwrap_or_else(|| panic!("the documented request is bundled"));
+    doc("documented request", text)
+}
+
+fn diff_docs(capture: &Document, against: &Document, opts: &Options) -> DiffReport {
+    DiffReport::new(capture, against, opts).unwrap_or_else(|e| panic!("diff failed: {e}"))
+}
+
+fn shape_diff(capture_text: &str) -> Vec<Difference> {
+    diff_docs(
+        &doc("capture", capture_text),
+        &documented_request(),
+        &Options::default(),
+    )
+    .differences
+}
+
+fn exact_diff(expected: &str, actual: &str, opts: &Options) -> Vec<Difference> {
+    diff_docs(&doc("actual", actual), &doc("expected", expected), opts).differences
+}
+
+fn one(diffs: &[Difference]) -> &Difference {
+    assert_eq!(
+        diffs.len(),
+        1,
+        "expected exactly one difference: {diffs:#?}"
+    );
+    &diffs[0]
+}
+
+#[test]
+fn capture_differing_only_in_noise_is_shape_equal() {
+    let text = capture();
+    // The capture really differs in each normalised respect.
+    assert!(text.contains("<s:Envelope") && text.contains("schemas.xmlsoap.org/soap/envelope"));
+    assert!(text.contains("<s:Header>") && !text.contains("xsi:type"));
+    assert!(!text.contains("Relation:"));
+    let report = diff_docs(
+        &doc("capture", &text),
+        &documented_request(),
+        &Options::default(),
+    );
+    assert!(report.equal, "{}", report.human(false));
+    assert_eq!(report.exit_code(), 0);
+    assert_eq!(report.mode, Mode::Shape);
+}
+
+#[test]
+fn against_documented_picks_the_example_of_the_same_operation_and_kind() {
+    let report = DiffReport::against_documented(&doc("capture", &capture()), &Options::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(report.equal, "{}", report.human(false));
+    assert_eq!(report.against, "documented:SaveContactRelation.request");
+    assert!(documented_example(Operation::SaveContactRelation, Kind::Response).is_some());
+    for op in Operation::ALL {
+        for kind in [Kind::Request, Kind::Response] {
+            assert!(documented_example(op, kind).is_some(), "{op} {kind}");
+        }
+    }
+    assert!(documented_example(Operation::DeleteContactRelation, Kind::Fault).is_none());
+}
+
+#[test]
+fn a_missing_member_is_exactly_one_missing_difference() {
+    let without: Vec<(&str, String)> = members()
+        .into_iter()
+        .filter(|(n, _)| *n != "UpdatedBy")
+        .collect();
+    let diffs = shape_diff(&capture_of(&without));
+    let d = one(&diffs);
+    assert_eq!(d.kind, DiffKind::Missing);
+    assert_eq!(d.path, format!("{ENTITY}/UpdatedBy"));
+    assert!(d.expected.is_some() && d.actual.is_none());
+}
+
+#[test]
+fn an_unexpected_member_is_one_difference() {
+    let mut m = members();
+    m.insert(5, ("Extra", "<Extra>1</Extra>".to_string()));
+    let d = one(&shape_diff(&capture_of(&m))).clone();
+    assert_eq!(d.kind, DiffKind::Unexpected);
+    assert_eq!(d.path, format!("{ENTITY}/Extra"));
+}
+
+#[test]
+fn a_value_of_the_wrong_type_is_one_type_difference() {
+    let diffs = shape_diff(&with_member("RelationId", "<RelationId>abc</RelationId>"));
+    let d = one(&diffs);
+    assert_eq!(d.kind, DiffKind::Type);
+    assert_eq!(d.path, format!("{ENTITY}/RelationId"));
+    assert_eq!(d.expected.as_deref(), Some("int"));
+    assert_eq!(d.actual.as_deref(), Some("abc"));
+    // A short out of range is a type difference too.
+    let d = one(&shape_diff(&with_member(
+        "Reversed",
+        "<Reversed>40000</Reversed>",
+    )))
+    .clone();
+    assert_eq!(
+        (d.kind, d.path),
+        (DiffKind::Type, format!("{ENTITY}/Reversed"))
+    );
+}
+
+#[test]
+fn nil_where_the_example_has_a_value_is_one_nil_difference() {
+    let diffs = shape_diff(&with_member("UpdatedBy", "<UpdatedBy i:nil=\"true\"/>"));
+    let d = one(&diffs);
+    assert_eq!(d.kind, DiffKind::Nil);
+    assert_eq!(d.path, format!("{ENTITY}/UpdatedBy"));
+    assert_eq!(d.actual.as_deref(), Some("nil"));
+}
+
+#[test]
+fn swapped_members_are_one_order_difference() {
+    let mut m = members();
+    m.swap(0, 1);
+    let diffs = shape_diff(&capture_of(&m));
+    let d = one(&diffs);
+    assert_eq!(d.kind, DiffKind::Order);
+    assert!(d.path.starts_with(ENTITY), "{}", d.path);
+}
+
+#[test]
+fn a_contradicting_xsi_type_is_kept_and_shows_up() {
+    let text = with_member(
+        "RelationId",
+        "<RelationId xmlns:x=\"http://www.w3.org/2001/XMLSchema\" \
+         xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"x:string\">5</RelationId>",
+    );
+    let d = one(&shape_diff(&text)).clone();
+    assert_eq!(d.kind, DiffKind::Type);
+    assert_eq!(d.path, format!("{ENTITY}/RelationId"));
+    // The declared type, written with another prefix, is dropped.
+    let text = with_member(
+        "RelationId",
+        "<RelationId xmlns:x=\"http://www.w3.org/2001/XMLSchema\" \
+         xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"x:int\">5</RelationId>",
+    );
+    assert!(shape_diff(&text).is_empty());
+}
+
+#[test]
+fn exact_mode_reports_a_changed_value_and_ignore_makes_the_pair_equal() {
+    let expected = capture();
+    let actual = with_member("RelationId", "<RelationId>902</RelationId>");
+    let opts = Options::exact();
+    let diffs = exact_diff(&expected, &actual, &opts);
+    let d = one(&diffs);
+    assert_eq!(d.kind, DiffKind::Value);
+    assert_eq!(d.path, format!("{ENTITY}/RelationId"));
+    assert_eq!(d.expected.as_deref(), Some("901"));
+    assert_eq!(d.actual.as_deref(), Some("902"));
+
+    let ignoring = Options::exact().ignoring("**/RelationId");
+    assert!(exact_diff(&expected, &actual, &ignoring).is_empty());
+    // An ignored subtree gives nothing, even when it is missing on one side.
+    let without: Vec<(&str, String)> = members()
+        .into_iter()
+        .filter(|(n, _)| *n != "UpdatedBy")
+        .collect();
+    let opts = Options::exact().ignoring(format!("{ENTITY}/UpdatedBy/**"));
+    assert!(exact_diff(&expected, &capture_of(&without), &opts).is_empty());
+    let opts = Options::exact().ignoring("/Envelope/Header/**");
+    let other_ticket = expected.replace(CAPTURE_TICKET, "7T:another==");
+    assert!(exact_diff(&expected, &other_ticket, &opts).is_empty());
+}
+
+#[test]
+fn exact_mode_compares_date_times_as_instants_and_numbers_as_numbers() {
+    let base = with_member(
+        "UpdatedDate",
+        "<UpdatedDate>2024-01-01T00:00:00Z</UpdatedDate>",
+    );
+    let same_instant = with_member(
+        "UpdatedDate",
+        "<UpdatedDate>2024-01-01T01:00:00+01:00</UpdatedDate>",
+    );
+    assert!(exact_diff(&base, &same_instant, &Options::exact()).is_empty());
+    let no_zone = with_member(
+        "UpdatedDate",
+        "<UpdatedDate>2024-01-01T00:00:00.000</UpdatedDate>",
+    );
+    assert!(exact_diff(&base, &no_zone, &Options::exact()).is_empty());
+    let later = with_member(
+        "UpdatedDate",
+        "<UpdatedDate>2024-01-01T00:00:01Z</UpdatedDate>",
+    );
+    let d = one(&exact_diff(&base, &later, &Options::exact())).clone();
+    assert_eq!(
+        (d.kind, d.path),
+        (DiffKind::Value, format!("{ENTITY}/UpdatedDate"))
+    );
+
+    let padded = with_member("RelationId", "<RelationId> 0901 </RelationId>");
+    assert!(exact_diff(&capture(), &padded, &Options::exact()).is_empty());
+    // Booleans: the capture writes Deleted as 1; `true` is the same value.
+    let t = capture().replace("<Deleted>1</Deleted>", "<Deleted>true</Deleted>");
+    assert!(exact_diff(&capture(), &t, &Options::exact()).is_empty());
+}
+
+#[test]
+fn rules_files_hold_ignores_for_a_folder() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let rules = dir.path().join(RULES_FILE_NAME);
+    std::fs::write(
+        &rules,
+        "# volatile members\n**/RelationId\n\n/Envelope/Header/**\n",
+    )
+    .unwrap_or_else(|e| panic!("write: {e}"));
+    let ignore = load_rules(&rules).unwrap_or_else(|e| panic!("load: {e}"));
+    assert_eq!(ignore, vec!["**/RelationId", "/Envelope/Header/**"]);
+    let opts = Options {
+        mode: Mode::Exact,
+        ignore,
+    };
+    let actual = with_member("RelationId", "<RelationId>5</RelationId>");
+    assert!(exact_diff(&capture(), &actual, &opts).is_empty());
+    assert_eq!(
+        diff::rules_for(&dir.path().join("some.golden.xml")).unwrap_or_default(),
+        opts.ignore
+    );
+}
+
+#[test]
+fn unreadable_documents_are_errors_with_positions_not_panics() {
+    let doctype = "<?xml version=\"1.0\"?>\n<!DOCTYPE x [<!ENTITY e \"boom\">]>\n<x>&e;</x>";
+    let e = diff::parse(doctype)
+        .err()
+        .unwrap_or_else(|| panic!("DOCTYPE accepted"));
+    assert!(e.doctype);
+    assert_eq!(e.line, 2);
+    let e = diff::parse("<a>\n  <b></a>")
+        .err()
+        .unwrap_or_else(|| panic!("accepted"));
+    assert!(!e.doctype && e.line >= 1 && e.column >= 1, "{e}");
+    assert!(diff::parse("").is_err());
+    assert!(diff::parse("<a/><b/>").is_err());
+    assert!(diff::parse("<p:a/>").is_err());
+    let err = DiffReport::new(
+        &doc("bad", "<a>"),
+        &documented_request(),
+        &Options::default(),
+    )
+    .err()
+    .unwrap_or_else(|| panic!("accepted"));
+    assert_eq!(err.exit_code(), 2);
+}
+
+#[test]
+fn secrets_stay_redacted_in_human_and_json_output() {
+    // Shape mode against the documentation: both documents' secrets are in play.
+    let text = with_member("RelationId", "<RelationId>abc</RelationId>").replace(
+        "<RelationDefinitionId>",
+        "<Extra>see ticket 7T:CaptureTicketSecret==</Extra><RelationDefinitionId>",
+    );
+    let report = diff_docs(
+        &doc("capture", &text),
+        &documented_request(),
+        &Options::default(),
+    );
+    // Exact mode: the Ticket itself differs.
+    let other = capture().replace(CAPTURE_TICKET, "7T:OtherSecret==");
+    let exact = DiffReport::new(
+        &doc("capture", &other),
+        &doc("golden", &capture()),
+        &Options::exact(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!exact.equal);
+    for r in [&report, &exact] {
+        for out in [r.human(false), r.human(true), r.json()] {
+            for secret in [
+                CAPTURE_TICKET,
+                CAPTURE_TOKEN,
+                DOC_TICKET,
+                DOC_TOKEN,
+                "7T:OtherSecret==",
+            ] {
+                assert!(!out.contains(secret), "secret {secret} leaked:\n{out}");
+            }
+            assert!(out.contains("[REDACTED]"), "{out}");
+        }
+    }
+}
+
+#[test]
+fn json_and_human_forms() {
+    let text = with_member("RelationId", "<RelationId>abc</RelationId>");
+    let report = diff_docs(
+        &doc("cap.xml", &text),
+        &documented_request(),
+        &Options::default(),
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&report.json()).unwrap_or_else(|e| panic!("not JSON: {e}"));
+    assert_eq!(v["capture"], "cap.xml");
+    assert_eq!(v["against"], "documented request");
+    assert_eq!(v["mode"], "shape");
+    assert_eq!(v["equal"], false);
+    assert_eq!(v["differences"][0]["kind"], "type");
+    assert_eq!(v["differences"][0]["path"], format!("{ENTITY}/RelationId"));
+    assert_eq!(report.exit_code(), 1);
+
+    let plain = report.human(false);
+    assert!(plain.contains("type") && plain.contains(&format!("{ENTITY}/RelationId")));
+    assert!(
+        plain.contains("--- expected: documented request"),
+        "{plain}"
+    );
+    let changed = |sign: char, line: &str| {
+        plain
+            .lines()
+            .any(|l| l.strip_prefix(sign).is_some_and(|rest| rest.trim() == line))
+    };
+    assert!(changed('-', "<RelationId> int"), "{plain}");
+    assert!(changed('+', "<RelationId> \"abc\""), "{plain}");
+    assert!(!plain.contains('\u{1b}'));
+    assert!(report.human(true).contains("\u{1b}["));
+}
+
+#[test]
+fn bless_creates_and_updates_goldens_and_nothing_is_written_without_it() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let golden = dir.path().join("save.golden.xml");
+    let opts = Options::exact();
+    let first = doc("capture", &capture());
+
+    // Missing, not blessing: a failure that says how to bless; nothing written.
+    match check_golden(&first, &golden, &opts, false) {
+        Err(GoldenError::Missing { .. }) => {}
+        other => panic!("expected Missing, got {other:?}"),
+    }
+    let message = check_golden(&first, &golden, &opts, false)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(message.contains(BLESS_ENV), "{message}");
+    assert!(!golden.exists());
+
+    // Blessing creates it, with the secrets masked.
+    assert_eq!(
+        check_golden(&first, &golden, &opts, true).ok(),
+        Some(GoldenOutcome::Created)
+    );
+    let written = std::fs::read_to_string(&golden).unwrap_or_else(|e| panic!("read: {e}"));
+    assert!(!written.contains(CAPTURE_TICKET) && !written.contains(CAPTURE_TOKEN));
+    assert!(written.contains("[REDACTED]"));
+    assert_eq!(
+        check_golden(&first, &golden, &opts, false).ok(),
+        Some(GoldenOutcome::Matched)
+    );
+
+    // A changed capture fails without blessing and leaves the golden alone.
+    let changed = doc(
+        "capture",
+        &with_member("RelationId", "<RelationId>902</RelationId>"),
+    );
+    match check_golden(&changed, &golden, &opts, false) {
+        Err(GoldenError::Mismatch { report }) => {
+            assert_eq!(report.differences.len(), 1);
+            assert_eq!(report.differences[0].kind, DiffKind::Value);
+        }
+        other => panic!("expected Mismatch, got {other:?}"),
+    }
+    assert_eq!(
+        std::fs::read_to_string(&golden).unwrap_or_default(),
+        written,
+        "written without bless"
+    );
+
+    // Blessing updates it; then the changed capture matches.
+    assert_eq!(
+        check_golden(&changed, &golden, &opts, true).ok(),
+        Some(GoldenOutcome::Updated)
+    );
+    assert_eq!(
+        check_golden(&changed, &golden, &opts, false).ok(),
+        Some(GoldenOutcome::Matched)
+    );
+    assert_eq!(
+        check_golden(&changed, &golden, &opts, true).ok(),
+        Some(GoldenOutcome::Matched)
+    );
+    // No temporary files are left behind.
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(names, vec!["save.golden.xml".to_string()]);
+
+    // The folder's rules file applies to its goldens.
+    std::fs::write(dir.path().join(RULES_FILE_NAME), "**/RelationId\n")
+        .unwrap_or_else(|e| panic!("write: {e}"));
+    assert_eq!(
+        check_golden(&first, &golden, &opts, false).ok(),
+        Some(GoldenOutcome::Matched)
+    );
+}
+
+#[test]
+fn a_malformed_capture_is_never_blessed() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let golden = dir.path().join("g.xml");
+    let bad = doc("capture", "<s:Envelope>");
+    assert!(matches!(
+        check_golden(&bad, &golden, &Options::exact(), true),
+        Err(GoldenError::Diff(_))
+    ));
+    assert!(!golden.exists());
+}
+
+#[test]
+fn assert_golden_reads_the_bless_variable() {
+    let _guard = ENV_LOCK.lock().unwrap_or_else(|p| p.into_inner());
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let golden = dir.path().join("nested").join("g.xml");
+    let text = capture();
+
+    std::env::remove_var(BLESS_ENV);
+    let missing = std::panic::catch_unwind(|| assert_golden(&text, &golden, &Options::exact()));
+    assert!(
+        missing.is_err(),
+        "a missing golden must fail without {BLESS_ENV}"
+    );
+    assert!(!golden.exists());
+
+    std::env::set_var(BLESS_ENV, "1");
+    let blessed = std::panic::catch_unwind(|| assert_golden(&text, &golden, &Options::exact()));
+    std::env::remove_var(BLESS_ENV);
+    assert!(blessed.is_ok());
+    assert!(golden.exists());
+
+    assert_golden(&text, &golden, &Options::exact());
+    let changed = with_member("RelationId", "<RelationId>902</RelationId>");
+    let failed = std::panic::catch_unwind(|| assert_golden(&changed, &golden, &Options::exact()));
+    assert!(failed.is_err());
+}
+
+#[test]
+fn paths_index_repeated_siblings() {
+    let pair = |k: &str| {
+        format!(
+            "<FieldPropertyDictionaryKeyValuePair><Key>{k}</Key><Value><FieldType>x</FieldType>\
+             </Value></FieldPropertyDictionaryKeyValuePair>"
+        )
+    };
+    let fp = |pairs: &[&str]| {
+        let inner: String = pairs.iter().map(|k| pair(k)).collect();
+        with_member(
+            "SourceContactId",
+            &format!(
+                "<FieldProperties>{inner}</FieldProperties><SourceContactId>12</SourceContactId>"
+            ),
+        )
+    };
+    let d = one(&exact_diff(
+        &fp(&["a", "b", "c"]),
+        &fp(&["a", "b", "d"]),
+        &Options::exact(),
+    ))
+    .clone();
+    assert_eq!(d.kind, DiffKind::Value);
+    assert_eq!(
+        d.path,
+        format!("{ENTITY}/FieldProperties/FieldPropertyDictionaryKeyValuePair[3]/Key")
+    );
+}
