@@ -40,21 +40,46 @@ fn classify(ns: &str) -> Ns {
 struct Elem<'i> {
     local: &'i str,
     ns: Ns,
-    /// The namespace URI when it is neither SOAP nor the payload's (for messages).
-    other_ns: Option<String>,
     pos: usize,
     empty: bool,
     nil: Option<bool>,
+    must_understand: bool,
+    schema_location: bool,
+    /// What valid documents seldom have, kept out of line so an element stays small (it is
+    /// moved through a few returns per element).
+    rare: Option<Box<Rare>>,
+}
+
+#[derive(Debug, Default)]
+struct Rare {
+    /// The namespace URI when it is neither SOAP nor the payload's (for messages).
+    other_ns: Option<String>,
     /// `xsi:type` resolved: (namespace or None when unbound/unknown, local name, as written).
     xsi_type: Option<(Option<String>, String, String)>,
     /// The first attribute that the schema does not allow anywhere.
     bad_attr: Option<String>,
     /// An attribute in a SOAP envelope namespace (allowed on header blocks only).
     soap_attr: Option<String>,
-    must_understand: bool,
-    schema_location: bool,
     /// A bad `xsi:nil` value, reported once the element is on the path.
     attr_error: Option<String>,
+}
+
+static NO_RARE: Rare = Rare {
+    other_ns: None,
+    xsi_type: None,
+    bad_attr: None,
+    soap_attr: None,
+    attr_error: None,
+};
+
+impl Elem<'_> {
+    fn x(&self) -> &Rare {
+        self.rare.as_deref().unwrap_or(&NO_RARE)
+    }
+
+    fn rare(&mut self) -> &mut Rare {
+        self.rare.get_or_insert_with(Box::default)
+    }
 }
 
 enum Tok<'i> {
@@ -67,13 +92,17 @@ enum Tok<'i> {
 struct Frame<'i> {
     local: &'i str,
     index: u32,
-    children: Vec<(&'i str, u32)>,
+    /// Where this element's children's name counts start in [`Parser::counts`].
+    counts_from: usize,
 }
 
 pub(crate) struct Parser<'i> {
     text: &'i str,
     reader: NsReader<&'i [u8]>,
     stack: Vec<Frame<'i>>,
+    /// Name counts of the children seen so far, of every open element, innermost last
+    /// (one vector for the whole document: no allocation per element).
+    counts: Vec<(&'i str, u32)>,
     pending: Option<Tok<'i>>,
 }
 
@@ -103,7 +132,8 @@ impl<'i> Parser<'i> {
         Parser {
             text,
             reader,
-            stack: Vec::new(),
+            stack: Vec::with_capacity(16),
+            counts: Vec::with_capacity(64),
             pending: None,
         }
     }
@@ -147,7 +177,11 @@ impl<'i> Parser<'i> {
     fn elem(&self, e: &BytesStart<'_>, pos: usize, empty: bool) -> Res<Elem<'i>> {
         let qlen = e.name().0.len();
         let raw = self.text.get(pos + 1..pos + 1 + qlen).unwrap_or("");
-        let local = raw.rsplit(':').next().unwrap_or(raw);
+        // After the last colon (a byte scan: names are short).
+        let local = match raw.bytes().rposition(|b| b == b':') {
+            Some(i) => &raw[i + 1..],
+            None => raw,
+        };
         let resolver = self.reader.resolver();
         let (res, _) = resolver.resolve_element(e.name());
         let (ns, other_ns) = match res {
@@ -167,16 +201,17 @@ impl<'i> Parser<'i> {
         let mut el = Elem {
             local,
             ns,
-            other_ns,
             pos,
             empty,
             nil: None,
-            xsi_type: None,
-            bad_attr: None,
-            soap_attr: None,
             must_understand: false,
             schema_location: false,
-            attr_error: None,
+            rare: other_ns.map(|n| {
+                Box::new(Rare {
+                    other_ns: Some(n),
+                    ..Rare::default()
+                })
+            }),
         };
         for a in e.attributes().with_checks(true) {
             let a = a.map_err(|err| {
@@ -207,7 +242,7 @@ impl<'i> Parser<'i> {
                             "true" | "1" => Some(true),
                             "false" | "0" => Some(false),
                             v => {
-                                el.attr_error.get_or_insert_with(|| {
+                                el.rare().attr_error.get_or_insert_with(|| {
                                     format!("xsi:nil must be true, false, 1 or 0, not `{v}`")
                                 });
                                 None
@@ -221,18 +256,19 @@ impl<'i> Parser<'i> {
                             ResolveResult::Bound(n) => Some(n.0.to_string()),
                             _ => None,
                         };
-                        el.xsi_type = Some((tns, tl.into_inner().to_string(), v.to_string()));
+                        el.rare().xsi_type =
+                            Some((tns, tl.into_inner().to_string(), v.to_string()));
                     }
                     "schemaLocation" | "noNamespaceSchemaLocation" => el.schema_location = true,
                     _ => {
-                        el.bad_attr.get_or_insert_with(|| key.to_string());
+                        el.rare().bad_attr.get_or_insert_with(|| key.to_string());
                     }
                 },
                 ResolveResult::Bound(n) if n.0 == NS_SOAP11 || n.0 == NS_SOAP12 => {
                     if alocal.into_inner() == "mustUnderstand" {
                         el.must_understand = matches!(trim_ws(&value), "1" | "true");
                     }
-                    el.soap_attr.get_or_insert_with(|| key.to_string());
+                    el.rare().soap_attr.get_or_insert_with(|| key.to_string());
                 }
                 ResolveResult::Unknown(p) => {
                     return Err(self.err(
@@ -242,7 +278,7 @@ impl<'i> Parser<'i> {
                     ))
                 }
                 _ => {
-                    el.bad_attr.get_or_insert_with(|| key.to_string());
+                    el.rare().bad_attr.get_or_insert_with(|| key.to_string());
                 }
             }
         }
@@ -250,6 +286,15 @@ impl<'i> Parser<'i> {
     }
 
     fn check_chars(&self, s: &str, pos: usize) -> Res<()> {
+        // Byte scan first: in UTF-8 the only characters XML 1.0 forbids are C0 controls
+        // (one byte each) and U+FFFE / U+FFFF (lead byte 0xEF); text without such bytes
+        // is fine as it stands.
+        let suspect = s
+            .bytes()
+            .any(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0xEF);
+        if !suspect {
+            return Ok(());
+        }
         match s.chars().find(|c| !is_xml_char(*c)) {
             None => Ok(()),
             Some(c) => Err(self.err(
@@ -359,23 +404,26 @@ impl<'i> Parser<'i> {
     }
 
     fn push(&mut self, e: &Elem<'i>) -> Res<()> {
-        let index = match self.stack.last_mut() {
-            Some(parent) => match parent.children.iter_mut().find(|(n, _)| *n == e.local) {
-                Some((_, c)) => {
-                    *c += 1;
-                    *c
+        let index = match self.stack.last() {
+            Some(parent) => {
+                let siblings = &mut self.counts[parent.counts_from..];
+                match siblings.iter_mut().rev().find(|(n, _)| *n == e.local) {
+                    Some((_, c)) => {
+                        *c += 1;
+                        *c
+                    }
+                    None => {
+                        self.counts.push((e.local, 1));
+                        1
+                    }
                 }
-                None => {
-                    parent.children.push((e.local, 1));
-                    1
-                }
-            },
+            }
             None => 1,
         };
         self.stack.push(Frame {
             local: e.local,
             index,
-            children: Vec::new(),
+            counts_from: self.counts.len(),
         });
         if self.stack.len() > MAX_DEPTH {
             return Err(self.err(
@@ -384,7 +432,7 @@ impl<'i> Parser<'i> {
                 format!("elements nest deeper than {MAX_DEPTH} levels"),
             ));
         }
-        if let Some(m) = &e.attr_error {
+        if let Some(m) = &e.x().attr_error {
             return Err(self.err(Code::XsdValue, e.pos, m.clone()));
         }
         if e.schema_location {
@@ -398,7 +446,9 @@ impl<'i> Parser<'i> {
     }
 
     fn pop(&mut self) {
-        self.stack.pop();
+        if let Some(f) = self.stack.pop() {
+            self.counts.truncate(f.counts_from);
+        }
     }
 
     fn unexpected_eof(&self) -> DecodeError {
@@ -526,14 +576,14 @@ impl<'i> Parser<'i> {
         ty: Option<(&str, &str)>,
         top: bool,
     ) -> Res<bool> {
-        if let Some(a) = &e.bad_attr {
+        if let Some(a) = &e.x().bad_attr {
             return Err(self.err(
                 Code::XsdAttribute,
                 e.pos,
                 format!("attribute `{a}` is not allowed on `{}`", e.local),
             ));
         }
-        if let (false, Some(a)) = (top, &e.soap_attr) {
+        if let (false, Some(a)) = (top, &e.x().soap_attr) {
             return Err(self.err(
                 Code::XsdAttribute,
                 e.pos,
@@ -543,7 +593,7 @@ impl<'i> Parser<'i> {
                 ),
             ));
         }
-        if let Some((tns, tlocal, written)) = &e.xsi_type {
+        if let Some((tns, tlocal, written)) = &e.x().xsi_type {
             let ok = matches!(ty, Some((ns, l)) if tns.as_deref() == Some(ns) && tlocal == l);
             if !ok {
                 let expected = match ty {
@@ -599,7 +649,14 @@ impl<'i> Parser<'i> {
         last: &mut Option<usize>,
         parent: &str,
     ) -> Res<usize> {
-        let Some(i) = members.iter().position(|m| *m == c.local) else {
+        // Members of a valid document come in order: look after the last one first.
+        let from = last.map_or(0, |l| l + 1).min(members.len());
+        let found = members[from..]
+            .iter()
+            .position(|m| *m == c.local)
+            .map(|i| i + from)
+            .or_else(|| members[..from].iter().position(|m| *m == c.local));
+        let Some(i) = found else {
             return Err(self.err(
                 Code::XsdUnexpected,
                 c.pos,
@@ -632,7 +689,7 @@ impl<'i> Parser<'i> {
     }
 
     fn wrong_ns(&self, c: &Elem<'i>) -> DecodeError {
-        let ns = match (c.ns, &c.other_ns) {
+        let ns = match (c.ns, &c.x().other_ns) {
             (Ns::None, _) => "no namespace".to_string(),
             (Ns::Soap(v), _) => format!("the SOAP {v} namespace"),
             (_, Some(n)) => format!("namespace `{n}`"),

@@ -1,4 +1,10 @@
 //! The hand-written writer: WCF-shaped output straight into the caller's buffer.
+//!
+//! Written for throughput: every member's tags are spelled out at compile time ([`Tag`]),
+//! so a member costs one copy for its start tag, one for its value and one for its end
+//! tag; integers, dates, masks and enumerations are written digit by digit or name by name
+//! (no `fmt` machinery), and text is scanned byte by byte against a table, copied in runs
+//! between the bytes that need an escape. Nothing is allocated per member.
 
 use super::EncodeError;
 use crate::contract::{SoapVersion, NS_SERVICES85, NS_XSI};
@@ -10,6 +16,44 @@ pub(crate) fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
+/// Bytes of UTF-8 text that need a look in character data: `<`, `>`, `&`, CR, the C0
+/// controls XML 1.0 forbids, and 0xEF (the lead byte of U+FFFE and U+FFFF).
+pub(crate) const TEXT_SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        if i != b'\t' as usize && i != b'\n' as usize {
+            t[i] = true;
+        }
+        i += 1;
+    }
+    t[b'<' as usize] = true;
+    t[b'>' as usize] = true;
+    t[b'&' as usize] = true;
+    t[0xEF] = true;
+    t
+};
+
+/// An element name and its tags, spelled out at compile time.
+#[derive(Clone, Copy)]
+pub(crate) struct Tag {
+    name: &'static str,
+    open: &'static str,
+    close: &'static str,
+    nil: &'static str,
+}
+
+macro_rules! tag {
+    ($n:literal) => {
+        Tag {
+            name: $n,
+            open: concat!("<", $n, ">"),
+            close: concat!("</", $n, ">"),
+            nil: concat!("<", $n, " i:nil=\"true\"/>"),
+        }
+    };
+}
+
 pub(crate) struct Writer<'a> {
     out: &'a mut Vec<u8>,
     version: SoapVersion,
@@ -17,11 +61,17 @@ pub(crate) struct Writer<'a> {
 
 type R = Result<(), EncodeError>;
 
+/// Two ASCII digits of `n` (0..=99).
+fn two(n: u8) -> [u8; 2] {
+    [b'0' + n / 10, b'0' + n % 10]
+}
+
 impl<'a> Writer<'a> {
     pub(crate) fn new(out: &'a mut Vec<u8>, version: SoapVersion) -> Self {
         Writer { out, version }
     }
 
+    #[inline]
     fn raw(&mut self, s: &str) {
         self.out.extend_from_slice(s.as_bytes());
     }
@@ -32,38 +82,149 @@ impl<'a> Writer<'a> {
     fn text(&mut self, s: &str, element: &'static str) -> R {
         let bytes = s.as_bytes();
         let mut from = 0;
-        for (i, &b) in bytes.iter().enumerate() {
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if !TEXT_SPECIAL[usize::from(b)] {
+                i += 1;
+                continue;
+            }
             let rep: &[u8] = match b {
                 b'<' => b"&lt;",
                 b'>' => b"&gt;",
                 b'&' => b"&amp;",
                 b'\r' => b"&#xD;",
-                b'\t' | b'\n' => continue,
-                0..=0x1F => {
+                // U+FFFE and U+FFFF are EF BF BE / EF BF BF.
+                0xEF => {
+                    if bytes.get(i + 1) == Some(&0xBF)
+                        && matches!(bytes.get(i + 2), Some(0xBE | 0xBF))
+                    {
+                        let ch = if bytes[i + 2] == 0xBE {
+                            '\u{FFFE}'
+                        } else {
+                            '\u{FFFF}'
+                        };
+                        return Err(EncodeError::IllegalChar { ch, element });
+                    }
+                    i += 1;
+                    continue;
+                }
+                _ => {
                     return Err(EncodeError::IllegalChar {
                         ch: char::from(b),
                         element,
                     })
                 }
-                // U+FFFE and U+FFFF are EF BF BE / EF BF BF.
-                0xEF if bytes.get(i + 1) == Some(&0xBF)
-                    && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)) =>
-                {
-                    let ch = if bytes[i + 2] == 0xBE {
-                        '\u{FFFE}'
-                    } else {
-                        '\u{FFFF}'
-                    };
-                    return Err(EncodeError::IllegalChar { ch, element });
-                }
-                _ => continue,
             };
             self.out.extend_from_slice(&bytes[from..i]);
             self.out.extend_from_slice(rep);
-            from = i + 1;
+            i += 1;
+            from = i;
         }
         self.out.extend_from_slice(&bytes[from..]);
         Ok(())
+    }
+
+    /// A decimal integer, digits written from the right into a stack buffer.
+    fn integer(&mut self, v: i32) {
+        let mut buf = [0u8; 11];
+        let mut i = buf.len();
+        let mut n = v.unsigned_abs();
+        loop {
+            i -= 1;
+            buf[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        if v < 0 {
+            i -= 1;
+            buf[i] = b'-';
+        }
+        self.out.extend_from_slice(&buf[i..]);
+    }
+
+    /// An `xs:dateTime` exactly as its `Display` writes it.
+    fn date_time(&mut self, d: &XsdDateTime) {
+        let small = d.year <= 9999
+            && d.month <= 99
+            && d.day <= 99
+            && d.hour <= 99
+            && d.minute <= 99
+            && d.second <= 99
+            && matches!(d.zone, Zone::None | Zone::Utc | Zone::Offset(-5999..=5999));
+        if !small {
+            // Out-of-range fields (possible through the public fields): the general path.
+            let _ = write!(self.out, "{d}");
+            return;
+        }
+        let y = d.year;
+        let [y0, y1] = two((y / 100) as u8);
+        let [y2, y3] = two((y % 100) as u8);
+        let [mo0, mo1] = two(d.month);
+        let [d0, d1] = two(d.day);
+        let [h0, h1] = two(d.hour);
+        let [mi0, mi1] = two(d.minute);
+        let [s0, s1] = two(d.second);
+        self.out.extend_from_slice(&[
+            y0, y1, y2, y3, b'-', mo0, mo1, b'-', d0, d1, b'T', h0, h1, b':', mi0, mi1, b':', s0,
+            s1,
+        ]);
+        let f = d.fraction();
+        if !f.is_empty() {
+            self.out.push(b'.');
+            self.raw(f);
+        }
+        match d.zone {
+            Zone::None => {}
+            Zone::Utc => self.out.push(b'Z'),
+            Zone::Offset(m) => {
+                let a = m.unsigned_abs();
+                let [h0, h1] = two((a / 60) as u8);
+                let [m0, m1] = two((a % 60) as u8);
+                let sign = if m < 0 { b'-' } else { b'+' };
+                self.out.extend_from_slice(&[sign, h0, h1, b':', m0, m1]);
+            }
+        }
+    }
+
+    /// Flag names separated by single spaces, in canonical order (as `Display` does).
+    fn flags(&mut self, names: impl Iterator<Item = &'static str>) {
+        for (i, n) in names.enumerate() {
+            if i > 0 {
+                self.out.push(b' ');
+            }
+            self.raw(n);
+        }
+    }
+
+    fn int_member(&mut self, t: Tag, v: Option<i32>) {
+        if let Some(v) = v {
+            self.raw(t.open);
+            self.integer(v);
+            self.raw(t.close);
+        }
+    }
+
+    fn short_member(&mut self, t: Tag, v: Option<i16>) {
+        self.int_member(t, v.map(i32::from));
+    }
+
+    fn date_member(&mut self, t: Tag, v: &Option<XsdDateTime>) {
+        if let Some(v) = v {
+            self.raw(t.open);
+            self.date_time(v);
+            self.raw(t.close);
+        }
+    }
+
+    fn str_member(&mut self, t: Tag, v: Option<&'static str>) {
+        if let Some(v) = v {
+            self.raw(t.open);
+            self.raw(v);
+            self.raw(t.close);
+        }
     }
 
     fn start(&mut self, name: &str, top: bool) {
@@ -98,21 +259,21 @@ impl<'a> Writer<'a> {
         self.raw(" i:nil=\"true\"/>");
     }
 
-    fn nillable<T>(
+    /// A header block or operation element (namespace declarations on it).
+    fn top_nillable<T>(
         &mut self,
         name: &'static str,
-        top: bool,
         v: &Nillable<T>,
         f: impl FnOnce(&mut Self, &T) -> R,
     ) -> R {
         match v {
             Nillable::Absent => Ok(()),
             Nillable::Nil => {
-                self.nil(name, top);
+                self.nil(name, true);
                 Ok(())
             }
             Nillable::Value(x) => {
-                self.start(name, top);
+                self.start(name, true);
                 f(self, x)?;
                 self.end(name);
                 Ok(())
@@ -120,32 +281,41 @@ impl<'a> Writer<'a> {
         }
     }
 
-    fn string(&mut self, name: &'static str, v: &Nillable<String>) -> R {
-        self.nillable(name, false, v, |w, s| w.text(s, name))
-    }
-
-    /// A required nillable string (dictionary Key/Value): `None` is nil.
-    fn required_string(&mut self, name: &'static str, v: &Option<String>) -> R {
+    /// A member inside the payload.
+    #[inline]
+    fn nillable<T>(&mut self, t: Tag, v: &Nillable<T>, f: impl FnOnce(&mut Self, &T) -> R) -> R {
         match v {
-            None => {
-                self.nil(name, false);
+            Nillable::Absent => Ok(()),
+            Nillable::Nil => {
+                self.raw(t.nil);
                 Ok(())
             }
-            Some(s) => {
-                self.start(name, false);
-                self.text(s, name)?;
-                self.end(name);
+            Nillable::Value(x) => {
+                self.raw(t.open);
+                f(self, x)?;
+                self.raw(t.close);
                 Ok(())
             }
         }
     }
 
-    fn display<T: std::fmt::Display>(&mut self, name: &str, v: &Option<T>) {
-        if let Some(v) = v {
-            self.start(name, false);
-            // Writing into a Vec cannot fail.
-            let _ = write!(self.out, "{v}");
-            self.end(name);
+    fn string(&mut self, t: Tag, v: &Nillable<String>) -> R {
+        self.nillable(t, v, |w, s| w.text(s, t.name))
+    }
+
+    /// A required nillable string (dictionary Key/Value): `None` is nil.
+    fn required_string(&mut self, t: Tag, v: &Option<String>) -> R {
+        match v {
+            None => {
+                self.raw(t.nil);
+                Ok(())
+            }
+            Some(s) => {
+                self.raw(t.open);
+                self.text(s, t.name)?;
+                self.raw(t.close);
+                Ok(())
+            }
         }
     }
 
@@ -158,104 +328,118 @@ impl<'a> Writer<'a> {
     // --- payload types ---
 
     fn carrier(&mut self, t: &Nillable<TableRight>, f: &Nillable<FieldPropertyDictionary>) -> R {
-        self.nillable("TableRight", false, t, |w, t| {
-            w.display("Mask", &t.mask);
-            w.string("Reason", &t.reason)
+        self.nillable(tag!("TableRight"), t, |w, t| {
+            if let Some(m) = t.mask {
+                w.raw("<Mask>");
+                w.flags(m.names());
+                w.raw("</Mask>");
+            }
+            w.string(tag!("Reason"), &t.reason)
         })?;
-        self.nillable("FieldProperties", false, f, |w, d| {
+        self.nillable(tag!("FieldProperties"), f, |w, d| {
             for e in &d.0 {
-                w.start("FieldPropertyDictionaryKeyValuePair", false);
-                w.required_string("Key", &e.key)?;
+                w.raw("<FieldPropertyDictionaryKeyValuePair>");
+                w.required_string(tag!("Key"), &e.key)?;
                 match &e.value {
-                    None => w.nil("Value", false),
+                    None => w.raw("<Value i:nil=\"true\"/>"),
                     Some(p) => {
-                        w.start("Value", false);
+                        w.raw("<Value>");
                         w.field_property(p)?;
-                        w.end("Value");
+                        w.raw("</Value>");
                     }
                 }
-                w.end("FieldPropertyDictionaryKeyValuePair");
+                w.raw("</FieldPropertyDictionaryKeyValuePair>");
             }
             Ok(())
         })
     }
 
     fn field_property(&mut self, p: &FieldProperty) -> R {
-        self.nillable("FieldRight", false, &p.field_right, |w, r| {
-            w.display("Mask", &r.mask);
-            w.string("Reason", &r.reason)
+        self.nillable(tag!("FieldRight"), &p.field_right, |w, r| {
+            if let Some(m) = r.mask {
+                w.raw("<Mask>");
+                w.flags(m.names());
+                w.raw("</Mask>");
+            }
+            w.string(tag!("Reason"), &r.reason)
         })?;
-        self.string("FieldType", &p.field_type)?;
-        self.display("FieldLength", &p.field_length);
+        self.string(tag!("FieldType"), &p.field_type)?;
+        self.int_member(tag!("FieldLength"), p.field_length);
         Ok(())
     }
 
     fn entity(&mut self, e: &ContactRelationEntity) -> R {
         self.carrier(&e.table_right, &e.field_properties)?;
-        self.display("SourceContactId", &e.source_contact_id);
-        self.display("SourcePersonId", &e.source_person_id);
-        self.display("DestinationContactId", &e.destination_contact_id);
-        self.display("DestinationPersonId", &e.destination_person_id);
-        self.display("RelationId", &e.relation_id);
-        self.string("Comment", &e.comment)?;
-        self.display("RelationDefinitionId", &e.relation_definition_id);
-        self.display("Reversed", &e.reversed);
-        self.display("UpdatedDate", &e.updated_date);
-        self.display("CreatedDate", &e.created_date);
-        self.nillable("CreatedBy", false, &e.created_by, Self::associate)?;
-        self.nillable("UpdatedBy", false, &e.updated_by, Self::associate)?;
-        self.string("SourceContactName", &e.source_contact_name)?;
-        self.string("SourcePersonName", &e.source_person_name)?;
-        self.string("DestinationContactName", &e.destination_contact_name)?;
-        self.string("DestinationPersonName", &e.destination_person_name)?;
-        self.string("ActiveText", &e.active_text)?;
-        self.string("PassiveText", &e.passive_text)
+        self.int_member(tag!("SourceContactId"), e.source_contact_id);
+        self.int_member(tag!("SourcePersonId"), e.source_person_id);
+        self.int_member(tag!("DestinationContactId"), e.destination_contact_id);
+        self.int_member(tag!("DestinationPersonId"), e.destination_person_id);
+        self.int_member(tag!("RelationId"), e.relation_id);
+        self.string(tag!("Comment"), &e.comment)?;
+        self.int_member(tag!("RelationDefinitionId"), e.relation_definition_id);
+        self.short_member(tag!("Reversed"), e.reversed);
+        self.date_member(tag!("UpdatedDate"), &e.updated_date);
+        self.date_member(tag!("CreatedDate"), &e.created_date);
+        self.nillable(tag!("CreatedBy"), &e.created_by, Self::associate)?;
+        self.nillable(tag!("UpdatedBy"), &e.updated_by, Self::associate)?;
+        self.string(tag!("SourceContactName"), &e.source_contact_name)?;
+        self.string(tag!("SourcePersonName"), &e.source_person_name)?;
+        self.string(tag!("DestinationContactName"), &e.destination_contact_name)?;
+        self.string(tag!("DestinationPersonName"), &e.destination_person_name)?;
+        self.string(tag!("ActiveText"), &e.active_text)?;
+        self.string(tag!("PassiveText"), &e.passive_text)
     }
 
     fn associate(&mut self, a: &Associate) -> R {
         self.carrier(&a.table_right, &a.field_properties)?;
-        self.display("AssociateId", &a.associate_id);
-        self.string("Name", &a.name)?;
-        self.display("PersonId", &a.person_id);
-        self.display("Rank", &a.rank);
-        self.string("Tooltip", &a.tooltip)?;
-        self.display("Type", &a.user_type);
-        self.display("GroupIdx", &a.group_idx);
-        self.string("FullName", &a.full_name)?;
-        self.string("FormalName", &a.formal_name)?;
-        self.display("Deleted", &a.deleted);
-        self.display("EjUserId", &a.ej_user_id);
+        self.int_member(tag!("AssociateId"), a.associate_id);
+        self.string(tag!("Name"), &a.name)?;
+        self.int_member(tag!("PersonId"), a.person_id);
+        self.short_member(tag!("Rank"), a.rank);
+        self.string(tag!("Tooltip"), &a.tooltip)?;
+        self.str_member(tag!("Type"), a.user_type.map(UserType::as_str));
+        self.int_member(tag!("GroupIdx"), a.group_idx);
+        self.string(tag!("FullName"), &a.full_name)?;
+        self.string(tag!("FormalName"), &a.formal_name)?;
+        self.str_member(
+            tag!("Deleted"),
+            a.deleted.map(|b| if b { "true" } else { "false" }),
+        );
+        self.int_member(tag!("EjUserId"), a.ej_user_id);
         Ok(())
     }
 
     fn time_zone(&mut self, tz: &Nillable<SoTimeZone>) -> R {
-        self.nillable("TimeZone", true, tz, |w, tz| {
-            w.display("SoTimeZoneId", &tz.so_time_zone_id);
-            w.string("SoTimeZoneLocationCode", &tz.so_time_zone_location_code)
+        self.top_nillable("TimeZone", tz, |w, tz| {
+            w.int_member(tag!("SoTimeZoneId"), tz.so_time_zone_id);
+            w.string(
+                tag!("SoTimeZoneLocationCode"),
+                &tz.so_time_zone_location_code,
+            )
         })
     }
 
-    fn pairs(&mut self, pair: &'static str, items: &[KeyValue]) -> R {
+    fn pairs(&mut self, pair: Tag, items: &[KeyValue]) -> R {
         for kv in items {
-            self.start(pair, false);
-            self.required_string("Key", &kv.key)?;
-            self.required_string("Value", &kv.value)?;
-            self.end(pair);
+            self.raw(pair.open);
+            self.required_string(tag!("Key"), &kv.key)?;
+            self.required_string(tag!("Value"), &kv.value)?;
+            self.raw(pair.close);
         }
         Ok(())
     }
 
     fn exception_info(&mut self, e: &SoExceptionInfo) -> R {
-        self.string("Message", &e.message)?;
-        self.string("StackTrace", &e.stack_trace)?;
-        self.string("FriendlyText", &e.friendly_text)?;
-        self.string("ExceptionType", &e.exception_type)?;
-        self.string("Source", &e.source)?;
-        self.nillable("InnerException", false, &e.inner_exception, |w, i| {
+        self.string(tag!("Message"), &e.message)?;
+        self.string(tag!("StackTrace"), &e.stack_trace)?;
+        self.string(tag!("FriendlyText"), &e.friendly_text)?;
+        self.string(tag!("ExceptionType"), &e.exception_type)?;
+        self.string(tag!("Source"), &e.source)?;
+        self.nillable(tag!("InnerException"), &e.inner_exception, |w, i| {
             w.exception_info(i)
         })?;
-        self.nillable("Parameters", false, &e.parameters, |w, p| {
-            w.pairs("SoExceptionInfoParametersKeyValuePair", p)
+        self.nillable(tag!("Parameters"), &e.parameters, |w, p| {
+            w.pairs(tag!("SoExceptionInfoParametersKeyValuePair"), p)
         })
     }
 
@@ -290,11 +474,11 @@ impl<'a> Writer<'a> {
         self.open_envelope();
         let h = &e.headers;
         self.headers(e.header_placement, |w| {
-            w.nillable("ApplicationToken", true, &h.application_token, |w, s| {
+            w.top_nillable("ApplicationToken", &h.application_token, |w, s| {
                 w.text(s, "ApplicationToken")
             })?;
-            w.nillable("Credentials", true, &h.credentials, |w, c| {
-                w.string("Ticket", &c.ticket)
+            w.top_nillable("Credentials", &h.credentials, |w, c| {
+                w.string(tag!("Ticket"), &c.ticket)
             })?;
             w.time_zone(&h.time_zone)
         })?;
@@ -308,12 +492,11 @@ impl<'a> Writer<'a> {
             }
             | RequestBody::DeleteContactRelation {
                 contact_relation_entity_id: id,
-            } => self.display("ContactRelationEntityId", id),
+            } => self.int_member(tag!("ContactRelationEntityId"), *id),
             RequestBody::SaveContactRelation {
                 contact_relation_entity,
             } => self.nillable(
-                "ContactRelationEntity",
-                false,
+                tag!("ContactRelationEntity"),
                 contact_relation_entity,
                 Self::entity,
             )?,
@@ -326,14 +509,9 @@ impl<'a> Writer<'a> {
 
     fn response_headers(&mut self, placement: HeaderPlacement, h: &ResponseHeaders) -> R {
         self.headers(placement, |w| {
-            w.nillable(
-                "ExceptionInfo",
-                true,
-                &h.exception_info,
-                Self::exception_info,
-            )?;
-            w.nillable("ExtraInfo", true, &h.extra_info, |w, x| {
-                w.pairs("ExtraInfoNameValuePair", &x.0)
+            w.top_nillable("ExceptionInfo", &h.exception_info, Self::exception_info)?;
+            w.top_nillable("ExtraInfo", &h.extra_info, |w, x| {
+                w.pairs(tag!("ExtraInfoNameValuePair"), &x.0)
             })?;
             if let Some(b) = h.succeeded {
                 w.start("Succeeded", true);
@@ -354,7 +532,7 @@ impl<'a> Writer<'a> {
             ResponseBody::CreateDefaultContactRelationEntity { response }
             | ResponseBody::GetContactRelationEntity { response }
             | ResponseBody::SaveContactRelation { response } => {
-                self.nillable("Response", false, response, Self::entity)?
+                self.nillable(tag!("Response"), response, Self::entity)?
             }
             ResponseBody::DeleteContactRelation => {}
         }

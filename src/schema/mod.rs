@@ -126,9 +126,8 @@ pub fn validate(doc: &Document, profile: Profile) -> Validation {
         out.violations.push(v);
         return out;
     }
-    let index = LineIndex::new(text);
     if let Some(off) = find_doctype(text) {
-        let (line, col) = index.position(off);
+        let (line, col) = LineIndex::new(text).position(off);
         out.violations.push(
             Violation::new(
                 Code::XmlDoctype,
@@ -212,6 +211,8 @@ pub fn validate(doc: &Document, profile: Profile) -> Validation {
     drop(document);
 
     if !found.is_empty() {
+        // Built only for findings: a valid document never pays for the line index.
+        let index = LineIndex::new(text);
         let wanted: Vec<&str> = found.iter().map(|f| f.path.as_str()).collect();
         let positions = start_tags(text, &wanted);
         let mut violations: Vec<Violation> = found
@@ -364,6 +365,10 @@ fn utf16_without_bom(encoding: SourceEncoding, text: &str) -> Option<Violation> 
 /// The byte offset of a `<!DOCTYPE` outside comments, CDATA sections and processing
 /// instructions (elsewhere `<` cannot stand literally, so this finds every real one).
 fn find_doctype(text: &str) -> Option<usize> {
+    // No `<!DOCTYPE` anywhere, none outside comments either: one substring search.
+    if !text.contains("<!DOCTYPE") {
+        return None;
+    }
     let mut i = 0;
     while let Some(off) = text[i..].find('<') {
         let at = i + off;
@@ -938,21 +943,29 @@ unsafe fn schema_hints(n: NodePtr, found: &mut Vec<Found>) {
     if found.len() > MAX_VIOLATIONS {
         return;
     }
-    for attr in ["schemaLocation", "noNamespaceSchemaLocation"] {
-        if let Some(v) = unsafe { attribute(n, NS_XSI, attr) } {
-            keep(found, Found::new(
-                Code::XsdSchemaLocation,
-                unsafe { node_path(n) },
-                format!(
-                    "xsi:{attr}=\"{}\" names a schema for this document; it is not loaded (only the \
-                     tool's own schemas are used), and a message on the wire should not carry it",
-                    v.trim()
-                ),
-            ));
+    // Most elements carry no attribute at all: look them up only where there are some.
+    if !unsafe { (*n).properties }.is_null() {
+        for attr in ["schemaLocation", "noNamespaceSchemaLocation"] {
+            if let Some(v) = unsafe { attribute(n, NS_XSI, attr) } {
+                keep(found, Found::new(
+                    Code::XsdSchemaLocation,
+                    unsafe { node_path(n) },
+                    format!(
+                        "xsi:{attr}=\"{}\" names a schema for this document; it is not loaded (only the \
+                         tool's own schemas are used), and a message on the wire should not carry it",
+                        v.trim()
+                    ),
+                ));
+            }
         }
     }
-    for c in unsafe { element_children(n) } {
-        unsafe { schema_hints(c, found) };
+    // The children in order, walked in place (no list built per element).
+    let mut c = unsafe { (*n).children };
+    while !c.is_null() {
+        if unsafe { is_element(c) } {
+            unsafe { schema_hints(c, found) };
+        }
+        c = unsafe { (*c).next };
     }
 }
 
