@@ -750,16 +750,8 @@ fn bench_decode(c: &mut Criterion) {
 }
 
 fn parse_options() -> ParserOptions<'static> {
-    // What schema::validate parses with.
-    ParserOptions {
-        recover: false,
-        no_net: true,
-        no_error: true,
-        no_warning: true,
-        ignore_enc: true,
-        encoding: Some("UTF-8"),
-        ..ParserOptions::default()
-    }
+    // Exactly what schema::validate parses with.
+    relation_contract::schema::parse_options()
 }
 
 /// The SOAP 1.1 envelope schema compiled by libxml directly (its imports resolve beside it).

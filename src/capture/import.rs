@@ -1,7 +1,8 @@
 //! `import`: every SOAP document a capture holds, written as a bare, redacted envelope file
 //! ready to become a fixture, named `OPERATION.KIND.HASH.xml`; never overwriting a file.
 
-use super::{Document, SECRET_ELEMENTS};
+use super::Document;
+use crate::report::redact::mask_secret_elements;
 use crate::schema;
 use crate::Profile;
 use sha2::{Digest, Sha256};
@@ -29,38 +30,7 @@ pub enum Imported {
 /// other secret value of the document (HTTP credentials) wherever it stands. An encoding
 /// named by the XML declaration becomes UTF-8, which is what the file is written in.
 pub fn redact(text: &str, secrets: &[String]) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(lt) = rest.find('<') {
-        out.push_str(&rest[..lt]);
-        let tag = &rest[lt..];
-        let name_end = tag[1..]
-            .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
-            .map_or(tag.len(), |e| e + 1);
-        let name = &tag[1..name_end];
-        let local = name.rsplit(':').next().unwrap_or(name);
-        let gt = tag.find('>');
-        match gt {
-            Some(gt) if SECRET_ELEMENTS.contains(&local) && !tag[..gt].ends_with('/') => {
-                out.push_str(&tag[..=gt]);
-                let content = &tag[gt + 1..];
-                let close = format!("</{name}");
-                let end = content
-                    .find(&close)
-                    .or_else(|| content.find('<'))
-                    .unwrap_or(content.len());
-                if !content[..end].trim().is_empty() {
-                    out.push_str(PLACEHOLDER);
-                }
-                rest = &content[end..];
-            }
-            _ => {
-                out.push('<');
-                rest = &tag[1..];
-            }
-        }
-    }
-    out.push_str(rest);
+    let mut out = mask_secret_elements(text, PLACEHOLDER);
     let mut secrets: Vec<&String> = secrets.iter().filter(|s| s.len() >= 4).collect();
     secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
     for s in secrets {

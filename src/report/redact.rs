@@ -35,37 +35,42 @@ impl Redactor {
     /// Masks a line of source text: known secrets, and the text content of secret elements
     /// that stand on the line (so even a secret the scan could not pin down stays hidden).
     pub fn source_line(&self, line: &str) -> String {
-        mask_secret_elements(&self.text(line))
+        mask_secret_elements(&self.text(line), MASK)
     }
 }
 
-/// Replaces the text after `<prefix:Ticket ...>` / `<ApplicationToken>` up to the next `<`
-/// (or the end of the line) with the mask.
-fn mask_secret_elements(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
-    let mut rest = line;
+/// Replaces the content of every `Ticket` and `ApplicationToken` element (any prefix) with
+/// `mask`: up to its closing tag (so CDATA, comments and character references inside are
+/// covered), or up to the next `<` (or the end) when the closing tag is not in `text` (a
+/// single source line, a broken document). Empty elements stay empty.
+pub fn mask_secret_elements(text: &str, mask: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
     while let Some(lt) = rest.find('<') {
-        let (before, tag_and_after) = rest.split_at(lt);
-        out.push_str(before);
-        let name_end = tag_and_after[1..]
+        out.push_str(&rest[..lt]);
+        let tag = &rest[lt..];
+        let name_end = tag[1..]
             .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
-            .map_or(tag_and_after.len(), |e| e + 1);
-        let name = &tag_and_after[1..name_end];
+            .map_or(tag.len(), |e| e + 1);
+        let name = &tag[1..name_end];
         let local = name.rsplit(':').next().unwrap_or(name);
-        let is_secret_open = SECRET_ELEMENTS.contains(&local);
-        match tag_and_after.find('>') {
-            Some(gt) if is_secret_open && !tag_and_after[..gt].ends_with('/') => {
-                out.push_str(&tag_and_after[..=gt]);
-                let content = &tag_and_after[gt + 1..];
-                let end = content.find('<').unwrap_or(content.len());
+        match tag.find('>') {
+            Some(gt) if SECRET_ELEMENTS.contains(&local) && !tag[..gt].ends_with('/') => {
+                out.push_str(&tag[..=gt]);
+                let content = &tag[gt + 1..];
+                let close = format!("</{name}");
+                let end = content
+                    .find(&close)
+                    .or_else(|| content.find('<'))
+                    .unwrap_or(content.len());
                 if !content[..end].trim().is_empty() {
-                    out.push_str(MASK);
+                    out.push_str(mask);
                 }
                 rest = &content[end..];
             }
             _ => {
                 out.push('<');
-                rest = &tag_and_after[1..];
+                rest = &tag[1..];
             }
         }
     }

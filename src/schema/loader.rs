@@ -176,18 +176,7 @@ impl Compiled {
     /// # Safety
     /// `doc` must be a live document.
     pub unsafe fn validate_doc(&self, doc: b::xmlDocPtr) -> (i32, Vec<RawError>) {
-        let mut errors: Vec<RawError> = Vec::new();
-        let rc = unsafe {
-            b::xmlSchemaSetValidStructuredErrors(
-                self.vctxt,
-                Some(collect),
-                &mut errors as *mut Vec<RawError> as *mut c_void,
-            );
-            let rc = b::xmlSchemaValidateDoc(self.vctxt, doc);
-            b::xmlSchemaSetValidStructuredErrors(self.vctxt, None, std::ptr::null_mut());
-            rc
-        };
-        (rc, errors)
+        self.collecting(|ctxt| unsafe { b::xmlSchemaValidateDoc(ctxt, doc) })
     }
 
     /// Validates one element (and its subtree) against the schema's global declarations.
@@ -195,14 +184,25 @@ impl Compiled {
     /// # Safety
     /// `node` must be a live element node of a live document.
     pub unsafe fn validate_element(&self, node: b::xmlNodePtr) -> (i32, Vec<RawError>) {
+        self.collecting(|ctxt| unsafe { b::xmlSchemaValidateOneElement(ctxt, node) })
+    }
+
+    /// Runs one validation with this context's structured errors collected (and the
+    /// collector detached again before the vector goes away).
+    fn collecting(
+        &self,
+        run: impl FnOnce(*mut b::_xmlSchemaValidCtxt) -> i32,
+    ) -> (i32, Vec<RawError>) {
         let mut errors: Vec<RawError> = Vec::new();
+        // SAFETY: the collector points at `errors`, which outlives the call; it is detached
+        // before `errors` is returned.
         let rc = unsafe {
             b::xmlSchemaSetValidStructuredErrors(
                 self.vctxt,
                 Some(collect),
                 &mut errors as *mut Vec<RawError> as *mut c_void,
             );
-            let rc = b::xmlSchemaValidateOneElement(self.vctxt, node);
+            let rc = run(self.vctxt);
             b::xmlSchemaSetValidStructuredErrors(self.vctxt, None, std::ptr::null_mut());
             rc
         };

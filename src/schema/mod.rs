@@ -85,6 +85,22 @@ impl Found {
     }
 }
 
+/// The libxml2 parser options every document is parsed with: no recovery (a malformed
+/// document is refused, not repaired), no network, diagnostics collected rather than
+/// printed, and the text read as the UTF-8 it is here (whatever its declaration says; the
+/// read stage transcoded it).
+pub fn parse_options() -> ParserOptions<'static> {
+    ParserOptions {
+        recover: false,
+        no_net: true,
+        no_error: true,
+        no_warning: true,
+        ignore_enc: true,
+        encoding: Some("UTF-8"),
+        ..ParserOptions::default()
+    }
+}
+
 /// Validates one document under a profile.
 pub fn validate(doc: &Document, profile: Profile) -> Validation {
     let mut out = Validation {
@@ -143,16 +159,7 @@ pub fn validate(doc: &Document, profile: Profile) -> Validation {
     loader::install_loader();
     loader::silence_thread();
     let parser = Parser::default();
-    let options = ParserOptions {
-        recover: false,
-        no_net: true,
-        no_error: true,
-        no_warning: true,
-        ignore_enc: true,
-        encoding: Some("UTF-8"),
-        ..ParserOptions::default()
-    };
-    let document = match parser.parse_string_with_diagnostics(text.as_bytes(), options) {
+    let document = match parser.parse_string_with_diagnostics(text.as_bytes(), parse_options()) {
         Ok((document, diags)) => {
             if let Some(d) = diags.iter().find(|d| is_error_level(&d.level)) {
                 out.violations.push(malformed(d));

@@ -265,38 +265,28 @@ pub(crate) fn server_fault(why: &str) -> Vec<u8> {
 }
 
 fn fault(code: &str, reason: &str, detail: Option<String>) -> Vec<u8> {
-    let env = FaultEnvelope {
-        version: SoapVersion::V11,
-        header_placement: HeaderPlacement::InHeader,
-        headers: ResponseHeaders::default(),
-        body: Fault {
-            code: FaultCode::soap(SoapVersion::V11, code),
-            subcode: None,
-            reason: xml_safe(reason),
-            node: None,
-            role: None,
-            detail,
-        },
-    };
-    let mut out = Vec::with_capacity(1024);
-    if codec::encode(&crate::model::Message::Fault(env), &mut out).is_err() {
-        // Only an XML-forbidden character can make the encoder refuse, and xml_safe took
-        // those out; still, never answer with nothing.
-        out.clear();
-        let env = FaultEnvelope {
+    let envelope = |reason: String, detail: Option<String>| {
+        crate::model::Message::Fault(FaultEnvelope {
             version: SoapVersion::V11,
             header_placement: HeaderPlacement::InHeader,
             headers: ResponseHeaders::default(),
             body: Fault {
                 code: FaultCode::soap(SoapVersion::V11, code),
                 subcode: None,
-                reason: "The request could not be processed".into(),
+                reason,
                 node: None,
                 role: None,
-                detail: None,
+                detail,
             },
-        };
-        let _ = codec::encode(&crate::model::Message::Fault(env), &mut out);
+        })
+    };
+    let mut out = Vec::with_capacity(1024);
+    if codec::encode(&envelope(xml_safe(reason), detail), &mut out).is_err() {
+        // Only an XML-forbidden character can make the encoder refuse, and xml_safe took
+        // those out; still, never answer with nothing.
+        out.clear();
+        let plain = envelope("The request could not be processed".into(), None);
+        let _ = codec::encode(&plain, &mut out);
     }
     out
 }
