@@ -83,9 +83,6 @@ pub enum Code {
     /// A capture (HTTP dump, HAR file) that cannot be taken apart: bad JSON, a broken chunk,
     /// a body shorter than its Content-Length, a compressed body.
     CaptureMalformed,
-    // --- fixtures ---
-    /// A fixture under `invalid/` did not produce the violation its sidecar expects.
-    FixtureExpectation,
 }
 
 impl Code {
@@ -123,7 +120,6 @@ impl Code {
         Code::HttpContentType,
         Code::HttpCharset,
         Code::CaptureMalformed,
-        Code::FixtureExpectation,
     ];
 
     /// The stable spelling, e.g. `xsd.order`.
@@ -161,7 +157,6 @@ impl Code {
             Code::HttpContentType => "http.content-type",
             Code::HttpCharset => "http.charset",
             Code::CaptureMalformed => "capture.malformed",
-            Code::FixtureExpectation => "fixture.expectation",
         }
     }
 

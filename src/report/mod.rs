@@ -203,12 +203,6 @@ pub fn printer<'a, W: Write + 'a>(format: Format, out: W, color: bool) -> Box<dy
     }
 }
 
-/// A violation for something that is not a document's fault but the run's (kept for
-/// printers that report per-path problems).
-pub fn unreadable(path: &str, err: &io::Error) -> String {
-    format!("error: {path}: cannot be read: {err}")
-}
-
 /// Whether colour is wanted on a stream: a terminal, and NO_COLOR unset or empty.
 pub fn color_wanted(is_terminal: bool) -> bool {
     is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
