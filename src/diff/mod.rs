@@ -95,6 +95,23 @@ pub fn documented_example(op: Operation, kind: Kind) -> Option<&'static str> {
     }
 }
 
+/// The canonical tree of a bundled example, parsed once per process (the examples are
+/// compiled in, so every diff against them would otherwise parse the same text again).
+/// `None` where no example is bundled.
+fn documented_tree(op: Operation, kind: Kind) -> Option<&'static Tree> {
+    static TREES: [[std::sync::OnceLock<Option<Tree>>; 2]; 4] =
+        [const { [const { std::sync::OnceLock::new() }; 2] }; 4];
+    let k = match kind {
+        Kind::Request => 0,
+        Kind::Response => 1,
+        Kind::Fault => return None,
+    };
+    let o = Operation::ALL.iter().position(|x| *x == op)?;
+    TREES[o][k]
+        .get_or_init(|| documented_example(op, kind).and_then(|t| parse(t).ok()))
+        .as_ref()
+}
+
 /// The display name of a bundled example, e.g. `documented:SaveContactRelation.request`.
 pub fn documented_name(op: Operation, kind: Kind) -> String {
     format!("documented:{op}.{kind}")
@@ -154,7 +171,7 @@ impl DiffReport {
                     .to_string(),
             });
         };
-        let Some(text) = documented_example(op, kind) else {
+        let Some(expected) = documented_tree(op, kind) else {
             return Err(DiffError::NoExample {
                 document: redactor.text(&capture.source),
                 message: format!(
@@ -162,13 +179,11 @@ impl DiffReport {
                 ),
             });
         };
-        let example = Document::from_bytes(documented_name(op, kind), text.as_bytes());
-        let expected = parse_document(&example, &redactor)?;
         Ok(DiffReport::from_trees(
             &capture.source,
             &actual,
-            &example.source,
-            &expected,
+            &documented_name(op, kind),
+            expected,
             opts,
             &redactor,
         ))
@@ -296,3 +311,21 @@ impl fmt::Display for DiffError {
 }
 
 impl std::error::Error for DiffError {}
+
+#[cfg(test)]
+mod bundled_tests {
+    use super::*;
+
+    #[test]
+    fn every_bundled_example_parses_once_and_is_served_from_the_cache() {
+        for op in Operation::ALL {
+            for kind in [Kind::Request, Kind::Response] {
+                let first = documented_tree(op, kind);
+                assert!(first.is_some(), "{op} {kind} does not parse");
+                let again = documented_tree(op, kind);
+                assert!(first.zip(again).is_some_and(|(a, b)| std::ptr::eq(a, b)));
+            }
+        }
+        assert!(documented_tree(Operation::SaveContactRelation, Kind::Fault).is_none());
+    }
+}
