@@ -1,8 +1,8 @@
 //! Inputs recognised by their content: a bare envelope, a raw HTTP dump, a HAR file.
 
-use super::{encoding_violation, find_secrets, har, http, Document, SourceEncoding};
+use super::{encoding_violation, find_secrets, har, http, read_limited, Document, SourceEncoding};
 use crate::violation::{Code, Violation};
-use std::io::{self, Read};
+use std::io;
 use std::path::Path;
 
 /// What one input holds: the SOAP documents found in it, and the names of the parts that
@@ -37,28 +37,25 @@ impl InputKind {
     }
 }
 
-/// Reads a file and takes it apart by its content. A bare envelope is read by
-/// [`Document::read`]; `Err` only when the file cannot be read at all.
+/// Reads a file (opened and read once) and takes it apart by its content; `Err` only when
+/// the file cannot be read at all.
 pub fn open(path: &Path) -> io::Result<Capture> {
-    let mut head = Vec::with_capacity(SNIFF);
-    std::fs::File::open(path)?
-        .take(SNIFF as u64)
-        .read_to_end(&mut head)?;
+    let mut file = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    read_limited(&mut file, &mut bytes, SNIFF - 1)?;
     let source = path.display().to_string();
-    match InputKind::sniff(&head) {
-        InputKind::Envelope => Ok(Capture {
-            documents: vec![Document::read(path)?],
-            skipped: Vec::new(),
-        }),
+    match InputKind::sniff(&bytes) {
+        InputKind::Envelope => {
+            let over = read_limited(&mut file, &mut bytes, super::MAX_DOCUMENT_BYTES)?;
+            Ok(Capture {
+                documents: vec![Document::from_read(path, &file, &bytes, over)],
+                skipped: Vec::new(),
+            })
+        }
         _ => {
             // A capture may hold many documents, so it may be larger than one document; it
             // is still read only up to its own limit (an endless file stops there).
-            let mut bytes = Vec::new();
-            let limit = u64::try_from(MAX_CAPTURE_BYTES).unwrap_or(u64::MAX);
-            std::fs::File::open(path)?
-                .take(limit.saturating_add(1))
-                .read_to_end(&mut bytes)?;
-            if bytes.len() > MAX_CAPTURE_BYTES {
+            if read_limited(&mut file, &mut bytes, MAX_CAPTURE_BYTES)? {
                 let doc = Document::too_large(
                     source,
                     format!("more than {MAX_CAPTURE_BYTES}"),

@@ -86,26 +86,23 @@ impl Document {
     /// Reads at most one byte more than [`MAX_DOCUMENT_BYTES`]: a larger file (or an endless
     /// stream) becomes a document refused with `xml.limit`.
     pub fn read(path: &Path) -> std::io::Result<Document> {
+        let mut file = std::fs::File::open(path)?;
         let mut bytes = Vec::new();
-        let limit = u64::try_from(MAX_DOCUMENT_BYTES).unwrap_or(u64::MAX);
-        std::fs::File::open(path)?
-            .take(limit.saturating_add(1))
-            .read_to_end(&mut bytes)?;
-        if bytes.len() > MAX_DOCUMENT_BYTES {
-            let size = std::fs::metadata(path)
-                .ok()
-                .filter(|m| m.is_file())
-                .map_or_else(
-                    || format!("more than {MAX_DOCUMENT_BYTES}"),
-                    |m| m.len().to_string(),
-                );
-            return Ok(Document::too_large(
-                path.display().to_string(),
-                size,
-                MAX_DOCUMENT_BYTES,
-            ));
+        let over = read_limited(&mut file, &mut bytes, MAX_DOCUMENT_BYTES)?;
+        Ok(Document::from_read(path, &file, &bytes, over))
+    }
+
+    /// The document of bytes read by [`read_limited`]: refused for its size when `over`.
+    pub(crate) fn from_read(path: &Path, file: &std::fs::File, bytes: &[u8], over: bool) -> Self {
+        let source = path.display().to_string();
+        if over {
+            let size = file.metadata().ok().filter(|m| m.is_file()).map_or_else(
+                || format!("more than {MAX_DOCUMENT_BYTES}"),
+                |m| m.len().to_string(),
+            );
+            return Document::too_large(source, size, MAX_DOCUMENT_BYTES);
         }
-        Ok(Document::from_bytes(path.display().to_string(), &bytes))
+        Document::from_bytes(source, bytes)
     }
 
     /// A document refused for its size: not decoded, not scanned.
@@ -128,6 +125,20 @@ impl Document {
     pub fn text(&self) -> Option<&str> {
         self.text.as_deref().ok()
     }
+}
+
+/// Reads on from `reader` onto `bytes` until the end, or until `bytes` holds one byte more
+/// than `limit` (an endless stream stops there). `true` when the limit was passed.
+pub(crate) fn read_limited(
+    reader: &mut impl Read,
+    bytes: &mut Vec<u8>,
+    limit: usize,
+) -> std::io::Result<bool> {
+    let wanted = (limit + 1).saturating_sub(bytes.len());
+    reader
+        .take(u64::try_from(wanted).unwrap_or(u64::MAX))
+        .read_to_end(bytes)?;
+    Ok(bytes.len() > limit)
 }
 
 /// Local names whose text content is a secret.
