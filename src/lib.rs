@@ -18,6 +18,7 @@
 //! 1.2 with header blocks loose under `Envelope`. Both are understood, and every report names
 //! the [`Profile`] that was applied: one shape is never silently taken for the other.
 
+pub mod atomic;
 pub mod capture;
 pub mod check;
 pub mod codec;
@@ -27,6 +28,7 @@ pub mod model;
 pub mod report;
 pub mod schema;
 pub mod serve;
+pub mod text;
 pub mod violation;
 
 #[cfg(any(test, feature = "testkit"))]

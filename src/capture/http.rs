@@ -25,9 +25,7 @@ pub const SECRET_HEADERS: [&str; 5] = [
     "so-apptoken",
 ];
 
-/// Secret parts shorter than this are not collected for redaction (masking every `1` in a
-/// message would garble it); header values themselves are never printed.
-const MIN_SECRET_LEN: usize = 4;
+use crate::text::limits::MIN_SECRET_LEN;
 
 /// The first line of a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -557,20 +555,6 @@ fn charset(name: &str) -> Charset {
     }
 }
 
-/// The `encoding` of the XML declaration, if the text starts with one.
-fn declared_encoding(text: &str) -> Option<&str> {
-    let decl = text.strip_prefix("<?xml")?;
-    let decl = &decl[..decl.find("?>")?];
-    let at = decl.find("encoding")?;
-    let rest = decl[at + "encoding".len()..]
-        .trim_start()
-        .strip_prefix('=')?;
-    let rest = rest.trim_start();
-    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-    let rest = &rest[1..];
-    Some(&rest[..rest.find(quote)?])
-}
-
 /// The HTTP-level findings on a document from a capture: SOAPAction, Content-Type, charset.
 /// Nothing when the document has no HTTP metadata or is not a SOAP envelope at all.
 pub fn check(doc: &Document, validation: &Validation) -> Vec<Violation> {
@@ -710,7 +694,7 @@ pub fn check(doc: &Document, validation: &Validation) -> Vec<Violation> {
             }
         }
         if problem.is_none() {
-            if let Some(declared) = text.and_then(declared_encoding) {
+            if let Some(declared) = text.and_then(crate::text::xmldecl::declared_encoding) {
                 let d = charset(declared);
                 let same_family = match (cs, d) {
                     (Charset::Utf16 | Charset::Utf16Le | Charset::Utf16Be, x) => {
@@ -867,18 +851,5 @@ mod tests {
         let c = docs(b"GET /Remote/Services85/Relation.svc?wsdl HTTP/1.1\r\nHost: crm\r\n\r\n");
         assert!(c.documents.is_empty());
         assert_eq!(c.skipped, vec!["dump.http".to_string()]);
-    }
-
-    #[test]
-    fn declared_encoding_is_read() {
-        assert_eq!(
-            declared_encoding("<?xml version=\"1.0\" encoding='utf-16'?><a/>"),
-            Some("utf-16")
-        );
-        assert_eq!(declared_encoding("<?xml version=\"1.0\"?><a/>"), None);
-        assert_eq!(
-            first_element("<?xml?><!-- c --><s:Envelope>"),
-            Some("s:Envelope")
-        );
     }
 }

@@ -38,32 +38,7 @@ pub fn redact(text: &str, secrets: &[String]) -> String {
             out = out.replace(s.as_str(), PLACEHOLDER);
         }
     }
-    utf8_declaration(out)
-}
-
-/// Rewrites `encoding="..."` in the XML declaration to UTF-8.
-fn utf8_declaration(text: String) -> String {
-    let Some(decl_end) = text.strip_prefix("<?xml").and_then(|d| d.find("?>")) else {
-        return text;
-    };
-    let decl = &text[..decl_end + 5];
-    let Some(at) = decl.find("encoding") else {
-        return text;
-    };
-    let after = &decl[at..];
-    let Some(q1) = after.find(['"', '\'']) else {
-        return text;
-    };
-    let quote = &after[q1..=q1];
-    let Some(q2) = after[q1 + 1..].find(quote) else {
-        return text;
-    };
-    let value = &after[q1 + 1..q1 + 1 + q2];
-    if value.eq_ignore_ascii_case("utf-8") {
-        return text;
-    }
-    let start = at + q1 + 1;
-    format!("{}UTF-8{}", &text[..start], &text[start + q2..])
+    crate::text::xmldecl::with_utf8_encoding(out)
 }
 
 /// The file name for a redacted envelope: operation (from the body, else from the HTTP

@@ -13,8 +13,7 @@ pub struct Capture {
     pub skipped: Vec<String>,
 }
 
-/// How many bytes are read to tell a capture from a bare envelope.
-const SNIFF: usize = 64;
+use crate::text::limits::SNIFF_BYTES as SNIFF;
 
 /// What a file's first bytes say it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,8 +70,7 @@ pub fn open(path: &Path) -> io::Result<Capture> {
     }
 }
 
-/// The largest HTTP dump or HAR file read: eight times the largest document.
-pub const MAX_CAPTURE_BYTES: usize = 8 * super::MAX_DOCUMENT_BYTES;
+pub use crate::text::limits::MAX_CAPTURE_BYTES;
 
 /// Takes bytes apart by their content (see [`open`]).
 pub fn parse(source: &str, bytes: &[u8]) -> Capture {

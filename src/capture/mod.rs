@@ -18,22 +18,15 @@ pub mod walk;
 pub use http::HttpMeta;
 pub(crate) use input::malformed_capture;
 pub use input::{open, parse, Capture, InputKind};
-pub use text::{LineIndex, SourceEncoding};
+pub use text::SourceEncoding;
 
 use crate::violation::{Code, Violation};
 use std::io::Read;
 use std::path::Path;
 
-/// The largest document the tool reads, in bytes (8 MiB). A Relation agent message is a few
-/// kilobytes; a larger document gets an `xml.limit` verdict without being parsed, and a file
-/// is never read further than this. The limit also keeps every text node below the
-/// 10,000,000 bytes libxml2 parses without `XML_PARSE_HUGE`.
-pub const MAX_DOCUMENT_BYTES: usize = 8 * 1024 * 1024;
+pub use crate::text::limits::MAX_DOCUMENT_BYTES;
 
-/// The most distinct secret values (Ticket, ApplicationToken) a document may hold. A message
-/// has one or two; redaction costs grow with their number, so a document with more is
-/// refused with `xml.limit` (and reported without any of its text).
-pub const MAX_SECRETS: usize = 1000;
+pub use crate::text::limits::MAX_SECRETS;
 
 /// One document on its way through the stages.
 #[derive(Debug, Clone)]

@@ -3,19 +3,18 @@
 
 use super::encode::is_xml_char;
 use super::DecodeError;
-use crate::capture::LineIndex;
 use crate::contract::{
     Kind, Operation, SoapVersion, NS_SERVICES85, NS_SOAP11, NS_SOAP12, NS_XSD, NS_XSI,
 };
 use crate::model::*;
+use crate::text::LineIndex;
 use crate::violation::{Code, Violation};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::{QName, ResolveResult};
 use quick_xml::NsReader;
 use std::borrow::Cow;
 
-/// Elements nest at most this deep (only `InnerException` can recurse).
-pub const MAX_DEPTH: usize = 100;
+pub use crate::text::limits::MAX_DEPTH;
 
 type Res<T> = Result<T, DecodeError>;
 

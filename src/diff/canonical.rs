@@ -16,17 +16,15 @@
 //! line and column; parsing never panics.
 
 use super::types::{child_type, DeclaredType};
-use crate::capture::LineIndex;
 use crate::contract::{SoapVersion, NS_SERVICES85, NS_SOAP11, NS_SOAP12, NS_XSI};
+use crate::text::LineIndex;
 use crate::violation::{Code, Violation};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::{QName, ResolveResult};
 use quick_xml::NsReader;
 use std::fmt;
 
-/// How deep elements may nest before the document is refused (the diff walks trees
-/// recursively; SOAP messages of this contract nest about ten levels).
-pub const MAX_DEPTH: usize = 256;
+pub use crate::text::limits::DIFF_MAX_DEPTH as MAX_DEPTH;
 
 /// A document in canonical form.
 #[derive(Debug, Clone, PartialEq, Eq)]

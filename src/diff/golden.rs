@@ -13,9 +13,8 @@ use super::{DiffError, DiffReport, Options};
 use crate::capture::Document;
 use crate::report::redact::Redactor;
 use std::fmt;
-use std::io::{self, Write};
+use std::io;
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The environment variable that turns assertions into writes: `RELATION_CONTRACT_BLESS=1`.
 pub const BLESS_ENV: &str = "RELATION_CONTRACT_BLESS";
@@ -119,7 +118,8 @@ pub fn check_golden(
                     golden: golden_name,
                 });
             }
-            write_atomically(golden, &redactor.text(capture_text)).map_err(io_error)?;
+            crate::atomic::write(golden, redactor.text(capture_text).as_bytes())
+                .map_err(io_error)?;
             return Ok(GoldenOutcome::Created);
         }
         Err(e) => return Err(io_error(e)),
@@ -132,7 +132,8 @@ pub fn check_golden(
         }),
         Err(e) if !bless => Err(GoldenError::Diff(e)),
         _ => {
-            write_atomically(golden, &redactor.text(capture_text)).map_err(io_error)?;
+            crate::atomic::write(golden, redactor.text(capture_text).as_bytes())
+                .map_err(io_error)?;
             Ok(GoldenOutcome::Updated)
         }
     }
@@ -168,38 +169,4 @@ fn assert_document(doc: &Document, golden: &Path, opts: &Options) {
     if let Err(e) = check_golden(doc, golden, opts, bless_from_env()) {
         panic!("{e}");
     }
-}
-
-/// Writes a file by writing a temporary file in the same folder and renaming it over the
-/// target, so a reader never sees half a golden.
-fn write_atomically(path: &Path, contents: &str) -> io::Result<()> {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let name = path.file_name().ok_or_else(|| {
-        io::Error::new(io::ErrorKind::InvalidInput, "the golden path names no file")
-    })?;
-    std::fs::create_dir_all(dir)?;
-    let tmp = dir.join(format!(
-        ".{}.{}-{}.tmp",
-        name.to_string_lossy(),
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    let result = (|| {
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
-        f.write_all(contents.as_bytes())?;
-        f.sync_all()?;
-        drop(f);
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }

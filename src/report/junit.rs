@@ -1,7 +1,7 @@
 //! JUnit XML: one testcase per document, one failure per invalid document.
 
 use super::{Printer, ReportItem, Summary};
-use quick_xml::escape::escape;
+use crate::text::escape::escape;
 use std::io::{self, Write};
 
 pub struct JunitPrinter<W: Write> {

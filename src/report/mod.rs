@@ -11,17 +11,16 @@ pub use human::HumanPrinter;
 pub use junit::JunitPrinter;
 pub use redact::Redactor;
 
-use crate::capture::{Document, LineIndex};
+use crate::capture::Document;
 use crate::contract::{Kind, Operation, Profile, SoapVersion};
 use crate::schema::Validation;
+use crate::text::LineIndex;
 use crate::violation::Violation;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-/// Longest source line (bytes) shown with a finding; a longer one (a document on one line)
-/// is left out, and the finding keeps its line and column.
-pub const MAX_SOURCE_LINE: usize = 4096;
+pub use crate::text::limits::MAX_SOURCE_LINE;
 
 /// One violation as printed: redacted, with the source line it points at.
 #[derive(Debug, Clone, Serialize)]

@@ -122,9 +122,7 @@ pub struct RawError {
     pub node: b::xmlNodePtr,
 }
 
-/// Most errors kept per document: hostile input must not grow the list without bound (each
-/// error later costs a walk over its element's siblings to name its path).
-pub const MAX_ERRORS: usize = 200;
+pub use crate::text::limits::MAX_LIBXML_ERRORS as MAX_ERRORS;
 
 /// Structured handler: appends to the `Vec<RawError>` at `data`.
 unsafe extern "C" fn collect(data: *mut c_void, error: b::xmlErrorPtr) {

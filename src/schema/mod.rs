@@ -29,7 +29,8 @@ mod models;
 
 pub use loader::schemas;
 
-use crate::capture::{Document, LineIndex, SourceEncoding};
+use crate::capture::{Document, SourceEncoding};
+use crate::text::LineIndex;
 // Elements nest at most this deep: the decoder's limit, so both hold documents to one rule.
 use crate::codec::MAX_DEPTH;
 use crate::contract::{
@@ -43,8 +44,7 @@ use models::Models;
 use std::collections::{HashMap, HashSet};
 use std::ffi::CStr;
 
-/// Most violations reported per document; more are summed up in one `xml.limit` finding.
-pub const MAX_VIOLATIONS: usize = 100;
+pub use crate::text::limits::MAX_VIOLATIONS;
 
 /// The verdict of validation for one document.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -58,8 +58,7 @@ use tokio::sync::watch;
 /// Where the service lives, after any virtual-directory prefix.
 pub const SERVICE_PATH: &str = "/Remote/Services85/Relation.svc";
 
-/// The largest request body the stub reads (WCF's own default is far smaller: 64 KiB).
-pub const MAX_BODY: usize = 8 * 1024 * 1024;
+pub use crate::text::limits::MAX_REQUEST_BODY as MAX_BODY;
 
 /// How long a client may take to send a request's headers.
 const HEADER_TIMEOUT: Duration = Duration::from_secs(30);

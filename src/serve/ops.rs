@@ -294,10 +294,12 @@ fn fault(code: &str, reason: &str, detail: Option<String>) -> Vec<u8> {
 /// Replaces characters XML 1.0 cannot carry (a violation message may quote input).
 fn xml_safe(s: &str) -> String {
     s.chars()
-        .map(|c| match c {
-            '\t' | '\n' | '\r' => c,
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => '\u{FFFD}',
-            c => c,
+        .map(|c| {
+            if crate::text::escape::is_xml_char(c) {
+                c
+            } else {
+                '\u{FFFD}'
+            }
         })
         .collect()
 }

@@ -10,8 +10,8 @@
 use crate::model::ContactRelationEntity;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::fs::{self, File};
-use std::io::{self, Write};
+use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::{watch, Notify};
@@ -298,31 +298,11 @@ impl Store {
     }
 }
 
-/// Writes the state next to `path` and renames it over `path`, with fsyncs so that after a
-/// crash the file is the old state or the new one.
+/// Writes the state atomically (see [`crate::atomic`]): after a crash the file is the old
+/// state or the new one.
 fn write_atomically(path: &Path, state: &StateFile) -> io::Result<()> {
     let bytes = serde_json::to_vec(state).map_err(io::Error::other)?;
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "state".to_string());
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    {
-        let mut f = File::create(&tmp)?;
-        f.write_all(&bytes)?;
-        f.sync_all()?;
-    }
-    fs::rename(&tmp, path)?;
-    // The rename itself is durable once the folder is synced (where the platform lets us
-    // open a folder).
-    if let Ok(d) = File::open(&dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
+    crate::atomic::write(path, &bytes)
 }
 
 #[cfg(test)]

@@ -1,0 +1,46 @@
+//! Every limit the tool holds input to, with its number written once. Hostile input meets
+//! these before it can cost memory or time; each limit's refusal is a finding (`xml.limit`,
+//! `capture.malformed`) or an HTTP status, never a panic.
+
+/// The largest document the tool reads, in bytes (8 MiB). A Relation agent message is a few
+/// kilobytes; a larger document gets an `xml.limit` verdict without being parsed, and a file
+/// is never read further than this. The limit also keeps every text node below the
+/// 10,000,000 bytes libxml2 parses without `XML_PARSE_HUGE`.
+pub const MAX_DOCUMENT_BYTES: usize = 8 * 1024 * 1024;
+
+/// The largest HTTP dump or HAR file read: eight times the largest document.
+pub const MAX_CAPTURE_BYTES: usize = 8 * MAX_DOCUMENT_BYTES;
+
+/// The largest request body the stub reads (WCF's own default is far smaller: 64 KiB).
+pub const MAX_REQUEST_BODY: usize = MAX_DOCUMENT_BYTES;
+
+/// The most distinct secret values (Ticket, ApplicationToken) a document may hold. A message
+/// has one or two; a document with more is refused with `xml.limit` (and reported without
+/// any of its text).
+pub const MAX_SECRETS: usize = 1000;
+
+/// Elements nest at most this deep (only `InnerException` can recurse): validator and
+/// decoder hold documents to the same rule.
+pub const MAX_DEPTH: usize = 100;
+
+/// How deep elements may nest before `diff` refuses a document (it walks trees recursively;
+/// SOAP messages of this contract nest about ten levels).
+pub const DIFF_MAX_DEPTH: usize = 256;
+
+/// Most violations reported per document; more are summed up in one `xml.limit` finding.
+pub const MAX_VIOLATIONS: usize = 100;
+
+/// Most libxml2 errors kept per document: hostile input must not grow the list without
+/// bound (each error later costs a walk over its element's siblings to name its path).
+pub const MAX_LIBXML_ERRORS: usize = 200;
+
+/// Longest source line (bytes) shown with a finding; a longer one (a document on one line)
+/// is left out, and the finding keeps its line and column.
+pub const MAX_SOURCE_LINE: usize = 4096;
+
+/// How many bytes are read to tell a capture from a bare envelope.
+pub const SNIFF_BYTES: usize = 64;
+
+/// Secret parts of HTTP credential headers shorter than this are not collected for
+/// redaction; header values themselves are never printed.
+pub const MIN_SECRET_LEN: usize = 4;
