@@ -111,9 +111,7 @@ impl HttpMeta {
         } else {
             own.or_else(|| self.request_action.clone())
         }?;
-        let name = unquote(action.trim()).strip_prefix(ACTION_PREFIX)?;
-        let name = name.strip_suffix("Response").unwrap_or(name);
-        Operation::ALL.iter().copied().find(|op| op.name() == name)
+        Operation::from_soap_action(&action).map(|(op, _)| op)
     }
 }
 

@@ -101,6 +101,24 @@ impl Operation {
         format!("{ACTION_PREFIX}{}", self.name())
     }
 
+    /// The one SOAPAction-to-operation mapping: the operation a SOAPAction names, and
+    /// whether it is the request's action or the response's (`...Response`). The value is
+    /// taken as it stands after unquoting (surrounding spaces and one pair of `"` are not
+    /// part of the action).
+    pub fn from_soap_action(action: &str) -> Option<(Operation, Kind)> {
+        let action = action.trim();
+        let action = action
+            .strip_prefix('"')
+            .and_then(|a| a.strip_suffix('"'))
+            .unwrap_or(action);
+        Operation::from_wrapper(action.strip_prefix(ACTION_PREFIX)?)
+    }
+
+    /// The SOAPAction of the response (WCF writes it as the reply's action).
+    pub fn response_soap_action(self) -> String {
+        format!("{ACTION_PREFIX}{}", self.response_name())
+    }
+
     /// Recognises a Body child's local name: the operation and whether it is a request or
     /// a response wrapper.
     pub fn from_wrapper(local: &str) -> Option<(Operation, Kind)> {
@@ -216,6 +234,29 @@ mod tests {
             Some((Operation::DeleteContactRelation, Kind::Request))
         );
         assert_eq!(Operation::from_wrapper("SaveContact"), None);
+    }
+
+    #[test]
+    fn soap_actions_map_back_to_their_operation() {
+        for op in Operation::ALL {
+            assert_eq!(
+                Operation::from_soap_action(&op.soap_action()),
+                Some((op, Kind::Request))
+            );
+            assert_eq!(
+                Operation::from_soap_action(&format!(" \"{}\" ", op.response_soap_action())),
+                Some((op, Kind::Response))
+            );
+        }
+        assert_eq!(Operation::from_soap_action("SaveContactRelation"), None);
+        assert_eq!(
+            Operation::from_soap_action(&format!("{ACTION_PREFIX}SaveContact")),
+            None
+        );
+        assert_eq!(
+            Operation::from_soap_action(&format!("\"{ACTION_PREFIX}SaveContactRelation")),
+            None
+        );
     }
 
     #[test]

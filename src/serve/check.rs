@@ -5,7 +5,7 @@ use super::SERVICE_PATH;
 use crate::capture::http::{self, Header, HttpMeta, StartLine};
 use crate::capture::Document;
 use crate::codec;
-use crate::contract::{Kind, Operation, Profile, ACTION_PREFIX};
+use crate::contract::{Kind, Operation, Profile};
 use crate::model::{Message, Nillable, RequestEnvelope};
 use crate::schema::{self, Validation};
 use crate::violation::{Code, Violation};
@@ -28,7 +28,10 @@ pub(crate) fn check(headers: &HeaderMap, doc: &mut Document) -> Checked {
     violations.extend(http_checks(headers, doc, &validation));
     let mut operation = validation.operation;
     if operation.is_none() {
-        operation = soap_action(headers).and_then(|a| action_operation(&a));
+        operation = soap_action(headers)
+            .and_then(|a| Operation::from_soap_action(&a))
+            .filter(|(_, kind)| *kind == Kind::Request)
+            .map(|(op, _)| op);
     }
     if let (Some(kind), Some(op)) = (validation.kind, validation.operation) {
         if kind != Kind::Request {
@@ -109,10 +112,6 @@ pub(crate) fn soap_action(headers: &HeaderMap) -> Option<String> {
     Some(unquoted.to_string())
 }
 
-fn action_operation(action: &str) -> Option<Operation> {
-    let name = action.strip_prefix(ACTION_PREFIX)?;
-    Operation::ALL.iter().copied().find(|op| op.name() == name)
-}
 
 /// The HTTP-level checks (SOAPAction, Content-Type, charset), the same ones `validate`
 /// applies to captured traffic: the live request's header fields become the document's

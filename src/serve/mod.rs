@@ -31,7 +31,7 @@ pub use ops::{default_entity, stub_associate, DETAIL_NS};
 pub use store::StateError;
 
 use crate::capture::Document;
-use crate::contract::Operation;
+use crate::contract::{Kind, Operation};
 use crate::report::Redactor;
 use crate::violation::{Code, Violation};
 use bytes::Bytes;
@@ -366,12 +366,10 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>
                 "",
                 format!("the request body is larger than the stub reads ({MAX_BODY} bytes)"),
             );
-            let operation = check::soap_action(&parts.headers).and_then(|a| {
-                Operation::ALL
-                    .iter()
-                    .copied()
-                    .find(|op| op.soap_action() == a)
-            });
+            let operation = check::soap_action(&parts.headers)
+                .and_then(|a| Operation::from_soap_action(&a))
+                .filter(|(_, kind)| *kind == Kind::Request)
+                .map(|(op, _)| op);
             let answer = ops::client_fault(std::slice::from_ref(&v), &Redactor::default());
             shared.reject(Rejection {
                 operation,
