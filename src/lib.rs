@@ -20,12 +20,14 @@
 
 pub mod atomic;
 pub mod capture;
-pub mod check;
 pub mod codec;
 pub mod contract;
 pub mod diff;
+pub mod fixtures;
 pub mod model;
+pub mod pipeline;
 pub mod report;
+pub mod rules;
 pub mod schema;
 pub mod serve;
 pub mod text;

@@ -1,6 +1,6 @@
 //! `check`'s rules for documented examples with known defects.
 
-use relation_contract::check::{check, Group};
+use relation_contract::fixtures::{check, Group};
 use std::path::Path;
 
 fn fixture(rel: &str) -> std::path::PathBuf {

@@ -75,7 +75,20 @@ fn documented_request_under_wire_shows_exactly_the_two_known_deviations() {
     assert_eq!(d["soap_version"], "1.2");
     assert_eq!(d["operation"], "SaveContactRelation");
     assert_eq!(d["kind"], "request");
-    assert_eq!(codes(d), vec!["soap.header-placement", "soap.version"]);
+    // The two known deviations, and what the second means for the service: with the
+    // Credentials loose under Envelope, the wire carries no Credentials header block.
+    assert_eq!(
+        codes(d),
+        vec!["soap.credentials", "soap.header-placement", "soap.version"]
+    );
+    let creds: Vec<&serde_json::Value> = d["violations"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|v| v["code"] == "soap.credentials")
+        .collect();
+    assert_eq!(creds.len(), 1);
+    assert_eq!(creds[0]["element"], "/Envelope/Header/Credentials");
     let elements: Vec<&str> = d["violations"]
         .as_array()
         .map(|a| a.iter().filter_map(|v| v["element"].as_str()).collect())

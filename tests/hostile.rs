@@ -26,11 +26,12 @@ fn open_env() -> String {
 
 const CLOSE_ENV: &str = "</s:Body></s:Envelope>";
 
-/// A valid wire request.
+/// A valid wire request (with the Ticket the service needs).
 fn minimal_request() -> String {
     format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<s:Envelope xmlns:s=\"{SOAP11}\">\n\
-         <s:Body>\n<SaveContactRelation xmlns=\"{S85}\">\n<ContactRelationEntity>\n\
+         <s:Header><Credentials xmlns=\"{S85}\"><Ticket>7T:aG9zdGlsZQ==</Ticket></Credentials>\
+         </s:Header>\n<s:Body>\n<SaveContactRelation xmlns=\"{S85}\">\n<ContactRelationEntity>\n\
          <SourceContactId>42</SourceContactId>\n<DestinationContactId>43</DestinationContactId>\n\
          <RelationDefinitionId>1</RelationDefinitionId>\n</ContactRelationEntity>\n\
          </SaveContactRelation>\n</s:Body>\n</s:Envelope>\n"

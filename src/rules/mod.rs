@@ -1,0 +1,331 @@
+//! The checks that are not XSD, each a rule of the pipeline (`crate::pipeline`):
+//!
+//! - [`service`]: what the service insists on beyond the schema (a request carries a
+//!   `Credentials` header block with a non-empty `Ticket`);
+//! - [`soap`]: SOAP's own header semantics (a header block the contract does not know,
+//!   marked `mustUnderstand`).
+//!
+//! Both read the envelope's header blocks through [`scan`]: one quick-xml pass over the
+//! head of the document (it stops at the first `Body`), independent of libxml2 and of the
+//! typed decoder, so the rules see a document that breaks other rules too.
+
+pub mod service;
+pub mod soap;
+
+use crate::contract::{SoapVersion, NS_XSI};
+use crate::text::path::{child, ChildPaths};
+use crate::text::LineIndex;
+use crate::violation::{Code, Violation};
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::name::{NamespaceResolver, ResolveResult};
+use quick_xml::NsReader;
+
+/// One element the rules look at: a header block, or a `Ticket`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    /// The namespace the element's name is bound to (`None`: no namespace).
+    pub ns: Option<String>,
+    pub local: String,
+    /// Its element path (the one path builder's spelling).
+    pub path: String,
+    /// Byte offset of its start tag's `<`.
+    pub offset: usize,
+    /// Inside a `Header` element (`false`: loose under `Envelope`, before `Body`).
+    pub in_header: bool,
+    /// `xsi:nil` is `true` or `1`.
+    pub nil: bool,
+    /// The value of the envelope-namespace `mustUnderstand` attribute, when there is one.
+    pub must_understand: Option<String>,
+    /// Whether the element holds any character data that is not whitespace (text, CDATA,
+    /// a reference), anywhere inside it.
+    pub has_text: bool,
+}
+
+/// The `Credentials` block the service reads (the first one), with its first `Ticket`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credentials {
+    pub block: Block,
+    pub ticket: Option<Block>,
+}
+
+/// What the head of an envelope holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Headers {
+    pub version: SoapVersion,
+    /// Byte offset of the root's start tag.
+    pub envelope_offset: usize,
+    /// Path and offset of the first `Header` element, when there is one.
+    pub header: Option<(String, usize)>,
+    /// Every child of every `Header`, and every loose child of `Envelope` before `Body`,
+    /// in document order.
+    pub blocks: Vec<Block>,
+    /// The first block named `Credentials` in the payload namespace, in a `Header` and
+    /// loose, each when there is one.
+    pub credentials_in_header: Option<Credentials>,
+    pub credentials_loose: Option<Credentials>,
+}
+
+impl Headers {
+    /// A finding at a byte offset of `text`.
+    pub(crate) fn finding<'t>(
+        text: &'t str,
+        index: &mut Option<LineIndex<'t>>,
+        code: Code,
+        path: impl Into<String>,
+        offset: usize,
+        message: impl Into<String>,
+    ) -> Violation {
+        let idx = index.get_or_insert_with(|| LineIndex::new(text));
+        let (line, column) = idx.position(offset);
+        Violation::new(code, path, message).at(Some(line), Some(column))
+    }
+}
+
+/// What one open element is to the scan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Open {
+    Envelope,
+    Header,
+    /// A block; `Some(loose)` when it is the Credentials being read.
+    Block(Option<bool>),
+    /// The Ticket of the Credentials being read (loose or not).
+    Ticket(bool),
+    /// Anything deeper: only text is looked at (for the Ticket holding it).
+    Other,
+}
+
+/// Reads the head of a SOAP envelope, up to its first `Body`. `None` when the text is no
+/// SOAP envelope, or is not well-formed before its `Body` (the schema reports both; the
+/// rules then have nothing to judge). One pass, linear in the text read.
+pub fn scan(text: &str) -> Option<Headers> {
+    let mut reader = NsReader::from_str(text);
+    let config = reader.config_mut();
+    config.check_end_names = true;
+    config.expand_empty_elements = false;
+    config.trim_text(false);
+    let mut out: Option<Headers> = None;
+    let mut stack: Vec<Open> = Vec::new();
+    let mut envelope_children = ChildPaths::new("/Envelope");
+    let mut header_children: Option<ChildPaths> = None;
+    let mut ticket_children: Option<ChildPaths> = None;
+    loop {
+        let pos = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
+        let (start, empty) = match reader.read_event().ok()? {
+            Event::Start(e) => (e, false),
+            Event::Empty(e) => (e, true),
+            Event::End(_) => {
+                stack.pop();
+                if stack.is_empty() {
+                    return out;
+                }
+                continue;
+            }
+            Event::Eof => return out,
+            Event::Text(t) => {
+                let s = t.xml10_content();
+                mark_text(&mut out, &stack, !s.trim().is_empty());
+                continue;
+            }
+            Event::CData(t) => {
+                let s = t.xml10_content();
+                mark_text(&mut out, &stack, !s.trim().is_empty());
+                continue;
+            }
+            Event::GeneralRef(r) => {
+                let blank = r
+                    .resolve_char_ref()
+                    .ok()
+                    .flatten()
+                    .is_some_and(char::is_whitespace);
+                mark_text(&mut out, &stack, !blank);
+                continue;
+            }
+            _ => continue,
+        };
+        let (ns, local) = name_of(reader.resolver(), &start);
+        let parent = stack.last().copied();
+        let opened = match parent {
+            None => {
+                let version = ns.as_deref().and_then(SoapVersion::from_namespace)?;
+                if local != "Envelope" {
+                    return None;
+                }
+                out = Some(Headers {
+                    version,
+                    envelope_offset: pos,
+                    header: None,
+                    blocks: Vec::new(),
+                    credentials_in_header: None,
+                    credentials_loose: None,
+                });
+                Open::Envelope
+            }
+            Some(Open::Envelope) => {
+                let h = out.as_mut()?;
+                let env_ns = h.version.namespace();
+                let path = envelope_children.next(&local);
+                if ns.as_deref() == Some(env_ns) && local == "Body" {
+                    return out;
+                }
+                if ns.as_deref() == Some(env_ns) && local == "Header" {
+                    header_children = Some(ChildPaths::new(path.clone()));
+                    h.header.get_or_insert((path, pos));
+                    Open::Header
+                } else {
+                    open_block(h, reader.resolver(), &start, ns, local, path, pos, false)
+                }
+            }
+            Some(Open::Header) => {
+                let h = out.as_mut()?;
+                let path = header_children.as_mut()?.next(&local);
+                open_block(h, reader.resolver(), &start, ns, local, path, pos, true)
+            }
+            Some(Open::Block(Some(loose))) => {
+                let h = out.as_mut()?;
+                let version = h.version;
+                let creds = credentials_mut(h, loose)?;
+                let paths = ticket_children
+                    .get_or_insert_with(|| ChildPaths::new(creds.block.path.clone()));
+                let path = paths.next(&local);
+                if creds.ticket.is_none()
+                    && local == "Ticket"
+                    && ns.as_deref() == Some(crate::contract::NS_SERVICES85)
+                {
+                    let (nil, _) = attributes(reader.resolver(), &start, version);
+                    creds.ticket = Some(Block {
+                        ns,
+                        local,
+                        path,
+                        offset: pos,
+                        in_header: !loose,
+                        nil,
+                        must_understand: None,
+                        has_text: false,
+                    });
+                    Open::Ticket(loose)
+                } else {
+                    Open::Other
+                }
+            }
+            Some(Open::Ticket(loose)) => {
+                // An element inside the Ticket: its text still counts as the Ticket's.
+                Open::Ticket(loose)
+            }
+            Some(Open::Block(None) | Open::Other) => Open::Other,
+        };
+        if matches!(opened, Open::Block(Some(_))) {
+            ticket_children = None;
+        }
+        if !empty {
+            stack.push(opened);
+        } else if stack.is_empty() {
+            return out;
+        }
+    }
+}
+
+/// The namespace and local name of a start tag.
+fn name_of(resolver: &NamespaceResolver, start: &BytesStart<'_>) -> (Option<String>, String) {
+    let (res, local) = resolver.resolve_element(start.name());
+    let ns = match res {
+        ResolveResult::Bound(n) => Some(n.0.to_string()),
+        _ => None,
+    };
+    (ns, local.into_inner().to_string())
+}
+
+/// `xsi:nil` (true or 1) and the envelope-namespace `mustUnderstand` value of a start tag.
+fn attributes(
+    resolver: &NamespaceResolver,
+    start: &BytesStart<'_>,
+    version: SoapVersion,
+) -> (bool, Option<String>) {
+    let mut nil = false;
+    let mut must_understand = None;
+    for a in start.attributes().with_checks(false).flatten() {
+        if a.key.as_namespace_binding().is_some() {
+            continue;
+        }
+        let (res, local) = resolver.resolve_attribute(a.key);
+        let ResolveResult::Bound(ns) = res else {
+            continue;
+        };
+        let value = || {
+            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .map(|v| v.trim().to_string())
+                .unwrap_or_default()
+        };
+        match local.into_inner() {
+            "nil" if ns.0 == NS_XSI => nil = matches!(value().as_str(), "true" | "1"),
+            "mustUnderstand" if ns.0 == version.namespace() => must_understand = Some(value()),
+            _ => {}
+        }
+    }
+    (nil, must_understand)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn open_block(
+    h: &mut Headers,
+    resolver: &NamespaceResolver,
+    start: &BytesStart<'_>,
+    ns: Option<String>,
+    local: String,
+    path: String,
+    offset: usize,
+    in_header: bool,
+) -> Open {
+    let (nil, must_understand) = attributes(resolver, start, h.version);
+    let block = Block {
+        ns,
+        local,
+        path,
+        offset,
+        in_header,
+        nil,
+        must_understand,
+        has_text: false,
+    };
+    let is_credentials =
+        block.local == "Credentials" && block.ns.as_deref() == Some(crate::contract::NS_SERVICES85);
+    h.blocks.push(block.clone());
+    let slot = if in_header {
+        &mut h.credentials_in_header
+    } else {
+        &mut h.credentials_loose
+    };
+    if is_credentials && slot.is_none() {
+        *slot = Some(Credentials {
+            block,
+            ticket: None,
+        });
+        Open::Block(Some(!in_header))
+    } else {
+        Open::Block(None)
+    }
+}
+
+fn credentials_mut(h: &mut Headers, loose: bool) -> Option<&mut Credentials> {
+    if loose {
+        h.credentials_loose.as_mut()
+    } else {
+        h.credentials_in_header.as_mut()
+    }
+}
+
+/// Character data that is not whitespace: it counts for the Ticket being read.
+fn mark_text(out: &mut Option<Headers>, stack: &[Open], some: bool) {
+    if !some {
+        return;
+    }
+    if let (Some(h), Some(Open::Ticket(loose))) = (out.as_mut(), stack.last()) {
+        if let Some(t) = credentials_mut(h, *loose).and_then(|c| c.ticket.as_mut()) {
+            t.has_text = true;
+        }
+    }
+}
+
+/// The path of a child that is not there: `parent/local`.
+pub(crate) fn missing_child(parent: &str, local: &str) -> String {
+    child(parent, local, 1)
+}
