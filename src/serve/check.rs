@@ -80,7 +80,7 @@ pub(crate) fn check(headers: &HeaderMap, doc: &mut Document) -> Checked {
         ),
         Err(e) => {
             let v = e.into_violation();
-            (Err(Vec::new()), Some(format!("{}: {}", v.code, v.message)))
+            (Err(Vec::new()), Some(v.message))
         }
     };
     Checked {
