@@ -329,3 +329,76 @@ fn mark_text(out: &mut Option<Headers>, stack: &[Open], some: bool) {
 pub(crate) fn missing_child(parent: &str, local: &str) -> String {
     child(parent, local, 1)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contract::{Profile, NS_SERVICES85, NS_SOAP11};
+    use std::time::{Duration, Instant};
+
+    /// `n` foreign header blocks marked mustUnderstand, one a line, then Credentials whose
+    /// Ticket is `n` pieces of text, CDATA and references.
+    fn head(n: usize) -> String {
+        format!(
+            "<s:Envelope xmlns:s=\"{NS_SOAP11}\"><s:Header>\n{}<Credentials xmlns=\"{NS_SERVICES85}\">\
+             <Ticket>{}</Ticket></Credentials></s:Header><s:Body/></s:Envelope>",
+            "<x:B xmlns:x=\"urn:x\" s:mustUnderstand=\"1\"><x:c/></x:B>\n".repeat(n),
+            " <![CDATA[ ]]>&#32;".repeat(n)
+        )
+    }
+
+    fn best_of_three(text: &str) -> Duration {
+        (0..3)
+            .map(|_| {
+                let start = Instant::now();
+                let headers = scan(text).expect("an envelope");
+                let found = soap::check(text, &headers, Profile::Wire);
+                let ticket = service::check(text, &headers, Profile::Wire);
+                assert!(found.len() > 1000 && ticket.is_some());
+                start.elapsed()
+            })
+            .min()
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn the_head_is_read_in_linear_time() {
+        let (small, large) = (head(10_000), head(20_000));
+        let ratio = best_of_three(&large).as_secs_f64() / best_of_three(&small).as_secs_f64();
+        assert!(ratio < 3.5, "t(2n)/t(n) = {ratio:.2}");
+    }
+
+    #[test]
+    fn paths_count_siblings_and_positions_are_start_tags() {
+        let text = head(3);
+        let headers = scan(&text).expect("an envelope");
+        let paths: Vec<&str> = headers.blocks.iter().map(|b| b.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "/Envelope/Header/B",
+                "/Envelope/Header/B[2]",
+                "/Envelope/Header/B[3]",
+                "/Envelope/Header/Credentials"
+            ]
+        );
+        let found = soap::check(&text, &headers, Profile::Wire);
+        let lines: Vec<Option<u32>> = found.iter().map(|v| v.line).collect();
+        assert_eq!(lines, [Some(2), Some(3), Some(4)]);
+        assert!(found.iter().all(|v| v.column == Some(1)));
+        // Whitespace in every form is no Ticket.
+        let ticket = service::check(&text, &headers, Profile::Wire).map(|v| v.message);
+        assert_eq!(
+            ticket.as_deref(),
+            Some("the Ticket is empty: the service needs a Ticket to know who calls")
+        );
+        // Not well-formed before Body: nothing to judge.
+        assert_eq!(scan("<s:Envelope xmlns:s=\"urn:x\"/>"), None);
+        assert_eq!(
+            scan(&format!(
+                "<s:Envelope xmlns:s=\"{NS_SOAP11}\"><s:Header><a></b>"
+            )),
+            None
+        );
+    }
+}
