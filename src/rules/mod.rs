@@ -402,3 +402,53 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod props {
+    use super::*;
+    use crate::contract::{Profile, NS_SERVICES85, NS_SOAP11};
+    use proptest::prelude::*;
+
+    /// Pieces of envelopes, well-formed or not, in any order.
+    fn piece() -> impl Strategy<Value = String> {
+        prop::sample::select(vec![
+            format!("<s:Envelope xmlns:s=\"{NS_SOAP11}\">"),
+            "<s:Header>".to_string(),
+            "</s:Header>".to_string(),
+            format!("<Credentials xmlns=\"{NS_SERVICES85}\">"),
+            "</Credentials>".to_string(),
+            format!("<h:Ticket xmlns:h=\"{NS_SERVICES85}\">"),
+            "</h:Ticket>".to_string(),
+            "<x:A xmlns:x=\"urn:x\" s:mustUnderstand=\"1\"/>".to_string(),
+            "<y:B s:mustUnderstand=\"true\">".to_string(),
+            "<![CDATA[t]]>".to_string(),
+            "&#32;".to_string(),
+            "&bogus;".to_string(),
+            "T".to_string(),
+            "<s:Body>".to_string(),
+            "</s:Envelope>".to_string(),
+            "<".to_string(),
+            "\u{e9}".to_string(),
+        ])
+    }
+
+    proptest! {
+        #[test]
+        fn the_rules_never_panic_and_find_only_where_a_block_is(
+            pieces in prop::collection::vec(piece(), 0..40)
+        ) {
+            let text: String = pieces.concat();
+            if let Some(h) = scan(&text) {
+                for profile in [Profile::Wire, Profile::Documented] {
+                    for v in soap::check(&text, &h, profile) {
+                        prop_assert!(h.blocks.iter().any(|b| b.path == v.element));
+                        prop_assert!(v.line.is_some() && v.column.is_some());
+                    }
+                    if let Some(v) = service::check(&text, &h, profile) {
+                        prop_assert_eq!(v.code, Code::SoapCredentials);
+                    }
+                }
+            }
+        }
+    }
+}

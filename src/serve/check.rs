@@ -15,13 +15,20 @@ use hyper::header::HeaderMap;
 
 /// What the checks made of a request.
 pub(crate) struct Checked {
-    /// The request when it honours the contract; else every finding.
-    pub request: Result<RequestEnvelope, Vec<Violation>>,
+    pub outcome: Outcome,
     /// The operation, as far as the body (or failing that, the SOAPAction) shows it.
     pub operation: Option<Operation>,
-    /// A request the contract allows that the stub's decoder cannot carry out: the stub's
-    /// own shortcoming (answered as a server fault), never a contract break of the client.
-    pub undecodable: Option<String>,
+}
+
+/// The stub's answer to a request, in three cases.
+pub(crate) enum Outcome {
+    /// The request honours the contract: the typed request to carry out.
+    Request(Box<RequestEnvelope>),
+    /// The request breaks the contract: every finding, in the pipeline's order.
+    Refused(Vec<Violation>),
+    /// The contract allows the request, but the stub's decoder cannot carry it out: the
+    /// stub's own shortcoming (a server fault), never a contract break of the client.
+    Undecodable(String),
 }
 
 /// The stub's verdict on a request document (with its HTTP metadata, when it has any):
@@ -65,29 +72,20 @@ pub(crate) fn check(headers: &HeaderMap, doc: &mut Document) -> Checked {
     });
     if !violations.is_empty() {
         return Checked {
-            request: Err(violations),
+            outcome: Outcome::Refused(violations),
             operation,
-            undecodable: None,
         };
     }
     // Valid: the strict decoder gives the typed request.
     let text = doc.text().unwrap_or_default();
-    let (request, undecodable) = match codec::decode(text) {
-        Ok(Message::Request(env)) => (Ok(env), None),
-        Ok(other) => (
-            Err(Vec::new()),
-            Some(format!("the Body holds a {}, not a request", other.kind())),
-        ),
-        Err(e) => {
-            let v = e.into_violation();
-            (Err(Vec::new()), Some(v.message))
+    let outcome = match codec::decode(text) {
+        Ok(Message::Request(env)) => Outcome::Request(Box::new(env)),
+        Ok(other) => {
+            Outcome::Undecodable(format!("the Body holds a {}, not a request", other.kind()))
         }
+        Err(e) => Outcome::Undecodable(e.into_violation().message),
     };
-    Checked {
-        request,
-        operation,
-        undecodable,
-    }
+    Checked { outcome, operation }
 }
 
 /// The SOAPAction header's value, unquoted; `None` when there is none (or it is not text).

@@ -439,20 +439,20 @@ async fn answer(
 ) -> (StatusCode, Vec<u8>, Option<Operation>) {
     let checked = check::check(headers, doc);
     let operation = checked.operation;
-    if let Some(why) = checked.undecodable {
-        // The contract allows the request; the stub cannot carry it out.
-        let why = Redactor::new(&doc.secrets).text(&format!(
-            "the stub cannot carry out a request the contract allows: {why}"
-        ));
-        eprintln!("error: {why}");
-        return (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            ops::server_fault(&why),
-            operation,
-        );
-    }
-    match checked.request {
-        Err(violations) => {
+    match checked.outcome {
+        check::Outcome::Undecodable(why) => {
+            // The contract allows the request; the stub cannot carry it out.
+            let why = Redactor::new(&doc.secrets).text(&format!(
+                "the stub cannot carry out a request the contract allows: {why}"
+            ));
+            eprintln!("error: {why}");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                ops::server_fault(&why),
+                operation,
+            )
+        }
+        check::Outcome::Refused(violations) => {
             let redactor = Redactor::new(&doc.secrets);
             let body = ops::client_fault(&violations, &redactor);
             let violations = violations
@@ -468,7 +468,7 @@ async fn answer(
             });
             (StatusCode::INTERNAL_SERVER_ERROR, body, operation)
         }
-        Ok(request) => {
+        check::Outcome::Request(request) => {
             // The decoder's view of the secrets, for what the text scan cannot see (a
             // Ticket in CDATA): the recording masks these values too.
             let creds = request.headers.credentials.value();
@@ -484,7 +484,7 @@ async fn answer(
                     doc.secrets.push(secret.to_string());
                 }
             }
-            let done = ops::carry_out(&shared.store, request).await;
+            let done = ops::carry_out(&shared.store, *request).await;
             match done.and_then(|r| ops::encode_response(&r)) {
                 Ok(body) => (StatusCode::OK, body, operation),
                 Err(ops::ServerError(why)) => {
