@@ -103,32 +103,32 @@ pub fn scan(text: &str) -> Option<Headers> {
     config.check_end_names = true;
     config.expand_empty_elements = false;
     config.trim_text(false);
-    let mut out: Option<Headers> = None;
-    let mut stack: Vec<Open> = Vec::new();
-    let mut envelope_children = ChildPaths::new("/Envelope");
-    let mut header_children: Option<ChildPaths> = None;
-    let mut ticket_children: Option<ChildPaths> = None;
+    let mut s = Scanner {
+        out: None,
+        stack: Vec::new(),
+        envelope_children: ChildPaths::new("/Envelope"),
+        header_children: None,
+        ticket_children: None,
+    };
     loop {
         let pos = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
         let (start, empty) = match reader.read_event().ok()? {
             Event::Start(e) => (e, false),
             Event::Empty(e) => (e, true),
             Event::End(_) => {
-                stack.pop();
-                if stack.is_empty() {
-                    return out;
+                s.stack.pop();
+                if s.stack.is_empty() {
+                    return s.out;
                 }
                 continue;
             }
-            Event::Eof => return out,
+            Event::Eof => return s.out,
             Event::Text(t) => {
-                let s = t.xml10_content();
-                mark_text(&mut out, &stack, !s.trim().is_empty());
+                s.text(!t.xml10_content().trim().is_empty());
                 continue;
             }
             Event::CData(t) => {
-                let s = t.xml10_content();
-                mark_text(&mut out, &stack, !s.trim().is_empty());
+                s.text(!t.xml10_content().trim().is_empty());
                 continue;
             }
             Event::GeneralRef(r) => {
@@ -137,20 +137,56 @@ pub fn scan(text: &str) -> Option<Headers> {
                     .ok()
                     .flatten()
                     .is_some_and(char::is_whitespace);
-                mark_text(&mut out, &stack, !blank);
+                s.text(!blank);
                 continue;
             }
             _ => continue,
         };
-        let (ns, local) = name_of(reader.resolver(), &start);
-        let parent = stack.last().copied();
-        let opened = match parent {
+        let opened = match s.start(reader.resolver(), &start, pos)? {
+            Step::Open(o) => o,
+            Step::Done => return s.out,
+        };
+        if !empty {
+            s.stack.push(opened);
+        } else if s.stack.is_empty() {
+            return s.out;
+        }
+    }
+}
+
+/// What a start tag means to the scan.
+enum Step {
+    Open(Open),
+    /// The first `Body`: the head is read.
+    Done,
+}
+
+/// The scan's state: what it found, and where it is.
+struct Scanner {
+    out: Option<Headers>,
+    stack: Vec<Open>,
+    envelope_children: ChildPaths,
+    header_children: Option<ChildPaths>,
+    /// The children of the Credentials block being read.
+    ticket_children: Option<ChildPaths>,
+}
+
+impl Scanner {
+    /// A start tag at byte `pos`; `None` when the text is no SOAP envelope.
+    fn start(
+        &mut self,
+        resolver: &NamespaceResolver,
+        start: &BytesStart<'_>,
+        pos: usize,
+    ) -> Option<Step> {
+        let (ns, local) = name_of(resolver, start);
+        let opened = match self.stack.last().copied() {
             None => {
                 let version = ns.as_deref().and_then(SoapVersion::from_namespace)?;
                 if local != "Envelope" {
                     return None;
                 }
-                out = Some(Headers {
+                self.out = Some(Headers {
                     version,
                     envelope_offset: pos,
                     header: None,
@@ -161,65 +197,84 @@ pub fn scan(text: &str) -> Option<Headers> {
                 Open::Envelope
             }
             Some(Open::Envelope) => {
-                let h = out.as_mut()?;
+                let h = self.out.as_mut()?;
                 let env_ns = h.version.namespace();
-                let path = envelope_children.next(&local);
+                let path = self.envelope_children.next(&local);
                 if ns.as_deref() == Some(env_ns) && local == "Body" {
-                    return out;
+                    return Some(Step::Done);
                 }
                 if ns.as_deref() == Some(env_ns) && local == "Header" {
-                    header_children = Some(ChildPaths::new(path.clone()));
+                    self.header_children = Some(ChildPaths::new(path.clone()));
                     h.header.get_or_insert((path, pos));
                     Open::Header
                 } else {
-                    open_block(h, reader.resolver(), &start, ns, local, path, pos, false)
+                    open_block(h, resolver, start, ns, local, path, pos, false)
                 }
             }
             Some(Open::Header) => {
-                let h = out.as_mut()?;
-                let path = header_children.as_mut()?.next(&local);
-                open_block(h, reader.resolver(), &start, ns, local, path, pos, true)
+                let h = self.out.as_mut()?;
+                let path = self.header_children.as_mut()?.next(&local);
+                open_block(h, resolver, start, ns, local, path, pos, true)
             }
             Some(Open::Block(Some(loose))) => {
-                let h = out.as_mut()?;
-                let version = h.version;
-                let creds = credentials_mut(h, loose)?;
-                let paths = ticket_children
-                    .get_or_insert_with(|| ChildPaths::new(creds.block.path.clone()));
-                let path = paths.next(&local);
-                if creds.ticket.is_none()
-                    && local == "Ticket"
-                    && ns.as_deref() == Some(crate::contract::NS_SERVICES85)
-                {
-                    let (nil, _) = attributes(reader.resolver(), &start, version);
-                    creds.ticket = Some(Block {
-                        ns,
-                        local,
-                        path,
-                        offset: pos,
-                        in_header: !loose,
-                        nil,
-                        must_understand: None,
-                        has_text: false,
-                    });
-                    Open::Ticket(loose)
-                } else {
-                    Open::Other
-                }
+                self.credentials_child(resolver, start, ns, local, pos, loose)?
             }
-            Some(Open::Ticket(loose)) => {
-                // An element inside the Ticket: its text still counts as the Ticket's.
-                Open::Ticket(loose)
-            }
+            // An element inside the Ticket: its text still counts as the Ticket's.
+            Some(Open::Ticket(loose)) => Open::Ticket(loose),
             Some(Open::Block(None) | Open::Other) => Open::Other,
         };
         if matches!(opened, Open::Block(Some(_))) {
-            ticket_children = None;
+            self.ticket_children = None;
         }
-        if !empty {
-            stack.push(opened);
-        } else if stack.is_empty() {
-            return out;
+        Some(Step::Open(opened))
+    }
+
+    /// A child of the Credentials block being read: its first `Ticket` is the one.
+    fn credentials_child(
+        &mut self,
+        resolver: &NamespaceResolver,
+        start: &BytesStart<'_>,
+        ns: Option<String>,
+        local: String,
+        pos: usize,
+        loose: bool,
+    ) -> Option<Open> {
+        let h = self.out.as_mut()?;
+        let version = h.version;
+        let creds = credentials_mut(h, loose)?;
+        let paths = self
+            .ticket_children
+            .get_or_insert_with(|| ChildPaths::new(creds.block.path.clone()));
+        let path = paths.next(&local);
+        if creds.ticket.is_some()
+            || local != "Ticket"
+            || ns.as_deref() != Some(crate::contract::NS_SERVICES85)
+        {
+            return Some(Open::Other);
+        }
+        let (nil, _) = attributes(resolver, start, version);
+        creds.ticket = Some(Block {
+            ns,
+            local,
+            path,
+            offset: pos,
+            in_header: !loose,
+            nil,
+            must_understand: None,
+            has_text: false,
+        });
+        Some(Open::Ticket(loose))
+    }
+
+    /// Character data that is not whitespace (`some`) counts for the Ticket being read.
+    fn text(&mut self, some: bool) {
+        if !some {
+            return;
+        }
+        if let (Some(h), Some(Open::Ticket(loose))) = (self.out.as_mut(), self.stack.last()) {
+            if let Some(t) = credentials_mut(h, *loose).and_then(|c| c.ticket.as_mut()) {
+                t.has_text = true;
+            }
         }
     }
 }
@@ -310,18 +365,6 @@ fn credentials_mut(h: &mut Headers, loose: bool) -> Option<&mut Credentials> {
         h.credentials_loose.as_mut()
     } else {
         h.credentials_in_header.as_mut()
-    }
-}
-
-/// Character data that is not whitespace: it counts for the Ticket being read.
-fn mark_text(out: &mut Option<Headers>, stack: &[Open], some: bool) {
-    if !some {
-        return;
-    }
-    if let (Some(h), Some(Open::Ticket(loose))) = (out.as_mut(), stack.last()) {
-        if let Some(t) = credentials_mut(h, *loose).and_then(|c| c.ticket.as_mut()) {
-            t.has_text = true;
-        }
     }
 }
 
