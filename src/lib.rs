@@ -6,11 +6,20 @@
 //! The data's way, one module per stage:
 //!
 //! ```text
-//! bytes -> capture (Document: text, encoding, secrets)
-//!       -> schema  (libxml2 parse, no recover, no net, no DOCTYPE; XSD under a profile -> Violations)
-//!       -> codec   (strict namespace-aware decode with quick-xml -> typed model; encode)
-//!       -> report  (human rustc-style, JSON lines, JUnit; redaction applied once, here)
+//! bytes -> capture   (Document: text, encoding, secrets, HTTP metadata; the file walk)
+//!       -> pipeline  (check(document, profile) -> the verdict: every finding, one order)
+//!            schema    libxml2 parse (no recover, no net, no DOCTYPE); envelope shape and
+//!                      XSD under a profile
+//!            rules     HTTP (SOAPAction, Content-Type, charset, from capture's http),
+//!                      service (Credentials/Ticket), SOAP headers (mustUnderstand)
+//!       -> report    (human rustc-style, JSON lines, JUnit; redaction applied once, here)
+//!
+//! a valid document -> codec (strict namespace-aware decode with quick-xml -> typed model;
+//!                            encode), for the stub and diff
 //! ```
+//!
+//! `validate` and [`fixtures`] (`check`) print [`pipeline::check`]'s verdict, and [`serve`]
+//! answers it: the same bytes get the same findings from every command.
 //!
 //! [`serve`] puts the stages behind HTTP: a contract stub of `Relation.svc` for client tests.
 //!
@@ -20,12 +29,14 @@
 
 pub mod atomic;
 pub mod capture;
-pub mod check;
 pub mod codec;
 pub mod contract;
 pub mod diff;
+pub mod fixtures;
 pub mod model;
+pub mod pipeline;
 pub mod report;
+pub mod rules;
 pub mod schema;
 pub mod serve;
 pub mod text;

@@ -4,9 +4,9 @@
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use relation_contract::capture::import::{import_document, Imported};
-use relation_contract::capture::walk::{self, FileReport, Options};
+use relation_contract::capture::walk;
 use relation_contract::capture::{self as captures};
-use relation_contract::check;
+use relation_contract::fixtures::{self, FileReport, Options};
 use relation_contract::report::{self, Format, Printer, Summary};
 use relation_contract::{diff, Document, Profile};
 use std::io::{self, IsTerminal, Write};
@@ -145,7 +145,7 @@ fn validate(paths: &[PathBuf], profile: Profile, format: Format, jobs: usize) ->
         jobs,
         chunk: 0,
     };
-    walk::run(paths, opts, &tick, |file: FileReport| {
+    fixtures::validate(paths, opts, &tick, |file: FileReport| {
         let mut print = || -> io::Result<()> {
             if let Some(why) = &file.error {
                 summary.unreadable += 1;
@@ -252,7 +252,7 @@ fn run_check(dir: &Path) -> io::Result<u8> {
         eprintln!("error: {}: not a directory of fixtures", dir.display());
         return Ok(2);
     }
-    let outcome = check::check(dir);
+    let outcome = fixtures::check(dir);
     let stdout = io::stdout();
     let color = report::color_wanted(stdout.is_terminal());
     let mut out = stdout.lock();
@@ -261,7 +261,7 @@ fn run_check(dir: &Path) -> io::Result<u8> {
         for p in &row.problems {
             writeln!(out, "  - {p}")?;
         }
-        if row.group != check::Group::Invalid {
+        if row.group != fixtures::Group::Invalid {
             let mut printer = report::HumanPrinter::new(&mut out, color);
             printer.item(&row.item)?;
         }

@@ -35,9 +35,13 @@ pub enum Code {
     SoapBodyContent,
     /// A header block in the payload namespace that the WSDL does not declare.
     SoapUnknownHeader,
-    /// No `Credentials` header block with a `Ticket` (the service refuses such a request;
-    /// the stub server checks it).
+    /// A request without a `Credentials` header block holding a non-empty `Ticket` (the
+    /// service refuses such a request): a rule of the pipeline, so `validate`, `check` and
+    /// the stub all report it.
     SoapCredentials,
+    /// A header block the contract does not know, marked `mustUnderstand` (SOAP 1.1: `1`;
+    /// SOAP 1.2: `true` or `1`): the service must fault on it (SOAP 1.1 section 4.2.3).
+    SoapMustUnderstand,
     // --- the XSD (payload) ---
     /// A member out of the order the schema's sequence requires.
     XsdOrder,
@@ -101,6 +105,7 @@ impl Code {
         Code::SoapBodyContent,
         Code::SoapUnknownHeader,
         Code::SoapCredentials,
+        Code::SoapMustUnderstand,
         Code::XsdOrder,
         Code::XsdUnexpected,
         Code::XsdNamespace,
@@ -138,6 +143,7 @@ impl Code {
             Code::SoapBodyContent => "soap.body-content",
             Code::SoapUnknownHeader => "soap.unknown-header",
             Code::SoapCredentials => "soap.credentials",
+            Code::SoapMustUnderstand => "soap.must-understand",
             Code::XsdOrder => "xsd.order",
             Code::XsdUnexpected => "xsd.unexpected",
             Code::XsdNamespace => "xsd.namespace",

@@ -1,8 +1,8 @@
 //! The strict decoder and the XSD validator are written by the same team: hold them to
 //! each other over every bundled fixture.
 
-use relation_contract::check::Expectation;
 use relation_contract::codec;
+use relation_contract::fixtures::Expectation;
 use relation_contract::Document;
 use std::path::Path;
 

@@ -1,8 +1,8 @@
 //! Captured traffic: HTTP dumps and HAR files, HTTP checks, the parallel walk, redaction in
 //! every output format, and `import`.
 
-use relation_contract::capture::walk::{self, Options};
 use relation_contract::capture::{self, import};
+use relation_contract::fixtures::{self, Options};
 use relation_contract::{Kind, Profile};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -140,7 +140,7 @@ fn a_chunked_body_is_decoded_to_the_envelope_that_was_sent() {
         c.documents[0].text().map(str::as_bytes),
         Some(sent.as_slice())
     );
-    let item = walk::check_document(&c.documents[0], Profile::Auto);
+    let item = fixtures::judge_document(&c.documents[0], Profile::Auto);
     assert!(item.valid, "{item:?}");
     assert_eq!(item.kind, Some(Kind::Response));
 }
@@ -191,7 +191,7 @@ fn content_decides_not_the_extension() {
     let c = capture::open(&as_xml).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(c.documents.len(), 1);
     assert!(c.documents[0].http.is_some());
-    let item = walk::check_document(&c.documents[0], Profile::Auto);
+    let item = fixtures::judge_document(&c.documents[0], Profile::Auto);
     assert!(item.valid, "{item:?}");
 }
 
@@ -201,7 +201,7 @@ fn body_lines_are_lines_of_the_dump() {
     let text =
         String::from_utf8_lossy(&dump).replace("<Reversed>0</Reversed>", "<Reversed>x</Reversed>");
     let c = capture::parse("t.http", text.as_bytes());
-    let item = walk::check_document(&c.documents[0], Profile::Auto);
+    let item = fixtures::judge_document(&c.documents[0], Profile::Auto);
     let line_in_file = text
         .lines()
         .position(|l| l.contains("<Reversed>x"))
@@ -221,7 +221,7 @@ fn report_json(paths: &[PathBuf], jobs: usize, chunk: usize) -> Vec<String> {
         jobs,
         chunk,
     };
-    let r: Result<(), ()> = walk::run(paths, opts, &|| {}, |file| {
+    let r: Result<(), ()> = fixtures::validate(paths, opts, &|| {}, |file| {
         for item in &file.items {
             out.push(serde_json::to_string(item).unwrap_or_default());
         }

@@ -1,6 +1,6 @@
 //! `check`'s rules for documented examples with known defects.
 
-use relation_contract::check::{check, Group};
+use relation_contract::fixtures::{check, Group};
 use std::path::Path;
 
 fn fixture(rel: &str) -> std::path::PathBuf {
@@ -64,4 +64,46 @@ fn under_the_wire_profile_the_same_whitespace_is_a_contract_break() {
     let v = relation_contract::schema::validate(&doc, relation_contract::Profile::Wire);
     let codes: Vec<&str> = v.violations.iter().map(|v| v.code.as_str()).collect();
     assert_eq!(codes, vec!["soap.version", "xsd.text"]);
+}
+
+/// The service rule is a rule of the pipeline, so `check` holds wire fixtures to it: a wire
+/// request without its Ticket is no longer valid.
+#[test]
+fn a_wire_request_fixture_without_a_ticket_fails_check() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let wire = dir.path().join("wire");
+    std::fs::create_dir_all(&wire).unwrap_or_else(|e| panic!("{e}"));
+    let text = std::fs::read_to_string(fixture("wire/SaveContactRelation.request.minimal.xml"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let start = text.find("<Ticket>").unwrap_or_else(|| panic!("no Ticket"));
+    let end = text
+        .find("</Ticket>")
+        .unwrap_or_else(|| panic!("no Ticket end"))
+        + 9;
+    let with = wire.join("with.xml");
+    let without = wire.join("without.xml");
+    std::fs::write(&with, &text).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&without, format!("{}{}", &text[..start], &text[end..]))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let r = check(dir.path());
+    assert_eq!(r.rows.len(), 2);
+    let row = |p: &Path| {
+        r.rows
+            .iter()
+            .find(|row| row.item.path == p.display().to_string())
+            .unwrap_or_else(|| panic!("no row for {}", p.display()))
+    };
+    assert!(row(&with).passed(), "{:?}", row(&with).problems);
+    let failed = row(&without);
+    assert!(!failed.passed());
+    let found: Vec<(&str, &str)> = failed
+        .item
+        .violations
+        .iter()
+        .map(|f| (f.violation.code.as_str(), f.violation.element.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [("soap.credentials", "/Envelope/Header/Credentials/Ticket")]
+    );
 }

@@ -75,7 +75,20 @@ fn documented_request_under_wire_shows_exactly_the_two_known_deviations() {
     assert_eq!(d["soap_version"], "1.2");
     assert_eq!(d["operation"], "SaveContactRelation");
     assert_eq!(d["kind"], "request");
-    assert_eq!(codes(d), vec!["soap.header-placement", "soap.version"]);
+    // The two known deviations, and what the second means for the service: with the
+    // Credentials loose under Envelope, the wire carries no Credentials header block.
+    assert_eq!(
+        codes(d),
+        vec!["soap.credentials", "soap.header-placement", "soap.version"]
+    );
+    let creds: Vec<&serde_json::Value> = d["violations"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|v| v["code"] == "soap.credentials")
+        .collect();
+    assert_eq!(creds.len(), 1);
+    assert_eq!(creds[0]["element"], "/Envelope/Header/Credentials");
     let elements: Vec<&str> = d["violations"]
         .as_array()
         .map(|a| a.iter().filter_map(|v| v["element"].as_str()).collect())
@@ -325,4 +338,29 @@ fn check_fails_when_an_invalid_fixture_does_not_produce_its_expectation() {
         out.contains("expected xsd.order at /Envelope/Body"),
         "{out}"
     );
+}
+
+/// The WCF-style sample the schema tests use carries WS-Addressing's `Action` marked
+/// `mustUnderstand="1"`: the schema takes it, but the Relation service (BasicHttpBinding, no
+/// WS-Addressing) does not understand it and must fault (SOAP 1.1 section 4.2.3). `validate`
+/// says so with its own code, as the stub does.
+#[test]
+fn a_foreign_must_understand_header_is_a_finding_of_validate() {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/wcf-save-request.xml");
+    let o = run(&["validate", "--format", "json", p.to_str().unwrap_or("")]);
+    assert_eq!(o.status.code(), Some(1));
+    let docs = json_lines(&o);
+    assert_eq!(docs.len(), 1);
+    let found: Vec<(&str, &str)> = docs[0]["violations"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|v| {
+            (
+                v["code"].as_str().unwrap_or(""),
+                v["element"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(found, [("soap.must-understand", "/Envelope/Header/Action")]);
 }

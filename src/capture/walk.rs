@@ -1,87 +1,26 @@
-//! Validating many inputs: a streaming walk, parallel validation, output in a stable order.
+//! Walking many inputs: a streaming walk, parallel work on the files, results in a stable
+//! order. Names only: what each file is judged for is the caller's (`crate::fixtures`).
 //!
 //! The walk yields files one at a time (directories in name order, which is path order);
-//! files are taken in chunks of a bounded size, each chunk is validated in parallel on a
-//! rayon pool (libxml2's contexts are per thread, see `schema`), and the chunk's results
-//! are handed on in walk order before the next chunk is read. Memory is bounded by the
+//! files are taken in chunks of a bounded size, each chunk is handed to the caller's
+//! function in parallel on a rayon pool (libxml2's contexts are per thread, see `schema`),
+//! and the chunk's results are handed on in walk order before the next chunk is read. Memory is bounded by the
 //! chunk, never by the number of files; the order, and so the output, does not depend on
 //! the number of threads.
 
-use super::{http, open, Document};
-use crate::check::is_document;
-use crate::contract::Profile;
-use crate::report::ReportItem;
-use crate::schema;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
-/// How a run validates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Options {
-    pub profile: Profile,
-    /// Worker threads; 0 takes one per core.
-    pub jobs: usize,
-    /// Files validated together before their results are handed on; 0 picks a size.
-    pub chunk: usize,
-}
+/// File extensions taken from a directory: envelopes, raw HTTP dumps, HAR files.
+pub const DOCUMENT_EXTENSIONS: [&str; 3] = ["xml", "http", "har"];
 
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            profile: Profile::Auto,
-            jobs: 0,
-            chunk: 0,
-        }
-    }
-}
-
-/// The outcome for one input file.
-#[derive(Debug, Clone)]
-pub struct FileReport {
-    pub path: PathBuf,
-    /// One per SOAP document the file holds, in the file's order.
-    pub items: Vec<ReportItem>,
-    /// Names of the parts that hold no SOAP envelope.
-    pub skipped: Vec<String>,
-    /// Why the file could not be read, when it could not.
-    pub error: Option<String>,
-}
-
-/// Validates one document: the envelope and payload (`schema`), then the HTTP-level checks
-/// when the document came out of a capture; redacted and ready to print.
-pub fn check_document(doc: &Document, profile: Profile) -> ReportItem {
-    let mut validation = schema::validate(doc, profile);
-    let extra = http::check(doc, &validation);
-    if !extra.is_empty() {
-        validation.violations.extend(extra);
-        // Header findings first (they name the file's head), then by position.
-        validation
-            .violations
-            .sort_by_key(|v| (!v.code.is_http(), v.line, v.column));
-    }
-    ReportItem::new(doc, validation)
-}
-
-/// Reads and validates one file.
-pub fn check_file(path: &Path, profile: Profile) -> FileReport {
-    match open(path) {
-        Ok(capture) => FileReport {
-            path: path.to_path_buf(),
-            items: capture
-                .documents
-                .iter()
-                .map(|d| check_document(d, profile))
-                .collect(),
-            skipped: capture.skipped,
-            error: None,
-        },
-        Err(e) => FileReport {
-            path: path.to_path_buf(),
-            items: Vec::new(),
-            skipped: Vec::new(),
-            error: Some(e.to_string()),
-        },
-    }
+/// Whether a path names a document by its extension.
+pub fn is_document(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        DOCUMENT_EXTENSIONS
+            .iter()
+            .any(|d| d.eq_ignore_ascii_case(e))
+    })
 }
 
 /// One step of the walk: a file to read, or a path the walk could not enter.
@@ -120,45 +59,34 @@ pub fn count_files(paths: &[PathBuf]) -> usize {
     files(paths).count()
 }
 
-/// Validates every file the paths name, `opts.jobs` threads at a time, and hands each
-/// file's report to `sink` in walk order. `on_done` is called from the workers as each
-/// file is finished (for a progress bar). Stops at the first error of `sink`.
-pub fn run<E>(
+/// Hands every file the paths name to `judge`, `jobs` threads at a time (0: one per core),
+/// `chunk` files at a time (0 picks a size), and each result to `sink` in walk order. Stops
+/// at the first error of `sink`. What a file is judged for is the caller's business: the
+/// walk reads names only.
+pub fn run<T: Send, E>(
     paths: &[PathBuf],
-    opts: Options,
-    on_done: &(dyn Fn() + Sync),
-    mut sink: impl FnMut(FileReport) -> Result<(), E>,
+    jobs: usize,
+    chunk: usize,
+    judge: &(dyn Fn(&WalkItem) -> T + Sync),
+    mut sink: impl FnMut(T) -> Result<(), E>,
 ) -> Result<(), E> {
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.jobs)
+        .num_threads(jobs)
         .thread_name(|i| format!("validate-{i}"))
         .build();
     let threads = pool
         .as_ref()
         .map_or(1, rayon::ThreadPool::current_num_threads);
-    let chunk_size = if opts.chunk > 0 {
-        opts.chunk
+    let chunk_size = if chunk > 0 {
+        chunk
     } else {
         threads.saturating_mul(64).max(64)
     };
-    let work = |chunk: &[WalkItem]| -> Vec<FileReport> {
-        let one = |item: &WalkItem| {
-            let report = match item {
-                Ok(path) => check_file(path, opts.profile),
-                Err((path, why)) => FileReport {
-                    path: path.clone(),
-                    items: Vec::new(),
-                    skipped: Vec::new(),
-                    error: Some(why.clone()),
-                },
-            };
-            on_done();
-            report
-        };
+    let work = |chunk: &[WalkItem]| -> Vec<T> {
         match &pool {
-            Ok(pool) => pool.install(|| chunk.par_iter().map(one).collect()),
-            // No pool could be built: validate on this thread.
-            Err(_) => chunk.iter().map(one).collect(),
+            Ok(pool) => pool.install(|| chunk.par_iter().map(judge).collect()),
+            // No pool could be built: judge on this thread.
+            Err(_) => chunk.iter().map(judge).collect(),
         }
     };
     let mut walk = files(paths);

@@ -1,39 +1,44 @@
-//! Checking one request against the contract: HTTP headers, the envelope under the wire
-//! profile, and the credentials the service insists on.
+//! Checking one request: the document pipeline under the wire profile (HTTP headers,
+//! envelope, schema, the service's Credentials rule, SOAP header rules, every finding at
+//! once), plus the one thing only a service endpoint says (it takes requests), then the
+//! decode of a valid request into the typed model.
 
 use super::SERVICE_PATH;
-use crate::capture::http::{self, Header, HttpMeta, StartLine};
+use crate::capture::http::{Header, HttpMeta, StartLine};
 use crate::capture::Document;
 use crate::codec;
 use crate::contract::{Kind, Operation, Profile};
-use crate::model::{Message, Nillable, RequestEnvelope};
-use crate::schema::{self, Validation};
+use crate::model::{Message, RequestEnvelope};
+use crate::pipeline;
 use crate::violation::{Code, Violation};
 use hyper::header::HeaderMap;
 
 /// What the checks made of a request.
 pub(crate) struct Checked {
-    /// The request, when it honours the contract.
-    pub request: Result<RequestEnvelope, Vec<Violation>>,
+    pub outcome: Outcome,
     /// The operation, as far as the body (or failing that, the SOAPAction) shows it.
     pub operation: Option<Operation>,
 }
 
-/// Checks a request's headers and body.
-pub(crate) fn check(headers: &HeaderMap, doc: &mut Document) -> Checked {
-    let validation = schema::validate(doc, Profile::Wire);
-    // The envelope's findings first: they are the root of what the HTTP headers show
-    // (a SOAP 1.2 envelope also has SOAP 1.2's Content-Type).
-    let mut violations = validation.violations.clone();
-    violations.extend(http_checks(headers, doc, &validation));
-    let mut operation = validation.operation;
-    if operation.is_none() {
-        operation = soap_action(headers)
-            .and_then(|a| Operation::from_soap_action(&a))
-            .filter(|(_, kind)| *kind == Kind::Request)
-            .map(|(op, _)| op);
-    }
-    if let (Some(kind), Some(op)) = (validation.kind, validation.operation) {
+/// The stub's answer to a request, in three cases.
+pub(crate) enum Outcome {
+    /// The request honours the contract: the typed request to carry out.
+    Request(Box<RequestEnvelope>),
+    /// The request breaks the contract: every finding, in the pipeline's order.
+    Refused(Vec<Violation>),
+    /// The contract allows the request, but the stub's decoder cannot carry it out: the
+    /// stub's own shortcoming (a server fault), never a contract break of the client.
+    Undecodable(String),
+}
+
+/// The stub's verdict on a request document (with its HTTP metadata, when it has any):
+/// the pipeline's findings under the wire profile, and one more when the Body holds a
+/// response or a fault (`Relation.svc` takes requests). The same findings `validate
+/// --profile wire` reports on the same document, but for that one.
+pub fn request_findings(doc: &Document) -> (pipeline::Verdict, Vec<Violation>) {
+    let verdict = pipeline::check(doc, Profile::Wire);
+    let mut violations = verdict.violations.clone();
+    if let (Some(kind), Some(op)) = (verdict.kind, verdict.operation) {
         if kind != Kind::Request {
             let name = match kind {
                 Kind::Response => op.response_name(),
@@ -45,61 +50,42 @@ pub(crate) fn check(headers: &HeaderMap, doc: &mut Document) -> Checked {
                 format!("Relation.svc takes requests: the Body holds a {kind} ({name})"),
             ));
         }
+    } else if verdict.kind == Some(Kind::Fault) {
+        violations.push(Violation::new(
+            Code::SoapBodyContent,
+            "/Envelope/Body",
+            "Relation.svc takes requests: the Body holds a fault",
+        ));
     }
+    (verdict, violations)
+}
+
+/// Checks a request's headers and body.
+pub(crate) fn check(headers: &HeaderMap, doc: &mut Document) -> Checked {
+    attach_http(headers, doc);
+    let (verdict, violations) = request_findings(doc);
+    let operation = verdict.operation.or_else(|| {
+        soap_action(headers)
+            .and_then(|a| Operation::from_soap_action(&a))
+            .filter(|(_, kind)| *kind == Kind::Request)
+            .map(|(op, _)| op)
+    });
     if !violations.is_empty() {
         return Checked {
-            request: Err(violations),
+            outcome: Outcome::Refused(violations),
             operation,
         };
     }
-    // Valid under the schema: the strict decoder gives the typed request.
+    // Valid: the strict decoder gives the typed request.
     let text = doc.text().unwrap_or_default();
-    let request = match codec::decode(text) {
-        Ok(Message::Request(env)) => match credentials(&env) {
-            None => Ok(env),
-            Some(v) => Err(vec![v]),
-        },
-        Ok(other) => Err(vec![Violation::new(
-            Code::SoapBodyContent,
-            "/Envelope/Body",
-            format!(
-                "Relation.svc takes requests: the Body holds a {}",
-                other.kind()
-            ),
-        )]),
-        Err(e) => Err(vec![e.into_violation()]),
+    let outcome = match codec::decode(text) {
+        Ok(Message::Request(env)) => Outcome::Request(Box::new(env)),
+        Ok(other) => {
+            Outcome::Undecodable(format!("the Body holds a {}, not a request", other.kind()))
+        }
+        Err(e) => Outcome::Undecodable(e.into_violation().message),
     };
-    Checked { request, operation }
-}
-
-/// The service refuses a request without a ticket.
-fn credentials(env: &RequestEnvelope) -> Option<Violation> {
-    let (element, why) = match &env.headers.credentials {
-        Nillable::Absent => (
-            "/Envelope/Header/Credentials",
-            "no Credentials header block: the service needs a Ticket to know who calls",
-        ),
-        Nillable::Nil => (
-            "/Envelope/Header/Credentials",
-            "the Credentials header block is nil: the service needs a Ticket to know who calls",
-        ),
-        Nillable::Value(c) => match &c.ticket {
-            Nillable::Value(t) if !t.trim().is_empty() => return None,
-            Nillable::Value(_) => (
-                "/Envelope/Header/Credentials/Ticket",
-                "the Ticket is empty: the service needs a Ticket to know who calls",
-            ),
-            Nillable::Nil => (
-                "/Envelope/Header/Credentials/Ticket",
-                "the Ticket is nil: the service needs a Ticket to know who calls",
-            ),
-            Nillable::Absent => (
-                "/Envelope/Header/Credentials/Ticket",
-                "Credentials has no Ticket: the service needs a Ticket to know who calls",
-            ),
-        },
-    };
-    Some(Violation::new(Code::SoapCredentials, element, why))
+    Checked { outcome, operation }
 }
 
 /// The SOAPAction header's value, unquoted; `None` when there is none (or it is not text).
@@ -112,11 +98,10 @@ pub(crate) fn soap_action(headers: &HeaderMap) -> Option<String> {
     Some(unquoted.to_string())
 }
 
-
-/// The HTTP-level checks (SOAPAction, Content-Type, charset), the same ones `validate`
-/// applies to captured traffic: the live request's header fields become the document's
-/// HTTP metadata (credential headers masked there, their values kept as secrets).
-fn http_checks(headers: &HeaderMap, doc: &mut Document, validation: &Validation) -> Vec<Violation> {
+/// The live request's header fields become the document's HTTP metadata (credential
+/// headers masked there, their values kept as secrets), so the pipeline's HTTP rules judge
+/// them as `validate` judges captured traffic.
+fn attach_http(headers: &HeaderMap, doc: &mut Document) {
     let fields = headers
         .iter()
         .map(|(name, value)| Header {
@@ -132,5 +117,4 @@ fn http_checks(headers: &HeaderMap, doc: &mut Document, validation: &Validation)
     let (meta, secrets) = HttpMeta::new(start, fields);
     doc.secrets.extend(secrets);
     doc.http = Some(meta);
-    http::check(doc, validation)
 }

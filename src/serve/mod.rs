@@ -1,9 +1,10 @@
 //! The contract stub: a stand-in for `Relation.svc` that client test suites run against.
 //!
-//! Every request is checked (SOAPAction, Content-Type, the envelope under the wire profile,
-//! Credentials/Ticket); a request that breaks the contract is answered with HTTP 500 and a
-//! SOAP 1.1 Fault (`s:Client`) whose faultstring says what broke and whose detail lists the
-//! violations (`{urn:relation-contract:serve}ContractViolations`), secrets redacted. A
+//! Every request is judged by the one document pipeline under the wire profile (SOAPAction,
+//! Content-Type, the envelope, the schema, Credentials/Ticket, mustUnderstand: every
+//! finding at once, as `validate --profile wire` reports them); a request that breaks the
+//! contract is answered with HTTP 500 and a SOAP 1.1 Fault (`s:Client`) whose faultstring
+//! says what broke and whose detail lists every violation (`{urn:relation-contract:serve}ContractViolations`), secrets redacted. A
 //! request that honours it is carried out against a store of contact relations and
 //! answered as the service does, by the project's own encoder.
 //!
@@ -27,6 +28,7 @@ mod ops;
 mod record;
 mod store;
 
+pub use check::request_findings;
 pub use ops::{default_entity, stub_associate, DETAIL_NS};
 pub use store::StateError;
 
@@ -437,8 +439,20 @@ async fn answer(
 ) -> (StatusCode, Vec<u8>, Option<Operation>) {
     let checked = check::check(headers, doc);
     let operation = checked.operation;
-    match checked.request {
-        Err(violations) => {
+    match checked.outcome {
+        check::Outcome::Undecodable(why) => {
+            // The contract allows the request; the stub cannot carry it out.
+            let why = Redactor::new(&doc.secrets).text(&format!(
+                "the stub cannot carry out a request the contract allows: {why}"
+            ));
+            eprintln!("error: {why}");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                ops::server_fault(&why),
+                operation,
+            )
+        }
+        check::Outcome::Refused(violations) => {
             let redactor = Redactor::new(&doc.secrets);
             let body = ops::client_fault(&violations, &redactor);
             let violations = violations
@@ -454,7 +468,7 @@ async fn answer(
             });
             (StatusCode::INTERNAL_SERVER_ERROR, body, operation)
         }
-        Ok(request) => {
+        check::Outcome::Request(request) => {
             // The decoder's view of the secrets, for what the text scan cannot see (a
             // Ticket in CDATA): the recording masks these values too.
             let creds = request.headers.credentials.value();
@@ -470,7 +484,7 @@ async fn answer(
                     doc.secrets.push(secret.to_string());
                 }
             }
-            let done = ops::carry_out(&shared.store, request).await;
+            let done = ops::carry_out(&shared.store, *request).await;
             match done.and_then(|r| ops::encode_response(&r)) {
                 Ok(body) => (StatusCode::OK, body, operation),
                 Err(ops::ServerError(why)) => {

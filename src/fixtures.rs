@@ -1,3 +1,6 @@
+//! What `check` holds each fixture to, and the per-document and per-file judgement that
+//! `check` and `validate` share (on top of [`crate::pipeline`] and capture's walk).
+//!
 //! `check`: the main job. Validates every fixture under a folder and holds each to what it
 //! is there to show:
 //!
@@ -12,15 +15,101 @@
 //! to its group's rule, HTTP-level checks included. Under `invalid/` the sidecar's
 //! expectations must be met by the documents of the file together.
 
-use crate::capture::{self, walk::check_document, Document};
+use crate::capture::walk::{self, WalkItem};
+use crate::capture::{self, Document};
 use crate::contract::Profile;
+use crate::pipeline;
 use crate::report::{Finding, ReportItem};
 use crate::violation::Code;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-/// File extensions taken from a directory: envelopes, raw HTTP dumps, HAR files.
-pub const DOCUMENT_EXTENSIONS: [&str; 3] = ["xml", "http", "har"];
+pub use crate::capture::walk::{is_document, DOCUMENT_EXTENSIONS};
+
+/// One document's verdict from the pipeline, redacted and ready to print: what `validate`
+/// prints and what `check` holds each fixture to.
+pub fn judge_document(doc: &Document, profile: Profile) -> ReportItem {
+    ReportItem::new(doc, pipeline::check(doc, profile))
+}
+
+/// How a `validate` run goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    pub profile: Profile,
+    /// Worker threads; 0 takes one per core.
+    pub jobs: usize,
+    /// Files validated together before their results are handed on; 0 picks a size.
+    pub chunk: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            profile: Profile::Auto,
+            jobs: 0,
+            chunk: 0,
+        }
+    }
+}
+
+/// The outcome for one input file.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    pub path: PathBuf,
+    /// One per SOAP document the file holds, in the file's order.
+    pub items: Vec<ReportItem>,
+    /// Names of the parts that hold no SOAP envelope.
+    pub skipped: Vec<String>,
+    /// Why the file could not be read, when it could not.
+    pub error: Option<String>,
+}
+
+/// Reads and judges one file: every SOAP document it holds.
+pub fn judge_file(path: &Path, profile: Profile) -> FileReport {
+    match capture::open(path) {
+        Ok(capture) => FileReport {
+            path: path.to_path_buf(),
+            items: capture
+                .documents
+                .iter()
+                .map(|d| judge_document(d, profile))
+                .collect(),
+            skipped: capture.skipped,
+            error: None,
+        },
+        Err(e) => FileReport {
+            path: path.to_path_buf(),
+            items: Vec::new(),
+            skipped: Vec::new(),
+            error: Some(e.to_string()),
+        },
+    }
+}
+
+/// `validate` over every file the paths name, `opts.jobs` threads at a time: each file's
+/// report goes to `sink` in walk order. `on_done` is called from the workers as each file
+/// is finished (for a progress bar). Stops at the first error of `sink`.
+pub fn validate<E>(
+    paths: &[PathBuf],
+    opts: Options,
+    on_done: &(dyn Fn() + Sync),
+    sink: impl FnMut(FileReport) -> Result<(), E>,
+) -> Result<(), E> {
+    let judge = |item: &WalkItem| {
+        let report = match item {
+            Ok(path) => judge_file(path, opts.profile),
+            Err((path, why)) => FileReport {
+                path: path.clone(),
+                items: Vec::new(),
+                skipped: Vec::new(),
+                error: Some(why.clone()),
+            },
+        };
+        on_done();
+        report
+    };
+    walk::run(paths, opts.jobs, opts.chunk, &judge, sink)
+}
 
 /// The folder a fixture belongs to, which decides what it must show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -208,15 +297,6 @@ pub fn check(root: &Path) -> CheckReport {
     report
 }
 
-/// Whether a path names a document by its extension.
-pub fn is_document(path: &Path) -> bool {
-    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-        DOCUMENT_EXTENSIONS
-            .iter()
-            .any(|d| d.eq_ignore_ascii_case(e))
-    })
-}
-
 fn check_file(root: &Path, path: &Path) -> Result<Vec<CheckRow>, String> {
     let group = Group::of(root, path);
     let capture = capture::open(path).map_err(|e| e.to_string())?;
@@ -239,7 +319,7 @@ fn check_file(root: &Path, path: &Path) -> Result<Vec<CheckRow>, String> {
         match parsed {
             Ok(exp) => Some(exp),
             Err(problem) => {
-                let item = check_document(&documents[0], Profile::Auto);
+                let item = judge_document(&documents[0], Profile::Auto);
                 return Ok(vec![CheckRow {
                     group,
                     item,
@@ -258,7 +338,7 @@ fn check_file(root: &Path, path: &Path) -> Result<Vec<CheckRow>, String> {
     };
     let items: Vec<ReportItem> = documents
         .iter()
-        .map(|d| check_document(d, profile))
+        .map(|d| judge_document(d, profile))
         .collect();
     let mut unmet_all = match &expectation {
         Some(exp) => unmet(exp, &items),

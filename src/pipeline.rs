@@ -1,0 +1,185 @@
+//! The one document pipeline: [`check`] takes a [`Document`] and a profile and returns
+//! every finding, all at once and in one order. `validate`, `check` (the fixtures), the
+//! stub's request check, `import` and the golden functions all call it, so the same bytes
+//! get the same verdict and the same findings from every command.
+//!
+//! The rules, in their stable order (the order of findings at the same place):
+//!
+//! 1. the schema: XML syntax, the envelope's shape under the profile and the XSD
+//!    ([`schema::validate`]);
+//! 2. HTTP, for a document that came out of a capture or a live request (SOAPAction,
+//!    Content-Type, charset);
+//! 3. the service rule (`rules::service`): a request carries Credentials with a Ticket;
+//! 4. SOAP header semantics (`rules::soap`): a foreign header block marked mustUnderstand.
+//!
+//! Every rule runs on every document that is a SOAP envelope: a document with several
+//! breaks gets all of them at once. (A document that is no envelope at all, or not XML,
+//! has nothing for rules 2 to 4 to judge: the schema's finding says why.) A repeated
+//! header block is the schema's to judge, no rule's.
+//!
+//! Order: findings about HTTP headers first (they name lines of the capture, before the
+//! body), then by line and column, then by the rule order above. The schema's cap on the
+//! number of findings holds for the whole verdict.
+
+use crate::capture::Document;
+use crate::contract::Kind;
+use crate::contract::Profile;
+use crate::rules;
+use crate::schema::{self, Validation, MAX_VIOLATIONS};
+use crate::violation::{Code, Violation};
+
+/// The verdict on one document: the profile applied, what the document is, and every
+/// finding in the pipeline's order.
+pub type Verdict = Validation;
+
+/// Judges one document under a profile: every rule, every finding.
+pub fn check(doc: &Document, profile: Profile) -> Verdict {
+    let mut verdict = schema::validate(doc, profile);
+    let capped = is_capped(&verdict.violations);
+    if capped {
+        verdict.violations.pop();
+    }
+    let mut ranked: Vec<(u8, Violation)> = std::mem::take(&mut verdict.violations)
+        .into_iter()
+        .map(|v| (0, v))
+        .collect();
+    ranked.extend(
+        crate::capture::http::check(doc, &verdict)
+            .into_iter()
+            .map(|v| (1, v)),
+    );
+    if let (Some(text), Some(_)) = (doc.text(), verdict.soap_version) {
+        if let Some(headers) = rules::scan(text) {
+            if is_request(doc, &verdict) {
+                let found = rules::service::check(text, &headers, verdict.profile);
+                ranked.extend(found.map(|v| (2, v)));
+            }
+            let found = rules::soap::check(text, &headers, verdict.profile);
+            ranked.extend(found.into_iter().map(|v| (3, v)));
+        }
+    }
+    // A stable sort: findings of one rule at one place keep that rule's own order.
+    ranked.sort_by_key(|(rank, v)| {
+        (
+            !v.code.is_http(),
+            v.line.unwrap_or(0),
+            v.column.unwrap_or(0),
+            *rank,
+        )
+    });
+    let mut violations: Vec<Violation> = ranked.into_iter().map(|(_, v)| v).collect();
+    if capped || violations.len() > MAX_VIOLATIONS {
+        violations.truncate(MAX_VIOLATIONS);
+        violations.push(cap());
+    }
+    verdict.violations = violations;
+    verdict
+}
+
+/// Whether a document is held to the service rule: a request, or a document HTTP sent as
+/// a request whose Body does not show what it is.
+fn is_request(doc: &Document, verdict: &Verdict) -> bool {
+    match verdict.kind {
+        Some(kind) => kind == Kind::Request,
+        None => doc.http.as_ref().is_some_and(|h| h.is_request()),
+    }
+}
+
+/// The finding that says more were left out.
+fn cap() -> Violation {
+    Violation::new(
+        Code::XmlLimit,
+        "",
+        format!(
+            "more than {MAX_VIOLATIONS} violations: only the first {MAX_VIOLATIONS} are reported"
+        ),
+    )
+}
+
+/// Whether the schema's findings end in its cap.
+fn is_capped(found: &[Violation]) -> bool {
+    found.len() == MAX_VIOLATIONS + 1 && found.last().is_some_and(|v| *v == cap())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contract::{NS_SERVICES85, NS_SOAP11};
+
+    fn request(header: &str, reversed: &str) -> String {
+        format!(
+            "<s:Envelope xmlns:s=\"{NS_SOAP11}\">\n<s:Header>{header}</s:Header>\n<s:Body>\n\
+             <SaveContactRelation xmlns=\"{NS_SERVICES85}\">\n<ContactRelationEntity>\n\
+             <Reversed>{reversed}</Reversed>\n</ContactRelationEntity>\n</SaveContactRelation>\n\
+             </s:Body>\n</s:Envelope>\n"
+        )
+    }
+
+    fn codes(v: &Verdict) -> Vec<(&str, &str)> {
+        v.violations
+            .iter()
+            .map(|v| (v.code.as_str(), v.element.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn every_rule_runs_and_findings_come_in_document_order() {
+        let text = request("<x:Sec xmlns:x=\"urn:x\" s:mustUnderstand=\"1\"/>", "yes");
+        let v = check(&Document::from_bytes("t", text.as_bytes()), Profile::Wire);
+        assert_eq!(
+            codes(&v),
+            [
+                ("soap.credentials", "/Envelope/Header/Credentials"),
+                ("soap.must-understand", "/Envelope/Header/Sec"),
+                (
+                    "xsd.value",
+                    "/Envelope/Body/SaveContactRelation/ContactRelationEntity/Reversed"
+                ),
+            ]
+        );
+        let lines: Vec<Option<u32>> = v.violations.iter().map(|v| v.line).collect();
+        assert_eq!(lines, [Some(2), Some(2), Some(6)]);
+    }
+
+    #[test]
+    fn responses_need_no_ticket_and_a_known_block_is_not_foreign() {
+        let ok = request(
+            &format!(
+                "<Credentials xmlns=\"{NS_SERVICES85}\" s:mustUnderstand=\"1\">\
+                 <Ticket>7T:x</Ticket></Credentials>"
+            ),
+            "1",
+        );
+        let v = check(&Document::from_bytes("t", ok.as_bytes()), Profile::Auto);
+        assert!(v.is_valid(), "{:?}", v.violations);
+        let response = format!(
+            "<s:Envelope xmlns:s=\"{NS_SOAP11}\"><s:Header><Succeeded xmlns=\"{NS_SERVICES85}\">\
+             true</Succeeded></s:Header><s:Body><DeleteContactRelationResponse \
+             xmlns=\"{NS_SERVICES85}\"/></s:Body></s:Envelope>"
+        );
+        let v = check(
+            &Document::from_bytes("t", response.as_bytes()),
+            Profile::Wire,
+        );
+        assert_eq!(v.kind, Some(Kind::Response));
+        assert!(v.is_valid(), "{:?}", v.violations);
+    }
+
+    #[test]
+    fn no_envelope_no_rules() {
+        for text in ["", "<a/>", "<s:Envelope xmlns:s=\"urn:x\"/>", "<<<"] {
+            let v = check(&Document::from_bytes("t", text.as_bytes()), Profile::Wire);
+            assert_eq!(v.violations.len(), 1, "{text}: {:?}", v.violations);
+            assert!(!v.violations[0].code.as_str().starts_with("soap.cred"));
+        }
+    }
+
+    #[test]
+    fn the_cap_holds_for_the_whole_verdict() {
+        let many = "<x/>".repeat(MAX_VIOLATIONS * 2);
+        let text = format!("<s:Envelope xmlns:s=\"{NS_SOAP11}\"><s:Body/>{many}</s:Envelope>");
+        let v = check(&Document::from_bytes("t", text.as_bytes()), Profile::Wire);
+        assert_eq!(v.violations.len(), MAX_VIOLATIONS + 1);
+        assert_eq!(v.violations.last(), Some(&cap()));
+    }
+}

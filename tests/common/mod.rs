@@ -1,0 +1,4 @@
+//! Helpers shared by integration tests.
+
+pub mod hostile;
+pub mod stub;
