@@ -1,6 +1,7 @@
 //! The embedded schemas, the process-wide entity loader that serves them (and refuses
 //! everything else), and the per-thread compiled schemas with their validation contexts.
 
+use super::dom::{Doc, Node};
 use libxml::bindings as b;
 use std::cell::RefCell;
 use std::ffi::{c_char, c_void, CStr, CString};
@@ -12,23 +13,23 @@ use std::sync::Once;
 const EMBEDDED: [(&str, &str); 5] = [
     (
         "services85.xsd",
-        concat!(include_str!("../../schemas/services85.xsd"), "\0"),
+        concat!(include_str!("../../../schemas/services85.xsd"), "\0"),
     ),
     (
         "serialization.xsd",
-        concat!(include_str!("../../schemas/serialization.xsd"), "\0"),
+        concat!(include_str!("../../../schemas/serialization.xsd"), "\0"),
     ),
     (
         "soap11-envelope.xsd",
-        concat!(include_str!("../../schemas/soap11-envelope.xsd"), "\0"),
+        concat!(include_str!("../../../schemas/soap11-envelope.xsd"), "\0"),
     ),
     (
         "soap12-envelope.xsd",
-        concat!(include_str!("../../schemas/soap12-envelope.xsd"), "\0"),
+        concat!(include_str!("../../../schemas/soap12-envelope.xsd"), "\0"),
     ),
     (
         "xml.xsd",
-        concat!(include_str!("../../schemas/xml.xsd"), "\0"),
+        concat!(include_str!("../../../schemas/xml.xsd"), "\0"),
     ),
 ];
 
@@ -111,16 +112,60 @@ pub fn silence_thread() {
     }
 }
 
-/// One error libxml2 reported, copied out of its `xmlError`.
+/// One error libxml2 reported, copied out of its `xmlError`; its node is still a pointer.
 #[derive(Debug, Clone)]
-pub struct RawError {
-    pub code: i32,
-    pub level: u32,
-    pub message: String,
-    pub line: i32,
-    /// The node the error is about (an element, or an attribute whose parent is taken).
-    pub node: b::xmlNodePtr,
+struct RawError {
+    code: i32,
+    level: u32,
+    message: String,
+    line: i32,
+    node: b::xmlNodePtr,
 }
+
+/// One schema-validation error, with the element it is about.
+#[derive(Debug, Clone)]
+pub struct SchemaError<'doc> {
+    /// libxml2's error code (`xmlParserErrors`).
+    pub code: i32,
+    /// A warning rather than an error.
+    pub warning: bool,
+    /// libxml2's words, trimmed.
+    pub message: String,
+    /// libxml2's line (0 or less: none).
+    pub line: i32,
+    /// The element (for an attribute's error: its element); `None` when the error names no
+    /// element of the document.
+    pub node: Option<Node<'doc>>,
+}
+
+impl RawError {
+    /// Ties the error's node to the document it belongs to.
+    ///
+    /// # Safety
+    /// `self.node` must be null or a node or attribute that is alive for `'doc` (the node
+    /// of an error reported while validating `doc`, which the caller borrows for `'doc`).
+    unsafe fn resolve(self, doc: &Doc) -> SchemaError<'_> {
+        SchemaError {
+            code: self.code,
+            warning: self.level == b::xmlErrorLevel_XML_ERR_WARNING,
+            message: self.message,
+            line: self.line,
+            // SAFETY: the caller's promise.
+            node: unsafe { doc.node_of_error(self.node) },
+        }
+    }
+}
+
+/// The error code libxml2 reports for a nil element that is not nillable.
+pub const NOT_NILLABLE: i32 = b::xmlParserErrors_XML_SCHEMAV_CVC_ELT_3_1 as i32;
+/// A nil element with content.
+pub const NIL_WITH_CONTENT: i32 = b::xmlParserErrors_XML_SCHEMAV_CVC_ELT_3_2_1 as i32;
+/// The range of the xsi:type errors (cvc-elt.4.1 to 4.3).
+pub const XSI_TYPE: std::ops::RangeInclusive<i32> = b::xmlParserErrors_XML_SCHEMAV_CVC_ELT_4_1
+    as i32
+    ..=b::xmlParserErrors_XML_SCHEMAV_CVC_ELT_4_3 as i32;
+/// No declaration for an element (cvc-elt.1).
+pub const NOT_DECLARED: i32 = b::xmlParserErrors_XML_SCHEMAV_CVC_ELT_1 as i32;
 
 pub use crate::text::limits::MAX_LIBXML_ERRORS as MAX_ERRORS;
 
@@ -170,50 +215,67 @@ impl Drop for Compiled {
 
 impl Compiled {
     /// Validates a whole document; returns the errors libxml2 reported.
-    ///
-    /// # Safety
-    /// `doc` must be a live document.
-    pub unsafe fn validate_doc(&self, doc: b::xmlDocPtr) -> (i32, Vec<RawError>) {
-        self.collecting(|ctxt| unsafe { b::xmlSchemaValidateDoc(ctxt, doc) })
+    pub fn validate_doc<'doc>(&self, doc: &'doc Doc) -> Vec<SchemaError<'doc>> {
+        // SAFETY: `doc` is a live document, borrowed for the whole call.
+        let raw = self.collecting(|ctxt| unsafe { b::xmlSchemaValidateDoc(ctxt, doc.ptr()) });
+        raw.into_iter()
+            // SAFETY: the errors' nodes are nodes of `doc`, which stays borrowed for 'doc.
+            .map(|e| unsafe { e.resolve(doc) })
+            .collect()
     }
 
     /// Validates one element (and its subtree) against the schema's global declarations.
-    ///
-    /// # Safety
-    /// `node` must be a live element node of a live document.
-    pub unsafe fn validate_element(&self, node: b::xmlNodePtr) -> (i32, Vec<RawError>) {
-        self.collecting(|ctxt| unsafe { b::xmlSchemaValidateOneElement(ctxt, node) })
+    pub fn validate_element<'doc>(
+        &self,
+        doc: &'doc Doc,
+        node: Node<'doc>,
+    ) -> Vec<SchemaError<'doc>> {
+        // SAFETY: `node` is a live element of the live `doc`, borrowed for the whole call.
+        let raw =
+            self.collecting(|ctxt| unsafe { b::xmlSchemaValidateOneElement(ctxt, node.ptr()) });
+        raw.into_iter()
+            // SAFETY: the errors' nodes are nodes of `doc`, which stays borrowed for 'doc.
+            .map(|e| unsafe { e.resolve(doc) })
+            .collect()
     }
 
     /// Runs one validation with this context's structured errors collected (and the
     /// collector detached again before the vector goes away).
-    fn collecting(
-        &self,
-        run: impl FnOnce(*mut b::_xmlSchemaValidCtxt) -> i32,
-    ) -> (i32, Vec<RawError>) {
+    fn collecting(&self, run: impl FnOnce(*mut b::_xmlSchemaValidCtxt) -> i32) -> Vec<RawError> {
         let mut errors: Vec<RawError> = Vec::new();
         // SAFETY: the collector points at `errors`, which outlives the call; it is detached
         // before `errors` is returned.
-        let rc = unsafe {
+        unsafe {
             b::xmlSchemaSetValidStructuredErrors(
                 self.vctxt,
                 Some(collect),
                 &mut errors as *mut Vec<RawError> as *mut c_void,
             );
-            let rc = run(self.vctxt);
+            // The return code adds nothing to the errors collected.
+            let _ = run(self.vctxt);
             b::xmlSchemaSetValidStructuredErrors(self.vctxt, None, std::ptr::null_mut());
-            rc
-        };
-        (rc, errors)
+        }
+        errors
     }
+}
+
+/// Why an embedded schema could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum CompileError {
+    #[error("the embedded schema {name} did not compile: {words}")]
+    Failed { name: String, words: String },
+    #[error("no validation context for {0}")]
+    NoContext(String),
+    #[error("the schema name {0:?} holds a NUL character")]
+    Name(String),
 }
 
 /// Compiles one of our schemas by name. Warnings count as errors: libxml2 reports a failed
 /// `xs:import` only as a warning, and a schema missing its imports must not pass as compiled.
-pub fn compile(name: &str) -> Result<Compiled, String> {
+pub fn compile(name: &str) -> Result<Compiled, CompileError> {
     install_loader();
     silence_thread();
-    let url = CString::new(name).map_err(|e| e.to_string())?;
+    let url = CString::new(name).map_err(|_| CompileError::Name(name.to_string()))?;
     let mut errors: Vec<RawError> = Vec::new();
     let data = &mut errors as *mut Vec<RawError> as *mut c_void;
     // SAFETY: every pointer is checked; the collector outlives the parser context, and the
@@ -237,29 +299,48 @@ pub fn compile(name: &str) -> Result<Compiled, String> {
                 b::xmlSchemaFree(schema);
             }
             let words: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();
-            return Err(format!(
-                "the embedded schema {name} did not compile: {}",
-                if words.is_empty() {
+            return Err(CompileError::Failed {
+                name: name.to_string(),
+                words: if words.is_empty() {
                     "no diagnostic".to_string()
                 } else {
                     words.join("; ")
-                }
-            ));
+                },
+            });
         }
         let vctxt = b::xmlSchemaNewValidCtxt(schema);
         if vctxt.is_null() {
             b::xmlSchemaFree(schema);
-            return Err(format!("no validation context for {name}"));
+            return Err(CompileError::NoContext(name.to_string()));
         }
         Ok(Compiled { schema, vctxt })
+    }
+}
+
+/// Whether `value` is a valid lexeme of the XSD built-in type `ty` (`"int"`, `"dateTime"`,
+/// ...), by libxml2's own check; false for a type it does not know or text holding NUL.
+pub fn is_valid_builtin(ty: &str, value: &str) -> bool {
+    let (Ok(ty), Ok(xsd), Ok(v)) = (
+        CString::new(ty),
+        CString::new(crate::contract::NS_XSD),
+        CString::new(value),
+    ) else {
+        return false;
+    };
+    // SAFETY: three NUL-terminated strings alive for the call; a built-in type is a static
+    // of libxml2 (never freed), and no value is returned through the null pointer.
+    unsafe {
+        let t = b::xmlSchemaGetPredefinedType(ty.as_ptr().cast(), xsd.as_ptr().cast());
+        !t.is_null()
+            && b::xmlSchemaValidatePredefinedType(t, v.as_ptr().cast(), std::ptr::null_mut()) == 0
     }
 }
 
 /// The two envelope schemas of this thread, compiled on first use and reused.
 #[derive(Default)]
 struct ThreadSchemas {
-    soap11: Option<Result<Compiled, String>>,
-    soap12: Option<Result<Compiled, String>>,
+    soap11: Option<Result<Compiled, CompileError>>,
+    soap12: Option<Result<Compiled, CompileError>>,
 }
 
 thread_local! {
@@ -267,7 +348,7 @@ thread_local! {
 }
 
 /// Runs `f` with this thread's compiled envelope schema for SOAP 1.1 (`v12 == false`) or 1.2.
-pub fn with_schema<R>(v12: bool, f: impl FnOnce(Result<&Compiled, &str>) -> R) -> R {
+pub fn with_schema<R>(v12: bool, f: impl FnOnce(Result<&Compiled, &CompileError>) -> R) -> R {
     SCHEMAS_OF_THREAD.with(|cell| {
         let mut guard = cell.borrow_mut();
         let slot = if v12 {
@@ -284,7 +365,7 @@ pub fn with_schema<R>(v12: bool, f: impl FnOnce(Result<&Compiled, &str>) -> R) -
         });
         match compiled {
             Ok(c) => f(Ok(c)),
-            Err(e) => f(Err(e.as_str())),
+            Err(e) => f(Err(e)),
         }
     })
 }
@@ -320,7 +401,10 @@ mod tests {
     fn both_envelope_schemas_compile_without_warnings() {
         assert!(compile("soap11-envelope.xsd").is_ok());
         assert!(compile("soap12-envelope.xsd").is_ok());
-        let err = compile("nope.xsd").err().unwrap_or_default();
+        let err = compile("nope.xsd")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(err.contains("nope.xsd"), "{err}");
     }
 }
