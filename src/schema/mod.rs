@@ -4,8 +4,10 @@
 //!
 //! - **Schemas** (`schemas/*.xsd`, written from the WSDL) are embedded with `include_str!`.
 //!   One process-wide libxml2 external entity loader (installed once) serves them from memory
-//!   by file name and refuses every other URL, so no DTD, external entity, `xs:import` or
-//!   `xsi:schemaLocation` ever reaches the file system or the network.
+//!   by file name and refuses every other URL during the crate's own parsing, compiling and
+//!   validating, so no DTD, external entity, `xs:import` or `xsi:schemaLocation` of ours ever
+//!   reaches the file system or the network. Every other load (a host process's own libxml2
+//!   use) goes to the loader that was installed before, as if ours were not there.
 //! - **Per thread**: libxml2's schema and validation contexts are neither `Send` nor `Sync`,
 //!   so each thread compiles the two envelope schemas once, lazily (`thread_local!`), and
 //!   reuses them for every document; schema-compile warnings count as errors. The thread's

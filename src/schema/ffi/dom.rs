@@ -27,6 +27,7 @@ impl Doc {
         text: &str,
         options: ParserOptions,
     ) -> Result<(Doc, Vec<StructuredError>), XmlParseFailure> {
+        let _own = super::loader::OwnWork::enter();
         Parser::default()
             .parse_string_with_diagnostics(text.as_bytes(), options)
             .map(|(inner, diags)| (Doc { inner }, diags))

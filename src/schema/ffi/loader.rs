@@ -1,11 +1,19 @@
 //! The embedded schemas, the process-wide entity loader that serves them (and refuses
-//! everything else), and the per-thread compiled schemas with their validation contexts.
+//! everything else) during the crate's own libxml2 work, and the per-thread compiled
+//! schemas with their validation contexts.
+//!
+//! libxml2 keeps one external entity loader per process. Ours is installed once and hands
+//! every load outside the crate's own work (a host process's own libxml2 use, on any thread)
+//! to the loader that was installed before it, so linking this crate does not change what
+//! the host's parses and schemas can load. Inside our own work ([`OwnWork`]: parsing,
+//! compiling, validating) it serves our schemas from memory and refuses every other URL.
 
 use super::dom::{Doc, Node};
 use libxml::bindings as b;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::ffi::{c_char, c_void, CStr, CString};
-use std::sync::Once;
+use std::marker::PhantomData;
+use std::sync::{Once, OnceLock};
 
 /// Every XSD the tool uses, by the file name the `xs:import`s name them with. Each text
 /// carries a trailing NUL: libxml2 2.9 reads a static memory buffer up to a NUL terminator,
@@ -49,13 +57,59 @@ fn embedded(url: &str) -> Option<(&'static str, &'static str)> {
     EMBEDDED.iter().copied().find(|(name, _)| *name == last)
 }
 
-/// Serves our schemas from memory; refuses every other URL (DTDs, external entities,
-/// imports of anything else, `xsi:schemaLocation` targets): no file, no network, ever.
+thread_local! {
+    /// How many [`OwnWork`] guards are alive on this thread.
+    static OWN_WORK: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Marks the calling thread as doing the crate's own libxml2 work while it lives: loads
+/// are then served by [`embedded`] or refused, never passed on.
+pub struct OwnWork {
+    /// Bound to the thread whose counter it raised.
+    not_send: PhantomData<*const ()>,
+}
+
+impl OwnWork {
+    pub fn enter() -> OwnWork {
+        OWN_WORK.with(|c| c.set(c.get() + 1));
+        OwnWork {
+            not_send: PhantomData,
+        }
+    }
+}
+
+impl Drop for OwnWork {
+    fn drop(&mut self) {
+        OWN_WORK.with(|c| c.set(c.get().saturating_sub(1)));
+    }
+}
+
+/// Whether this thread is inside the crate's own libxml2 work (strict when the thread's
+/// state is already gone).
+fn own_work() -> bool {
+    OWN_WORK.try_with(|c| c.get() > 0).unwrap_or(true)
+}
+
+/// The loader libxml2 had before ours.
+static PREVIOUS: OnceLock<b::xmlExternalEntityLoader> = OnceLock::new();
+
+/// Outside our own work: the loader that was there before, exactly as if ours were not
+/// installed. Inside: our schemas from memory, and every other URL (DTDs, external
+/// entities, imports of anything else, `xsi:schemaLocation` targets) refused: no file, no
+/// network, ever.
 unsafe extern "C" fn entity_loader(
     url: *const c_char,
-    _id: *const c_char,
+    id: *const c_char,
     ctxt: b::xmlParserCtxtPtr,
 ) -> b::xmlParserInputPtr {
+    if !own_work() {
+        return match PREVIOUS.get().copied().flatten() {
+            // SAFETY: the loader libxml2 had installed before ours, called with the very
+            // arguments libxml2 handed us.
+            Some(previous) => unsafe { previous(url, id, ctxt) },
+            None => std::ptr::null_mut(),
+        };
+    }
     if url.is_null() {
         return std::ptr::null_mut();
     }
@@ -85,8 +139,12 @@ pub fn install_loader() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         libxml::init_parser();
-        // SAFETY: a plain function pointer with the loader's signature.
-        unsafe { b::xmlSetExternalEntityLoader(Some(entity_loader)) };
+        // SAFETY: reads and sets libxml2's global loader (a plain function pointer with the
+        // loader's signature); `PREVIOUS` is set before ours can be called.
+        unsafe {
+            let _ = PREVIOUS.set(b::xmlGetExternalEntityLoader());
+            b::xmlSetExternalEntityLoader(Some(entity_loader));
+        }
         // libxml2 2.9 builds its table of built-in XSD types lazily and unlocked on the
         // first schema compile; threads compiling at once could race on it. Build it here,
         // once, before any thread compiles (hardening: see the derived-xsi:type test in
@@ -243,6 +301,7 @@ impl Compiled {
     /// collector detached again before the vector goes away).
     fn collecting(&self, run: impl FnOnce(*mut b::_xmlSchemaValidCtxt) -> i32) -> Vec<RawError> {
         let mut errors: Vec<RawError> = Vec::new();
+        let _own = OwnWork::enter();
         // SAFETY: the collector points at `errors`, which outlives the call; it is detached
         // before `errors` is returned.
         unsafe {
@@ -276,6 +335,7 @@ pub fn compile(name: &str) -> Result<Compiled, CompileError> {
     install_loader();
     silence_thread();
     let url = CString::new(name).map_err(|_| CompileError::Name(name.to_string()))?;
+    let _own = OwnWork::enter();
     let mut errors: Vec<RawError> = Vec::new();
     let data = &mut errors as *mut Vec<RawError> as *mut c_void;
     // SAFETY: every pointer is checked; the collector outlives the parser context, and the
@@ -377,6 +437,7 @@ mod tests {
     #[test]
     fn loader_serves_only_our_schemas() {
         install_loader();
+        let _own = OwnWork::enter();
         let ask = |url: &str| {
             let c = CString::new(url).unwrap();
             // SAFETY: a NULL parser context is allowed; a returned input is freed at once.
@@ -406,5 +467,55 @@ mod tests {
             .map(|e| e.to_string())
             .unwrap_or_default();
         assert!(err.contains("nope.xsd"), "{err}");
+    }
+
+    /// Loads `url` through libxml2's current loader (ours, once installed) the way a parse
+    /// does; true when something was served.
+    fn load(url: &str) -> bool {
+        let c = CString::new(url).unwrap_or_default();
+        // SAFETY: a fresh parser context for the load; the input, if any, and the context
+        // are freed at once, in that order.
+        unsafe {
+            let ctxt = b::xmlNewParserCtxt();
+            assert!(!ctxt.is_null());
+            let input = b::xmlLoadExternalEntity(c.as_ptr(), std::ptr::null(), ctxt);
+            let served = !input.is_null();
+            if served {
+                b::xmlFreeInputStream(input);
+            }
+            b::xmlFreeParserCtxt(ctxt);
+            served
+        }
+    }
+
+    #[test]
+    fn outside_our_work_every_load_goes_to_the_loader_that_was_there_before() {
+        install_loader();
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let file = dir.path().join("host-entity.txt");
+        std::fs::write(&file, "host text").expect("written");
+        let url = file.to_string_lossy().into_owned();
+        // A host's own load on this thread: libxml2's default loader reads the file.
+        assert!(load(&url), "the host's file is loaded as without us");
+        // A host file named like one of ours is the host's: not found on disk, not ours.
+        assert!(!load(&dir.path().join("services85.xsd").to_string_lossy()));
+        {
+            let _own = OwnWork::enter();
+            assert!(!load(&url), "our own work never reads a file");
+            assert!(load("services85.xsd"));
+            {
+                // Nested work stays ours until the outermost guard goes.
+                let _inner = OwnWork::enter();
+            }
+            assert!(!load(&url));
+        }
+        assert!(
+            load(&url),
+            "after our work the host's loads are the host's again"
+        );
+        // Another thread is the host's unless it enters our work itself.
+        let _own = OwnWork::enter();
+        let elsewhere = std::thread::spawn(move || load(&url)).join();
+        assert!(matches!(elsewhere, Ok(true)));
     }
 }
