@@ -11,7 +11,8 @@
 //! - **Per thread**: libxml2's schema and validation contexts are neither `Send` nor `Sync`,
 //!   so each thread compiles the two envelope schemas once, lazily (`thread_local!`), and
 //!   reuses them for every document; schema-compile warnings count as errors. The thread's
-//!   generic error channel is silenced; every diagnostic arrives through structured handlers.
+//!   generic error channel is silenced during our own work and given back after it; every
+//!   diagnostic arrives through structured handlers.
 //! - **Before libxml**: undecodable text, empty documents and any DOCTYPE are rejected
 //!   before libxml2 sees the bytes. Parsing is without recovery, without network, as UTF-8.
 //! - **Structural + XSD**: the envelope's shape (root, SOAP version, Header/Body placement,

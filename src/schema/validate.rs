@@ -91,7 +91,6 @@ fn before_libxml(doc: &Document) -> Result<&str, Violation> {
 /// Parses the text without recovery; the first error refuses the document.
 fn parse(text: &str) -> Result<Doc, Violation> {
     ffi::install_loader();
-    ffi::silence_thread();
     match Doc::parse(text, parse_options()) {
         Ok((document, diags)) => match diags.iter().find(|d| is_error_level(&d.level)) {
             Some(d) => Err(malformed(d)),

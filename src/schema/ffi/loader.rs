@@ -12,7 +12,6 @@ use super::dom::{Doc, Node};
 use libxml::bindings as b;
 use std::cell::{Cell, RefCell};
 use std::ffi::{c_char, c_void, CStr, CString};
-use std::marker::PhantomData;
 use std::sync::{Once, OnceLock};
 
 /// Every XSD the tool uses, by the file name the `xs:import`s name them with. Each text
@@ -63,23 +62,41 @@ thread_local! {
 }
 
 /// Marks the calling thread as doing the crate's own libxml2 work while it lives: loads
-/// are then served by [`embedded`] or refused, never passed on.
+/// are then served by [`embedded`] or refused, never passed on, and the thread's generic
+/// (printf-style) error channel is silenced; the outermost guard puts back the channel the
+/// thread had before.
 pub struct OwnWork {
-    /// Bound to the thread whose counter it raised.
-    not_send: PhantomData<*const ()>,
+    /// The thread's generic error handler and its context, saved by the outermost guard.
+    /// (The raw pointer also keeps the guard on the thread whose state it changed.)
+    saved: Option<(b::xmlGenericErrorFunc, *mut c_void)>,
 }
 
 impl OwnWork {
     pub fn enter() -> OwnWork {
-        OWN_WORK.with(|c| c.set(c.get() + 1));
-        OwnWork {
-            not_send: PhantomData,
-        }
+        let depth = OWN_WORK.with(|c| {
+            c.set(c.get() + 1);
+            c.get()
+        });
+        let saved = (depth == 1).then(|| {
+            // SAFETY: libxml2's per-thread globals of this thread, read before ours is set.
+            let saved = unsafe { (*b::__xmlGenericError(), *b::__xmlGenericErrorContext()) };
+            silence_thread();
+            saved
+        });
+        OwnWork { saved }
     }
 }
 
 impl Drop for OwnWork {
     fn drop(&mut self) {
+        if let Some((handler, context)) = self.saved.take() {
+            // SAFETY: this thread's own globals (the guard cannot leave its thread), given
+            // back the values read from them on entry.
+            unsafe {
+                *b::__xmlGenericError() = handler;
+                *b::__xmlGenericErrorContext() = context;
+            }
+        }
         OWN_WORK.with(|c| c.set(c.get().saturating_sub(1)));
     }
 }
@@ -160,7 +177,7 @@ pub fn install_loader() {
 unsafe extern "C" fn silent_generic(_ctx: *mut c_void, _msg: *const c_char) {}
 
 /// Silences the calling thread's generic error channel (libxml2 keeps it per thread).
-pub fn silence_thread() {
+fn silence_thread() {
     type Fixed = unsafe extern "C" fn(*mut c_void, *const c_char);
     type Variadic = unsafe extern "C" fn(*mut c_void, *const c_char, ...);
     // SAFETY: see `silent_generic`; the pointer is only ever called by libxml2.
@@ -333,7 +350,6 @@ pub enum CompileError {
 /// `xs:import` only as a warning, and a schema missing its imports must not pass as compiled.
 pub fn compile(name: &str) -> Result<Compiled, CompileError> {
     install_loader();
-    silence_thread();
     let url = CString::new(name).map_err(|_| CompileError::Name(name.to_string()))?;
     let _own = OwnWork::enter();
     let mut errors: Vec<RawError> = Vec::new();
@@ -387,6 +403,7 @@ pub fn is_valid_builtin(ty: &str, value: &str) -> bool {
     ) else {
         return false;
     };
+    let _own = OwnWork::enter();
     // SAFETY: three NUL-terminated strings alive for the call; a built-in type is a static
     // of libxml2 (never freed), and no value is returned through the null pointer.
     unsafe {
@@ -498,7 +515,11 @@ mod tests {
         // A host's own load on this thread: libxml2's default loader reads the file.
         assert!(load(&url), "the host's file is loaded as without us");
         // A host file named like one of ours is the host's: not found on disk, not ours.
+        // (The host's default loader says so on the thread's generic channel: quiet here.)
+        silence_thread();
         assert!(!load(&dir.path().join("services85.xsd").to_string_lossy()));
+        // SAFETY: the thread's generic channel back to libxml2's default.
+        unsafe { b::xmlSetGenericErrorFunc(std::ptr::null_mut(), None) };
         {
             let _own = OwnWork::enter();
             assert!(!load(&url), "our own work never reads a file");
@@ -517,5 +538,33 @@ mod tests {
         let _own = OwnWork::enter();
         let elsewhere = std::thread::spawn(move || load(&url)).join();
         assert!(matches!(elsewhere, Ok(true)));
+    }
+
+    #[test]
+    fn our_work_gives_the_thread_its_generic_error_channel_back() {
+        install_loader();
+        let mut marker = 0u8;
+        let host_context = (&mut marker as *mut u8).cast::<c_void>();
+        let current = || {
+            // SAFETY: this thread's own libxml2 globals, only read.
+            unsafe { *b::__xmlGenericErrorContext() }
+        };
+        type Fixed = unsafe extern "C" fn(*mut c_void, *const c_char);
+        type Variadic = unsafe extern "C" fn(*mut c_void, *const c_char, ...);
+        // SAFETY: the host's own setting on this thread: a quiet handler (see
+        // `silent_generic`) that never reads its context.
+        unsafe {
+            let quiet = std::mem::transmute::<Fixed, Variadic>(silent_generic);
+            b::xmlSetGenericErrorFunc(host_context, Some(quiet));
+        }
+        {
+            let _own = OwnWork::enter();
+            assert!(current().is_null(), "silenced during our work");
+            let _ = compile("soap11-envelope.xsd");
+            assert!(current().is_null());
+        }
+        assert_eq!(current(), host_context, "the host's channel is back");
+        // SAFETY: as above; the default again, so no later test sees the marker.
+        unsafe { b::xmlSetGenericErrorFunc(std::ptr::null_mut(), None) };
     }
 }

@@ -7,6 +7,4 @@ pub mod dom;
 pub mod loader;
 
 pub use dom::{Content, Doc, Node};
-pub use loader::{
-    install_loader, is_valid_builtin, schemas, silence_thread, with_schema, SchemaError,
-};
+pub use loader::{install_loader, is_valid_builtin, schemas, with_schema, SchemaError};
