@@ -468,3 +468,52 @@ fn empty_delete_response_may_not_hold_whitespace_free_text() {
         "/Envelope/Body/DeleteContactRelationResponse",
     );
 }
+
+/// A host process that links the crate keeps its own libxml2 file loading: once our
+/// validation has installed its entity loader (which refuses files during our own work),
+/// the host's schema, read from disk and importing a second file, still compiles and
+/// validates, on the validating thread and on another.
+#[test]
+fn a_host_schema_with_imports_from_files_still_compiles_after_validation() {
+    use libxml::parser::Parser;
+    use libxml::schemas::{SchemaParserContext, SchemaValidationContext};
+    assert!(run(WCF, Profile::Wire).is_valid());
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("host-b.xsd"),
+        "<xs:schema xmlns:xs='http://www.w3.org/2001/XMLSchema' targetNamespace='urn:host-b'>\
+         <xs:simpleType name='Small'><xs:restriction base='xs:int'>\
+         <xs:maxInclusive value='9'/></xs:restriction></xs:simpleType></xs:schema>",
+    )
+    .unwrap();
+    let main = dir.path().join("host-a.xsd");
+    std::fs::write(
+        &main,
+        "<xs:schema xmlns:xs='http://www.w3.org/2001/XMLSchema' xmlns:b='urn:host-b' \
+         targetNamespace='urn:host-a'><xs:import namespace='urn:host-b' schemaLocation='host-b.xsd'/>\
+         <xs:element name='n' type='b:Small'/></xs:schema>",
+    )
+    .unwrap();
+    let main = main.to_string_lossy().into_owned();
+    let host = move || {
+        let mut parser = SchemaParserContext::from_file(&main);
+        let mut ctxt = SchemaValidationContext::from_parser(&mut parser)
+            .map_err(|e| format!("the host's schema did not compile: {e:?}"))?;
+        let parse = |t: &str| {
+            Parser::default()
+                .parse_string(t)
+                .map_err(|e| format!("{e:?}"))
+        };
+        let good = ctxt
+            .validate_document(&parse("<n xmlns='urn:host-a'>7</n>")?)
+            .is_ok();
+        let bad = ctxt
+            .validate_document(&parse("<n xmlns='urn:host-a'>70</n>")?)
+            .is_err();
+        Ok::<_, String>((good, bad))
+    };
+    assert_eq!(host.clone()(), Ok((true, true)));
+    assert_eq!(std::thread::spawn(host).join().ok(), Some(Ok((true, true))));
+    // Our own validation is as strict as before, on the same thread.
+    assert!(run(WCF, Profile::Wire).is_valid());
+}

@@ -2,7 +2,9 @@
 //! libxml2 reports alike as "This element is not expected": a member out of sequence, a
 //! known name in the wrong namespace, or a name the schema does not declare at all.
 
-use super::loader::schemas;
+#![forbid(unsafe_code)]
+
+use super::ffi::schemas;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 use std::collections::{HashMap, HashSet};

@@ -1,0 +1,437 @@
+//! The envelope's structure (root, SOAP version, Header/Body placement, Body count, content
+//! after Body, undeclared Services85 header blocks, schema hints), checked in Rust for
+//! messages a person understands, then the XSD stage: the whole document when the envelope
+//! is as the profile wants, else each payload element on its own (no cascade).
+
+#![forbid(unsafe_code)]
+
+use super::ffi::{self, Content, Doc, Node, SchemaError};
+use super::found::{keep, ns_words, path_of, Found};
+use super::messages::map_errors;
+use super::models::Models;
+use super::{Validation, MAX_VIOLATIONS};
+use crate::contract::{
+    Kind, Operation, Profile, SoapVersion, NS_SERVICES85, NS_XSI, REQUEST_HEADERS, RESPONSE_HEADERS,
+};
+use crate::text::limits::{MAX_DEPTH, MAX_LIBXML_ERRORS};
+use crate::text::path::ChildPaths;
+use crate::violation::Code;
+
+/// Every finding of a parsed document; fills in the profile applied, the SOAP version, the
+/// operation and the kind on `out`.
+pub fn check(doc: &Doc, profile: Profile, out: &mut Validation) -> Vec<Found> {
+    let Some(root) = doc.root() else {
+        return vec![Found::new(
+            Code::SoapNotEnvelope,
+            "",
+            "the document has no root element",
+        )];
+    };
+    if let Some(path) = first_too_deep(root) {
+        return vec![Found::new(
+            Code::XmlLimit,
+            path,
+            format!(
+                "elements nest deeper than {MAX_DEPTH} levels, the deepest nesting the tool \
+                 reads: the document is not validated"
+            ),
+        )];
+    }
+    let mut found = Vec::new();
+    let root_path = path_of(root);
+    let Some(version) = envelope_version(root, &root_path, profile, out, &mut found) else {
+        return found;
+    };
+    let resolved = out.profile;
+    let env_ns = version.namespace();
+
+    // Schema hints anywhere: reported, never followed.
+    schema_hints(root, &mut found);
+    let mut scan = Scan::new(env_ns, resolved);
+    if version != resolved.soap_version() {
+        scan.deviation = true;
+        keep(&mut found, Found::new(
+            Code::SoapVersion,
+            root_path.clone(),
+            format!(
+                "the envelope is SOAP {version} ({env_ns}), but the {resolved} profile wants SOAP {} ({})",
+                resolved.soap_version(),
+                resolved.soap_version().namespace()
+            ),
+        ));
+    }
+    scan.envelope(root, &root_path, &mut found);
+    what_it_is(scan.bodies.first().copied(), out);
+
+    // XSD, on the schema of the envelope's own version (it holds the Services85 globals and
+    // that version's Fault).
+    ffi::with_schema(version == SoapVersion::V12, |schema| {
+        let schema = match schema {
+            Ok(s) => s,
+            Err(e) => {
+                keep(&mut found, Found::new(Code::XsdOther, "", e.to_string()));
+                return;
+            }
+        };
+        let raw = if scan.deviation {
+            scan.validate_parts(doc, schema, &mut found)
+        } else {
+            schema.validate_doc(doc)
+        };
+        for f in map_errors(raw, env_ns, Models::get(), resolved) {
+            keep(&mut found, f);
+        }
+    });
+    found
+}
+
+/// The SOAP version of an Envelope root; records the profile applied and the version on
+/// `out`. `None` (with the finding) when the root is no SOAP Envelope.
+fn envelope_version(
+    root: Node<'_>,
+    root_path: &str,
+    profile: Profile,
+    out: &mut Validation,
+    found: &mut Vec<Found>,
+) -> Option<SoapVersion> {
+    let root_ns = root.namespace();
+    let version = root_ns.as_deref().and_then(SoapVersion::from_namespace);
+    out.profile = profile.resolve(version);
+    out.soap_version = version;
+    let version = version.filter(|_| root.local_name() == "Envelope");
+    if version.is_none() {
+        keep(
+            found,
+            Found::new(
+                Code::SoapNotEnvelope,
+                root_path,
+                format!(
+                "the root element is {} in {}, not a SOAP Envelope (SOAP 1.1: {}, SOAP 1.2: {})",
+                root.local_name(),
+                ns_words(root_ns.as_deref()),
+                SoapVersion::V11.namespace(),
+                SoapVersion::V12.namespace()
+            ),
+            ),
+        );
+        out.soap_version = None;
+    }
+    version
+}
+
+/// The path of the first element that stands deeper than [`MAX_DEPTH`] levels (the root is
+/// level 1), walking the tree without recursion.
+fn first_too_deep(root: Node<'_>) -> Option<String> {
+    let mut node = root;
+    let mut depth = 1usize;
+    loop {
+        if depth > MAX_DEPTH {
+            return Some(path_of(node));
+        }
+        // Down to the first element child, else on to the next element sibling of this
+        // node or of the nearest ancestor that has one.
+        if let Some(c) = node.first_child() {
+            node = c;
+            depth += 1;
+            continue;
+        }
+        loop {
+            if node == root {
+                return None;
+            }
+            if let Some(next) = node.next_sibling() {
+                node = next;
+                break;
+            }
+            node = node.parent()?;
+            depth -= 1;
+        }
+    }
+}
+
+/// What the Envelope holds, as its children are read in order.
+struct Scan<'doc> {
+    env_ns: &'static str,
+    profile: Profile,
+    /// Declared Services85 header blocks, inside Header or loose.
+    header_blocks: Vec<Node<'doc>>,
+    bodies: Vec<Node<'doc>>,
+    header_seen: bool,
+    loose_seen: bool,
+    /// The envelope is not as the profile wants: the parts are validated one by one.
+    deviation: bool,
+}
+
+impl<'doc> Scan<'doc> {
+    fn new(env_ns: &'static str, profile: Profile) -> Self {
+        Scan {
+            env_ns,
+            profile,
+            header_blocks: Vec::new(),
+            bodies: Vec::new(),
+            header_seen: false,
+            loose_seen: false,
+            deviation: false,
+        }
+    }
+
+    /// Reads the Envelope's children, then its text and whether it has a Body.
+    fn envelope(&mut self, root: Node<'doc>, root_path: &str, found: &mut Vec<Found>) {
+        let mut env_paths = ChildPaths::new(root_path);
+        for child in root.children() {
+            let path = env_paths.next(&child.local_name());
+            self.child(child, path, found);
+        }
+        if has_text(root) {
+            self.deviation = true;
+            keep(
+                found,
+                Found::new(
+                    Code::SoapEnvelopeContent,
+                    root_path,
+                    "Envelope holds text: only Header and Body elements may stand in it",
+                ),
+            );
+        }
+        if self.bodies.is_empty() {
+            self.deviation = true;
+            keep(
+                found,
+                Found::new(
+                    Code::SoapBodyCount,
+                    root_path,
+                    "the envelope has no Body: a SOAP envelope holds exactly one Body",
+                ),
+            );
+        }
+    }
+
+    /// One child of the Envelope.
+    fn child(&mut self, child: Node<'doc>, path: String, found: &mut Vec<Found>) {
+        let local = child.local_name();
+        let ns = child.namespace();
+        let in_env = ns.as_deref() == Some(self.env_ns);
+        let in_s85 = ns.as_deref() == Some(NS_SERVICES85);
+        if in_env && local == "Body" {
+            self.bodies.push(child);
+            if self.bodies.len() > 1 {
+                self.deviation = true;
+                keep(
+                    found,
+                    Found::new(
+                        Code::SoapBodyCount,
+                        path,
+                        "a second Body: a SOAP envelope holds exactly one Body",
+                    ),
+                );
+            }
+            return;
+        }
+        if !self.bodies.is_empty() {
+            self.deviation = true;
+            keep(found, Found::new(
+                Code::SoapEnvelopeContent,
+                path,
+                format!(
+                    "{local} ({}) stands after Body: nothing may follow Body in an envelope (WS-I Basic Profile R1308)",
+                    ns_words(ns.as_deref())
+                ),
+            ));
+            return;
+        }
+        if in_env && local == "Header" {
+            return self.header(child, path, found);
+        }
+        if in_s85 && is_declared_header(&local) {
+            return self.loose_block(child, path, found);
+        }
+        self.deviation = true;
+        if in_s85 {
+            keep(found, unknown_header(path, &local));
+            return;
+        }
+        keep(found, Found::new(
+            Code::SoapEnvelopeContent,
+            path,
+            format!(
+                "{local} ({}) is not allowed directly under Envelope: an envelope holds Header (optional) and Body",
+                ns_words(ns.as_deref())
+            ),
+        ));
+    }
+
+    /// A Header element: the first (before any loose block) has its blocks read.
+    fn header(&mut self, header: Node<'doc>, path: String, found: &mut Vec<Found>) {
+        if self.header_seen || self.loose_seen {
+            self.deviation = true;
+            let message = if self.header_seen {
+                "a second Header: an envelope holds at most one Header"
+            } else {
+                "Header must come first in the envelope, before any header block"
+            };
+            keep(found, Found::new(Code::SoapEnvelopeContent, path, message));
+            return;
+        }
+        self.header_seen = true;
+        let mut block_paths = ChildPaths::new(path);
+        for block in header.children() {
+            let local = block.local_name();
+            let block_path = block_paths.next(&local);
+            if block.namespace().as_deref() == Some(NS_SERVICES85) {
+                if is_declared_header(&local) {
+                    self.header_blocks.push(block);
+                } else {
+                    keep(found, unknown_header(block_path, &local));
+                }
+            }
+        }
+    }
+
+    /// A declared header block directly under Envelope (the documentation's shape).
+    fn loose_block(&mut self, block: Node<'doc>, path: String, found: &mut Vec<Found>) {
+        self.loose_seen = true;
+        self.header_blocks.push(block);
+        if self.profile == Profile::Wire {
+            self.deviation = true;
+            let local = block.local_name();
+            keep(found, Found::new(
+                Code::SoapHeaderPlacement,
+                path,
+                format!(
+                    "the header block {local} stands directly under Envelope; the wire profile wants it inside Header (<Header><{local}>...</{local}></Header>)"
+                ),
+            ));
+        }
+    }
+
+    /// Each payload element on its own: every declared header block and each Body's first
+    /// child, together kept to the error budget; a Body's emptiness and extra children are
+    /// reported here.
+    fn validate_parts(
+        &self,
+        doc: &'doc Doc,
+        schema: &ffi::loader::Compiled,
+        found: &mut Vec<Found>,
+    ) -> Vec<SchemaError<'doc>> {
+        let mut raw = Vec::new();
+        for block in &self.header_blocks {
+            if raw.len() >= MAX_LIBXML_ERRORS {
+                break;
+            }
+            raw.extend(schema.validate_element(doc, *block));
+        }
+        for (n, body) in self.bodies.iter().enumerate() {
+            let children: Vec<Node<'doc>> = body.children().collect();
+            if let Some(first) = children.first().filter(|_| raw.len() < MAX_LIBXML_ERRORS) {
+                raw.extend(schema.validate_element(doc, *first));
+            }
+            if n > 0 {
+                // An extra Body is reported once, as soap.body-count.
+                continue;
+            }
+            body_content(*body, &children, found);
+        }
+        raw
+    }
+}
+
+/// The first Body's content: empty, or more than one element.
+fn body_content(body: Node<'_>, children: &[Node<'_>], found: &mut Vec<Found>) {
+    let body_path = path_of(body);
+    if children.is_empty() {
+        keep(
+            found,
+            Found::new(
+                Code::SoapBodyContent,
+                body_path.clone(),
+                "Body is empty: it must hold exactly one operation element or a Fault",
+            ),
+        );
+    }
+    let mut body_paths = ChildPaths::new(body_path);
+    for (i, extra) in children.iter().enumerate() {
+        let local = extra.local_name();
+        let path = body_paths.next(&local);
+        if i == 0 {
+            continue;
+        }
+        keep(found, Found::new(
+            Code::SoapBodyContent,
+            path,
+            format!(
+                "Body holds more than one element ({local} is extra): it must hold exactly one operation element or a Fault"
+            ),
+        ));
+    }
+}
+
+/// The operation and kind the first Body's first element names.
+fn what_it_is(body: Option<Node<'_>>, out: &mut Validation) {
+    let Some(c) = body.and_then(|b| b.first_child()) else {
+        return;
+    };
+    let local = c.local_name();
+    let is_fault_ns = c
+        .namespace()
+        .as_deref()
+        .and_then(SoapVersion::from_namespace)
+        .is_some();
+    if local == "Fault" && is_fault_ns {
+        out.kind = Some(Kind::Fault);
+    } else if let Some((op, kind)) = Operation::from_wrapper(&local) {
+        out.operation = Some(op);
+        out.kind = Some(kind);
+    }
+}
+
+/// Non-whitespace text (or CDATA) directly inside `n`.
+fn has_text(n: Node<'_>) -> bool {
+    n.content().any(|c| match c {
+        Content::Text(s) | Content::CData(s) => !s.trim().is_empty(),
+        _ => false,
+    })
+}
+
+fn is_declared_header(local: &str) -> bool {
+    REQUEST_HEADERS.contains(&local) || RESPONSE_HEADERS.contains(&local)
+}
+
+fn unknown_header(path: String, local: &str) -> Found {
+    Found::new(
+        Code::SoapUnknownHeader,
+        path,
+        format!(
+            "{local} is in the Services85 namespace but is not a header block the WSDL declares \
+             (requests: {}; responses: {})",
+            REQUEST_HEADERS.join(", "),
+            RESPONSE_HEADERS.join(", ")
+        ),
+    )
+}
+
+/// `xsi:schemaLocation` and `xsi:noNamespaceSchemaLocation` anywhere (the tree is at most
+/// [`MAX_DEPTH`] deep here, so the recursion is bounded).
+fn schema_hints(n: Node<'_>, found: &mut Vec<Found>) {
+    if found.len() > MAX_VIOLATIONS {
+        return;
+    }
+    // Most elements carry no attribute at all: look them up only where there are some.
+    if n.has_attributes() {
+        for attr in ["schemaLocation", "noNamespaceSchemaLocation"] {
+            if let Some(v) = n.attribute(NS_XSI, attr) {
+                keep(found, Found::new(
+                    Code::XsdSchemaLocation,
+                    path_of(n),
+                    format!(
+                        "xsi:{attr}=\"{}\" names a schema for this document; it is not loaded (only the \
+                         tool's own schemas are used), and a message on the wire should not carry it",
+                        v.trim()
+                    ),
+                ));
+            }
+        }
+    }
+    for c in n.children() {
+        schema_hints(c, found);
+    }
+}
