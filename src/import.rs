@@ -4,7 +4,7 @@
 //! Import writes files, so it sits above the read stage (capture only parses). What it
 //! writes has always passed through [`crate::secrets`]: there is no other way to a file.
 
-use crate::capture::Document;
+use crate::capture::{Capture, Document};
 use crate::schema;
 use crate::secrets::{self, Masker};
 use crate::Profile;
@@ -55,14 +55,38 @@ fn file_name(doc: &Document, text: &str, hex: usize) -> String {
     format!("{op}.{kind}.{}.xml", &hash[..hex.min(hash.len())])
 }
 
+/// Every secret of every document of a capture: a response may echo its request's Ticket
+/// (a fault string quoting it), so each document of a capture is masked with all of them.
+pub fn capture_secrets(capture: &Capture) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for s in capture.documents.iter().flat_map(|d| d.secrets.iter()) {
+        if !out.contains(s) {
+            out.push(s.clone());
+        }
+    }
+    out
+}
+
 /// Writes one document into `dir` as a redacted envelope, never overwriting: a file of the
 /// same name and content counts as present; a name taken by other content (a hash prefix
 /// collision) makes the name longer.
 pub fn import_document(doc: &Document, dir: &Path) -> io::Result<Imported> {
+    import_document_among(doc, &doc.secrets, dir)
+}
+
+/// [`import_document`], masking `secrets` (the document's own and those of the capture it
+/// came from, see [`capture_secrets`]).
+pub fn import_document_among(
+    doc: &Document,
+    secrets: &[String],
+    dir: &Path,
+) -> io::Result<Imported> {
     let Some(text) = doc.text() else {
         return Ok(Imported::NotText);
     };
-    let redacted = redact(text, &doc.secrets);
+    let mut all = doc.secrets.clone();
+    all.extend(secrets.iter().cloned());
+    let redacted = redact(text, &all);
     for hex in [8, 16, 64] {
         let path = dir.join(file_name(doc, &redacted, hex));
         match OpenOptions::new().write(true).create_new(true).open(&path) {

@@ -6,7 +6,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use relation_contract::capture::walk::{self, FileReport, Options};
 use relation_contract::capture::{self as captures};
 use relation_contract::check;
-use relation_contract::import::{import_document, Imported};
+use relation_contract::import::{capture_secrets, import_document_among, Imported};
 use relation_contract::report::{self, Format, Printer, Summary};
 use relation_contract::{diff, Document, Profile};
 use std::io::{self, IsTerminal, Write};
@@ -219,8 +219,9 @@ fn import(inputs: &[PathBuf], to: &Path) -> io::Result<u8> {
             }
         };
         skipped += capture.skipped.len();
+        let secrets = capture_secrets(&capture);
         for doc in &capture.documents {
-            match import_document(doc, to) {
+            match import_document_among(doc, &secrets, to) {
                 Ok(Imported::Written(p)) => {
                     written += 1;
                     writeln!(out, "wrote {} (from {})", p.display(), doc.source)?;

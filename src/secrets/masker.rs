@@ -12,7 +12,9 @@
 //!   whole, unless the piece lies inside a plain word or a name of the contract (a Ticket
 //!   `Envelope` leaves `/Envelope/Body` alone); a secret of four characters or more that is
 //!   not a plain word or a number is masked where it stands alone;
-//! - a contract name (`Envelope`, `Unknown`) is never masked: it is the tool's word too.
+//! - in an element path, a contract name (`Envelope`, `Reversed`) is never masked: it is the
+//!   tool's word, whatever the Ticket is. A quoted value equal to the Ticket is masked even
+//!   when it is such a word (`Reversed: 'Envelope' is not a valid value`).
 
 use super::vocabulary::is_contract_word;
 use super::MASK;
@@ -73,8 +75,7 @@ impl Masker {
         if t.is_empty() || self.is_empty() {
             return false;
         }
-        (t.chars().count() >= min_exact && self.exact.contains(t) && !is_contract_word(t))
-            || self.has_piece(t, true)
+        (t.chars().count() >= min_exact && self.exact.contains(t)) || self.has_piece(t, true)
     }
 
     /// A value as it may be shown: the mask when it must be hidden, else itself.
@@ -142,7 +143,8 @@ impl Masker {
             .map(|seg| {
                 let name_end = seg.find('[').unwrap_or(seg.len());
                 let name = &seg[..name_end];
-                if self.hides_value(name, MIN_SECRET_LEN) {
+                // A name of the contract is the tool's word, whatever the Ticket is.
+                if !is_contract_word(name) && self.hides_value(name, MIN_SECRET_LEN) {
                     format!("{MASK}{}", &seg[name_end..])
                 } else {
                     seg.to_string()
@@ -307,7 +309,7 @@ mod tests {
         assert_eq!(e.path("/Envelope/Body[2]"), "/Envelope/Body[2]");
         assert_eq!(
             e.text("Envelope: 'Envelope' is /Envelope/Header"),
-            "Envelope: 'Envelope' is /Envelope/Header"
+            "Envelope: '[REDACTED]' is /Envelope/Header"
         );
         let d = m(&["documentation1"]);
         assert_eq!(
