@@ -543,3 +543,72 @@ fn a_long_recorded_start_line_is_read_as_a_capture() {
         );
     }
 }
+
+/// `diff` (human and JSON) of a capture whose Ticket holds an element, against one whose
+/// Ticket holds `"` and `\` repeated and whose Comment echoes it: no piece of either secret.
+#[test]
+fn diff_output_shows_no_secret() {
+    let nested = "bmVzdGVkLWRpZmYtdGlja2V0";
+    let quoted = "7T:\"\"\\\\cXVvdGVkLXRpY2tldA\"\"";
+    let a = request(&CASES[11], nested);
+    let b = request(&CASES[0], "{S}")
+        .replace(
+            "<Ticket>{S}</Ticket>",
+            &format!("<Ticket>{}</Ticket>", quoted.replace('"', "&quot;")),
+        )
+        .replace(
+            "Rank and Reversed at the edges of xs:short",
+            &quoted.replace('"', "&quot;"),
+        );
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.path().join("a.xml"), a).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.path().join("b.xml"), b).unwrap_or_else(|e| panic!("{e}"));
+    let mut outputs = BTreeMap::new();
+    for mode in ["shape", "exact"] {
+        for format in ["human", "json"] {
+            let o = run(
+                dir.path(),
+                &[
+                    "diff",
+                    "a.xml",
+                    "--against",
+                    "b.xml",
+                    "--mode",
+                    mode,
+                    "--format",
+                    format,
+                ],
+            );
+            outputs.insert(format!("{mode} {format}"), o);
+        }
+    }
+    assert_no_leak(nested, &outputs);
+    assert_no_leak("cXVvdGVkLXRpY2tldA", &outputs);
+}
+
+/// A golden blessed from a capture whose Ticket is in CDATA holds no piece of it.
+#[test]
+#[ignore = "wired at merge: diff (golden.rs blesses through Redactor::text; it must call secrets::mask_document)"]
+fn a_blessed_golden_holds_no_cdata_ticket() {
+    use relation_contract::diff::{check_golden, Options};
+    use relation_contract::Document;
+    let case = &CASES[6];
+    let text = request(case, case.secret);
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("g.golden.xml");
+    let doc = Document::from_bytes("capture.xml", text.as_bytes());
+    let _ = check_golden(&doc, &path, &Options::default(), true);
+    let written = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
+    let mut reader = quick_xml::Reader::from_str(&written);
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => panic!("the golden does not parse: {e}\n{written}"),
+        }
+    }
+    assert!(written.contains("<Ticket>[REDACTED]</Ticket>"), "{written}");
+    let mut one = BTreeMap::new();
+    one.insert("golden".to_string(), written);
+    assert_no_leak(case.secret, &one);
+}
