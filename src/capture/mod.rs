@@ -54,9 +54,9 @@ impl Document {
         }
         let (mut text, encoding) = text::decode_text(bytes);
         let secrets = match &text {
-            Ok(t) => find_secrets(t),
+            Ok(t) => crate::secrets::find(t),
             // Even undecodable bytes may hold a readable ticket: redact what can be found.
-            Err(_) => find_secrets(&String::from_utf8_lossy(bytes)),
+            Err(_) => crate::secrets::find(&String::from_utf8_lossy(bytes)),
         };
         if secrets.len() > MAX_SECRETS {
             text = Err(Violation::new(

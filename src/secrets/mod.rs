@@ -19,13 +19,15 @@
 //!   Ticket `s` leaves `Reversed` and `xs:short` alone).
 
 mod http;
+mod mask;
 mod masker;
 mod scan;
 mod vocabulary;
 
 pub use http::{header_secrets, mask_header, mask_start_line, mask_target, target_secrets};
+pub use mask::{mask_document, mask_elements, mask_reply, mask_source};
 pub use masker::{Masker, PIECE};
-pub use scan::{find, mask_document, mask_elements, mask_reply, mask_source};
+pub use scan::find;
 
 /// What replaces a secret in every output. A plain `xs:string` value, so a masked `Ticket`
 /// or `ApplicationToken` keeps an envelope valid.
