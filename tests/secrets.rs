@@ -612,3 +612,31 @@ fn a_blessed_golden_holds_no_cdata_ticket() {
     one.insert("golden".to_string(), written);
     assert_no_leak(case.secret, &one);
 }
+
+/// An HTTP dump whose start line is too long to be sniffed as one (an absolute-form URL)
+/// reaches `import` as a plain document: what import writes still passed through the
+/// secrets module, so its credential headers and query Ticket are masked.
+#[test]
+fn import_masks_a_dump_it_did_not_recognise() {
+    let req = request(&CASES[5], CASES[5].secret);
+    let dump = format!(
+        "POST https://sod.superoffice.com/Cust12345/Remote/Services85/Relation.svc?Ticket=dGlja2V0LWluLXF1ZXJ5 HTTP/1.1\r\n\
+         Authorization: SOTicket YXV0aG9yaXphdGlvbi1oZWFkZXI=\r\nCookie: sid=Y29va2llLXZhbHVlLWhlcmU\r\n\
+         Content-Type: text/xml; charset=utf-8\r\nSOAPAction: \"{ACTION}\"\r\n\r\n{req}"
+    );
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.path().join("long.http"), dump).unwrap_or_else(|e| panic!("{e}"));
+    let out = run(dir.path(), &["import", "long.http", "--to", "out"]);
+    let written = files(&dir.path().join("out"));
+    assert!(!written.is_empty(), "{out}");
+    let mut all = written.clone();
+    all.insert("import".into(), out);
+    for secret in [
+        CASES[5].secret,
+        "dGlja2V0LWluLXF1ZXJ5",
+        "YXV0aG9yaXphdGlvbi1oZWFkZXI=",
+        "Y29va2llLXZhbHVlLWhlcmU",
+    ] {
+        assert_no_leak(secret, &all);
+    }
+}
