@@ -3,10 +3,10 @@
 
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use relation_contract::capture::import::{import_document, Imported};
 use relation_contract::capture::walk;
 use relation_contract::capture::{self as captures};
 use relation_contract::fixtures::{self, FileReport, Options};
+use relation_contract::import::{capture_secrets, import_document_among, Imported};
 use relation_contract::report::{self, Format, Printer, Summary};
 use relation_contract::{diff, Document, Profile};
 use std::io::{self, IsTerminal, Write};
@@ -77,7 +77,7 @@ enum Command {
     /// Write every SOAP document found in captures as a bare, redacted envelope file.
     ///
     /// Files are named OPERATION.KIND.HASH.xml (HASH: SHA-256 of the written text), ready
-    /// to become fixtures; Ticket and ApplicationToken values become REDACTED. An existing
+    /// to become fixtures; Ticket and ApplicationToken values become [REDACTED]. An existing
     /// file is never overwritten. Exit status: 0, or 2 when a path cannot be read or a file
     /// cannot be written.
     Import {
@@ -219,8 +219,9 @@ fn import(inputs: &[PathBuf], to: &Path) -> io::Result<u8> {
             }
         };
         skipped += capture.skipped.len();
+        let secrets = capture_secrets(&capture);
         for doc in &capture.documents {
-            match import_document(doc, to) {
+            match import_document_among(doc, &secrets, to) {
                 Ok(Imported::Written(p)) => {
                     written += 1;
                     writeln!(out, "wrote {} (from {})", p.display(), doc.source)?;

@@ -12,20 +12,13 @@
 
 use super::{Capture, Document};
 use crate::contract::{Kind, Operation, SoapVersion, ACTION_PREFIX};
-use crate::report::redact::MASK;
 use crate::schema::Validation;
+use crate::secrets::MASK;
 use crate::violation::{Code, Violation};
 
-/// Header fields whose values are credentials: kept out of every output.
-pub const SECRET_HEADERS: [&str; 5] = [
-    "authorization",
-    "proxy-authorization",
-    "cookie",
-    "set-cookie",
-    "so-apptoken",
-];
-
-use crate::text::limits::MIN_SECRET_LEN;
+/// Kept for the merge: the names live in [`crate::secrets`].
+#[doc(hidden)]
+pub use crate::secrets::{header_secrets, is_secret_header, SECRET_HEADERS};
 
 /// The first line of a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,41 +106,6 @@ impl HttpMeta {
         }?;
         Operation::from_soap_action(&action).map(|(op, _)| op)
     }
-}
-
-pub fn is_secret_header(name: &str) -> bool {
-    SECRET_HEADERS
-        .iter()
-        .any(|s| s.eq_ignore_ascii_case(name.trim()))
-}
-
-/// The secret values a credential header holds: the whole value, the credentials after an
-/// Authorization scheme, each cookie's value.
-pub fn header_secrets(name: &str, value: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut push = |s: &str| {
-        let s = s.trim();
-        if s.len() >= MIN_SECRET_LEN && !out.iter().any(|o| o == s) {
-            out.push(s.to_string());
-        }
-    };
-    push(value);
-    let name = name.trim().to_ascii_lowercase();
-    if name.ends_with("authorization") {
-        if let Some((_, cred)) = value.trim().split_once(' ') {
-            push(cred);
-        }
-    } else if name == "cookie" || name == "set-cookie" {
-        // Set-Cookie: only the first pair is the cookie; the rest are its attributes.
-        let pairs: Vec<&str> = value.split(';').collect();
-        let take = if name == "cookie" { pairs.len() } else { 1 };
-        for pair in pairs.into_iter().take(take) {
-            if let Some((_, v)) = pair.split_once('=') {
-                push(v);
-            }
-        }
-    }
-    out
 }
 
 /// Whether the first bytes look like an HTTP message: `HTTP/1.1 200 OK` or

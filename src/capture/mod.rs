@@ -10,7 +10,9 @@
 
 mod har;
 pub mod http;
-pub mod import;
+/// Kept for the merge: `import` moved to [`crate::import`].
+#[doc(hidden)]
+pub use crate::import;
 mod input;
 mod text;
 pub mod walk;
@@ -52,9 +54,9 @@ impl Document {
         }
         let (mut text, encoding) = text::decode_text(bytes);
         let secrets = match &text {
-            Ok(t) => find_secrets(t),
+            Ok(t) => crate::secrets::find(t),
             // Even undecodable bytes may hold a readable ticket: redact what can be found.
-            Err(_) => find_secrets(&String::from_utf8_lossy(bytes)),
+            Err(_) => crate::secrets::find(&String::from_utf8_lossy(bytes)),
         };
         if secrets.len() > MAX_SECRETS {
             text = Err(Violation::new(
@@ -134,62 +136,14 @@ pub(crate) fn read_limited(
     Ok(bytes.len() > limit)
 }
 
-/// Local names whose text content is a secret.
-pub const SECRET_ELEMENTS: [&str; 2] = ["Ticket", "ApplicationToken"];
+/// Kept for the merge: the names live in [`crate::secrets`].
+#[doc(hidden)]
+pub use crate::secrets::SECRET_ELEMENTS;
 
-/// Finds the text content of every `Ticket` and `ApplicationToken` element, with any prefix,
-/// by a tolerant scan that works on broken documents too (a malformed capture must not leak
-/// its ticket through an error message). Stops after [`MAX_SECRETS`] + 1 distinct values.
+/// Kept for the merge: [`crate::secrets::find`].
+#[doc(hidden)]
 pub fn find_secrets(text: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while let Some(off) = text[i..].find('<') {
-        if out.len() > MAX_SECRETS {
-            break;
-        }
-        let start = i + off + 1;
-        i = start;
-        // The tag name runs to whitespace, '>', '/' or the next '<' (so each search ends
-        // before the next tag: the scan stays linear on `<a<a<a...`).
-        let name_end = text[start..]
-            .find(|c: char| c.is_whitespace() || c == '>' || c == '/' || c == '<')
-            .map_or(text.len(), |e| start + e);
-        let name = &text[start..name_end];
-        let local = name.rsplit(':').next().unwrap_or(name);
-        if !SECRET_ELEMENTS.contains(&local) || name.starts_with('/') {
-            continue;
-        }
-        let Some(gt) = text[name_end..].find('>').map(|g| name_end + g) else {
-            break;
-        };
-        if gt > 0 && bytes[gt - 1] == b'/' {
-            // <Ticket/>. Any tag before `gt` ends at the same `>`, so none holds a value:
-            // go on after it (linear on `<Ticket <Ticket <Ticket ... />`).
-            i = gt + 1;
-            continue;
-        }
-        let content_start = gt + 1;
-        let content_end = text[content_start..]
-            .find('<')
-            .map_or(text.len(), |e| content_start + e);
-        let raw = &text[content_start..content_end];
-        push_secret(&mut out, raw);
-        // The value as it reads once character references are resolved, too.
-        let unescaped = quick_xml::escape::unescape(raw).map(|c| c.into_owned());
-        if let Ok(u) = unescaped {
-            push_secret(&mut out, &u);
-        }
-        i = content_start;
-    }
-    out
-}
-
-fn push_secret(out: &mut Vec<String>, raw: &str) {
-    let v = raw.trim();
-    if !v.is_empty() && !out.iter().any(|s| s == v) {
-        out.push(v.to_string());
-    }
+    crate::secrets::find(text)
 }
 
 /// Violation for bytes that did not become text.

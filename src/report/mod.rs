@@ -1,19 +1,25 @@
 //! The report stage: one result stream, several printers (human, JSON lines, JUnit).
 //!
 //! Every printer reads [`ReportItem`]s, and the only way to make one is [`ReportItem::new`],
-//! which applies the document's [`Redactor`]: no printer can forget redaction.
+//! which masks the document's secrets through [`crate::secrets`]: no printer can forget
+//! redaction. Messages are masked where they quote a value, element paths by segment, source
+//! lines structurally (a Ticket spanning lines is masked on each of them).
 
 mod human;
 mod junit;
+#[doc(hidden)]
 pub mod redact;
 
 pub use human::HumanPrinter;
 pub use junit::JunitPrinter;
+/// Kept for the merge: see [`redact`].
+#[doc(hidden)]
 pub use redact::Redactor;
 
 use crate::capture::Document;
 use crate::contract::{Kind, Operation, Profile, SoapVersion};
 use crate::schema::Validation;
+use crate::secrets::{self, Masker};
 use crate::text::LineIndex;
 use crate::violation::Violation;
 use serde::Serialize;
@@ -47,8 +53,16 @@ pub struct ReportItem {
 impl ReportItem {
     /// Builds the printable verdict of a document; redaction happens here, once.
     pub fn new(doc: &Document, validation: Validation) -> ReportItem {
-        let redactor = Redactor::new(&doc.secrets);
-        let index = doc.text().map(LineIndex::new);
+        let masker = Masker::new(&doc.secrets);
+        // The source as it may be shown: masked once, whole, with its lines kept where they
+        // were (only when a finding points at a line).
+        let shown = match doc.text() {
+            Some(t) if validation.violations.iter().any(|v| v.line.is_some()) => {
+                Some(secrets::mask_source(t, &masker))
+            }
+            _ => None,
+        };
+        let index = shown.as_deref().map(LineIndex::new);
         // A body that stands verbatim in an HTTP dump: its lines are named as lines of the
         // file. Findings about headers name lines of the file already.
         let shift = doc
@@ -65,7 +79,7 @@ impl ReportItem {
                     (Some(idx), Some(line)) if in_body => idx
                         .line(line)
                         .filter(|l| l.len() <= MAX_SOURCE_LINE)
-                        .map(|l| redactor.source_line(l)),
+                        .map(str::to_string),
                     _ => None,
                 };
                 let line = if in_body {
@@ -74,8 +88,8 @@ impl ReportItem {
                     v.line
                 };
                 let violation = Violation {
-                    message: redactor.text(&v.message),
-                    element: redactor.text(&v.element),
+                    message: masker.text(&v.message),
+                    element: masker.path(&v.element),
                     line,
                     ..v
                 };

@@ -3,28 +3,23 @@
 //! `NNNNNN-OPERATION.request.http` and `NNNNNN-OPERATION.response.http` (`unknown` when the
 //! request named no operation), numbered on from the highest number already in the folder,
 //! never overwriting a file. Each is a start line, headers and the body, as `curl -i` or a
-//! proxy log saves them. Redacted before they touch the disk: `Ticket` and
-//! `ApplicationToken` contents, and the values of the `Authorization`, `Proxy-Authorization`,
-//! `Cookie`, `Set-Cookie` and `SO-AppToken` headers. `Content-Length` is the redacted body's.
+//! proxy log saves them. Every part goes through [`crate::secrets`] before it touches the
+//! disk, whatever the answer was (200 included): the request target (credential query
+//! parameters), every header (credential headers, and any value that equals a secret), the
+//! request body (secret elements and attributes masked where they stand, CDATA, comments and
+//! nested markup included; values that equal a secret or hold a piece of one) and the
+//! response body (the same, and fault text that quotes a secret). `Content-Length` is the
+//! redacted body's.
 
-use crate::capture::{Document, SourceEncoding, SECRET_ELEMENTS};
-use crate::report::redact::MASK;
+use crate::capture::{Document, SourceEncoding};
 use crate::report::Redactor;
+use crate::secrets::{self, Masker};
 use hyper::header::HeaderMap;
 use hyper::StatusCode;
 use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-
-/// Headers whose values are credentials.
-const SECRET_HEADERS: [&str; 5] = [
-    "authorization",
-    "proxy-authorization",
-    "cookie",
-    "set-cookie",
-    "so-apptoken",
-];
 
 /// Headers not carried into a dump: the dump's body is whole and its length is given anew.
 const DROPPED_HEADERS: [&str; 2] = ["content-length", "transfer-encoding"];
@@ -71,9 +66,11 @@ impl Recorder {
         request: Side<'_>,
         response: Side<'_>,
     ) -> io::Result<()> {
-        let req = dump(&request, redact_body(doc, request.body, redactor));
+        let masker = exchange_masker(doc, redactor, &request);
+        let req = dump(&request, redact_body(doc, request.body, &masker), &masker);
         let resp_text = String::from_utf8_lossy(response.body);
-        let resp = dump(&response, redactor.source_line(&resp_text).into_bytes());
+        let resp_body = secrets::mask_reply(&resp_text, &masker).into_bytes();
+        let resp = dump(&response, resp_body, &masker);
         loop {
             let n = self.next.fetch_add(1, Ordering::Relaxed);
             let base = format!("{n:06}-{label}");
@@ -92,15 +89,36 @@ fn create_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
     f.write_all(bytes)
 }
 
+/// Every secret of the exchange: the document's, the redactor's, the request target's
+/// credential parameters and the request's credential headers.
+fn exchange_masker(doc: &Document, redactor: &Redactor, request: &Side<'_>) -> Masker {
+    let mut masker = redactor.masker().clone();
+    for s in &doc.secrets {
+        masker.add(s);
+    }
+    if let Some(target) = request.start_line.split(' ').nth(1) {
+        for s in secrets::target_secrets(target) {
+            masker.add(&s);
+        }
+    }
+    for (name, value) in request.headers {
+        if secrets::is_secret_header(name.as_str()) {
+            let value = String::from_utf8_lossy(value.as_bytes());
+            for s in secrets::header_secrets(name.as_str(), &value) {
+                masker.add(&s);
+            }
+        }
+    }
+    masker
+}
+
 /// The request body with its secrets masked, in the bytes' own encoding.
-fn redact_body(doc: &Document, raw: &[u8], redactor: &Redactor) -> Vec<u8> {
+fn redact_body(doc: &Document, raw: &[u8], masker: &Masker) -> Vec<u8> {
     let Some(text) = doc.text() else {
         // Not text: keep what can be read of it, masked; it was broken anyway.
-        return redactor
-            .source_line(&String::from_utf8_lossy(raw))
-            .into_bytes();
+        return secrets::mask_document(&String::from_utf8_lossy(raw), masker).into_bytes();
     };
-    let masked = mask_cdata_secrets(&redactor.source_line(text));
+    let masked = secrets::mask_document(text, masker);
     match doc.encoding {
         SourceEncoding::Utf8 => masked.into_bytes(),
         SourceEncoding::Utf8Bom => [&[0xEF, 0xBB, 0xBF][..], masked.as_bytes()].concat(),
@@ -112,40 +130,6 @@ fn redact_body(doc: &Document, raw: &[u8], redactor: &Redactor) -> Vec<u8> {
     }
 }
 
-/// Masks a CDATA section that opens the content of a `Ticket` or `ApplicationToken`
-/// element (the text scan for secrets stops at its `<`; a request that decodes has its
-/// values masked by value already, this covers the ones that do not decode).
-fn mask_cdata_secrets(text: &str) -> String {
-    const OPEN: &str = "<![CDATA[";
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find(OPEN) {
-        let before = &rest[..at];
-        let after_open = &rest[at + OPEN.len()..];
-        // The tag right before the section: `<prefix:Ticket ...>`?
-        let in_secret = before.rfind('<').is_some_and(|lt| {
-            let tag = &before[lt + 1..];
-            let name = tag
-                .split(|c: char| c.is_whitespace() || c == '>' || c == '/')
-                .next()
-                .unwrap_or_default();
-            let local = name.rsplit(':').next().unwrap_or(name);
-            tag.trim_end().ends_with('>') && SECRET_ELEMENTS.contains(&local)
-        });
-        out.push_str(before);
-        out.push_str(OPEN);
-        let end = after_open.find("]]>").unwrap_or(after_open.len());
-        if in_secret {
-            out.push_str(MASK);
-        } else {
-            out.push_str(&after_open[..end]);
-        }
-        rest = &after_open[end..];
-    }
-    out.push_str(rest);
-    out
-}
-
 fn utf16(s: &str, le: bool, bom: bool) -> Vec<u8> {
     let mut out = Vec::with_capacity(s.len() * 2 + 2);
     let units = bom.then_some(0xFEFFu16).into_iter().chain(s.encode_utf16());
@@ -155,9 +139,9 @@ fn utf16(s: &str, le: bool, bom: bool) -> Vec<u8> {
     out
 }
 
-fn dump(side: &Side<'_>, body: Vec<u8>) -> Vec<u8> {
+fn dump(side: &Side<'_>, body: Vec<u8>, masker: &Masker) -> Vec<u8> {
     let mut out = Vec::with_capacity(body.len() + 512);
-    out.extend_from_slice(side.start_line.as_bytes());
+    out.extend_from_slice(secrets::mask_start_line(&side.start_line, masker).as_bytes());
     out.extend_from_slice(b"\r\n");
     for (name, value) in side.headers {
         let lower = name.as_str();
@@ -166,11 +150,8 @@ fn dump(side: &Side<'_>, body: Vec<u8>) -> Vec<u8> {
         }
         out.extend_from_slice(display_name(lower).as_bytes());
         out.extend_from_slice(b": ");
-        if SECRET_HEADERS.contains(&lower) {
-            out.extend_from_slice(MASK.as_bytes());
-        } else {
-            out.extend_from_slice(value.as_bytes());
-        }
+        let value = String::from_utf8_lossy(value.as_bytes());
+        out.extend_from_slice(secrets::mask_header(lower, &value, masker).as_bytes());
         out.extend_from_slice(b"\r\n");
     }
     out.extend_from_slice(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
@@ -210,19 +191,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cdata_in_secret_elements_is_masked() {
-        let t = "<a:Ticket><![CDATA[s3cret]]></a:Ticket><Comment><![CDATA[kept]]></Comment>\
-                 <ApplicationToken x=\"1\"><![CDATA[tok]]>";
-        assert_eq!(
-            mask_cdata_secrets(t),
-            format!(
-                "<a:Ticket><![CDATA[{MASK}]]></a:Ticket><Comment><![CDATA[kept]]></Comment>\
-                 <ApplicationToken x=\"1\"><![CDATA[{MASK}]]>"
-            )
-        );
-    }
-
-    #[test]
     fn header_names_read_like_the_wire() {
         assert_eq!(display_name("content-type"), "Content-Type");
         assert_eq!(display_name("soapaction"), "SOAPAction");
@@ -243,7 +211,8 @@ mod tests {
             headers: &h,
             body,
         };
-        let out = String::from_utf8(dump(&side, redact_body(&doc, body, &r))).unwrap();
+        let m = exchange_masker(&doc, &r, &side);
+        let out = String::from_utf8(dump(&side, redact_body(&doc, body, &m), &m)).unwrap();
         assert!(!out.contains("s3cret"), "{out}");
         assert!(out.contains("Content-Length: 31\r\n"), "{out}");
         assert!(!out.contains("999"));

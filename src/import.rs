@@ -1,9 +1,12 @@
 //! `import`: every SOAP document a capture holds, written as a bare, redacted envelope file
 //! ready to become a fixture, named `OPERATION.KIND.HASH.xml`; never overwriting a file.
+//!
+//! Import writes files, so it sits above the read stage (capture only parses). What it
+//! writes has always passed through [`crate::secrets`]: there is no other way to a file.
 
-use super::Document;
-use crate::report::redact::mask_secret_elements;
+use crate::capture::{Capture, Document};
 use crate::schema;
+use crate::secrets::{self, Masker};
 use crate::Profile;
 use sha2::{Digest, Sha256};
 use std::fs::OpenOptions;
@@ -11,8 +14,9 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 /// What replaces a Ticket or ApplicationToken value (and any other secret) in an imported
-/// envelope: a plain string, so the envelope stays valid (both are `xs:string`).
-pub const PLACEHOLDER: &str = "REDACTED";
+/// envelope: the one mask of every output, a plain `xs:string` value, so the envelope stays
+/// valid.
+pub const PLACEHOLDER: &str = secrets::MASK;
 
 /// What became of one document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,20 +29,16 @@ pub enum Imported {
     NotText,
 }
 
-/// The envelope text with every secret replaced by [`PLACEHOLDER`]: the content of each
-/// Ticket and ApplicationToken element (any prefix, CDATA and comments included), then any
-/// other secret value of the document (HTTP credentials) wherever it stands. An encoding
-/// named by the XML declaration becomes UTF-8, which is what the file is written in.
+/// The envelope text with every secret replaced by [`PLACEHOLDER`] where it stands: the
+/// content of each Ticket and ApplicationToken element (any prefix, CDATA, comments and
+/// nested markup included), secret attributes, and any other value that equals one of the
+/// document's secrets (HTTP credentials, a Ticket echoed in another field) or holds a piece
+/// of one. Credential lines of an HTTP dump that was not recognised as one are masked too.
+/// An encoding named by the XML declaration becomes UTF-8, which is what the file is
+/// written in.
 pub fn redact(text: &str, secrets: &[String]) -> String {
-    let mut out = mask_secret_elements(text, PLACEHOLDER);
-    let mut secrets: Vec<&String> = secrets.iter().filter(|s| s.len() >= 4).collect();
-    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
-    for s in secrets {
-        if out.contains(s.as_str()) {
-            out = out.replace(s.as_str(), PLACEHOLDER);
-        }
-    }
-    crate::text::xmldecl::with_utf8_encoding(out)
+    let masker = Masker::new(secrets);
+    crate::text::xmldecl::with_utf8_encoding(secrets::mask_document(text, &masker))
 }
 
 /// The file name for a redacted envelope: operation (from the body, else from the HTTP
@@ -55,14 +55,38 @@ fn file_name(doc: &Document, text: &str, hex: usize) -> String {
     format!("{op}.{kind}.{}.xml", &hash[..hex.min(hash.len())])
 }
 
+/// Every secret of every document of a capture: a response may echo its request's Ticket
+/// (a fault string quoting it), so each document of a capture is masked with all of them.
+pub fn capture_secrets(capture: &Capture) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for s in capture.documents.iter().flat_map(|d| d.secrets.iter()) {
+        if !out.contains(s) {
+            out.push(s.clone());
+        }
+    }
+    out
+}
+
 /// Writes one document into `dir` as a redacted envelope, never overwriting: a file of the
 /// same name and content counts as present; a name taken by other content (a hash prefix
 /// collision) makes the name longer.
 pub fn import_document(doc: &Document, dir: &Path) -> io::Result<Imported> {
+    import_document_among(doc, &doc.secrets, dir)
+}
+
+/// [`import_document`], masking `secrets` (the document's own and those of the capture it
+/// came from, see [`capture_secrets`]).
+pub fn import_document_among(
+    doc: &Document,
+    secrets: &[String],
+    dir: &Path,
+) -> io::Result<Imported> {
     let Some(text) = doc.text() else {
         return Ok(Imported::NotText);
     };
-    let redacted = redact(text, &doc.secrets);
+    let mut all = doc.secrets.clone();
+    all.extend(secrets.iter().cloned());
+    let redacted = redact(text, &all);
     for hex in [8, 16, 64] {
         let path = dir.join(file_name(doc, &redacted, hex));
         match OpenOptions::new().write(true).create_new(true).open(&path) {
@@ -96,17 +120,19 @@ mod tests {
         let r = redact(t, &["cookie-value".into()]);
         assert_eq!(
             r,
-            "<h:ApplicationToken xmlns:h=\"x\">REDACTED</h:ApplicationToken>\
-             <Ticket>REDACTED</Ticket><Ticket i:nil=\"true\"/><Ticket></Ticket>"
+            "<h:ApplicationToken xmlns:h=\"x\">[REDACTED]</h:ApplicationToken>\
+             <Ticket>[REDACTED]</Ticket><Ticket i:nil=\"true\"/><Ticket></Ticket>"
         );
     }
 
     #[test]
     fn other_secrets_are_replaced_and_the_declaration_says_utf8() {
-        let t = "<?xml version=\"1.0\" encoding='utf-16'?><a>sid=cookie-value</a>";
+        // The value that holds a secret is masked whole, where it stands; a one-character
+        // secret elsewhere cannot be told from data and stays.
+        let t = "<?xml version=\"1.0\" encoding='utf-16'?><a>sid=cookie-value</a><b>x</b>";
         assert_eq!(
             redact(t, &["cookie-value".into(), "x".into()]),
-            "<?xml version=\"1.0\" encoding='UTF-8'?><a>sid=REDACTED</a>"
+            "<?xml version=\"1.0\" encoding='UTF-8'?><a>[REDACTED]</a><b>x</b>"
         );
     }
 }

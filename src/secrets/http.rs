@@ -1,0 +1,241 @@
+//! Secrets in HTTP: credential headers, credential query parameters of a request target, and
+//! the header lines of a dump that reached an output as plain text.
+
+use super::{is_secret_header, is_secret_query_param, Masker, MASK};
+use crate::text::limits::MIN_SECRET_LEN;
+
+/// The secret values a credential header holds: the credentials after an Authorization
+/// scheme (the whole value when there is no scheme), each cookie's value (not the cookies'
+/// names: `SuperOffice.Culture` is no secret, and its pieces stand in the tool's own words),
+/// the whole value of any other credential header. Parts shorter than [`MIN_SECRET_LEN`] are
+/// left out (the header's value itself is never shown).
+pub fn header_secrets(name: &str, value: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut push = |s: &str| {
+        let s = s.trim();
+        if s.len() >= MIN_SECRET_LEN && !out.iter().any(|o| o == s) {
+            out.push(s.to_string());
+        }
+    };
+    let name = name.trim().to_ascii_lowercase();
+    if name.ends_with("authorization") {
+        match value.trim().split_once(' ') {
+            Some((_, cred)) => push(cred),
+            None => push(value),
+        }
+    } else if name != "cookie" && name != "set-cookie" {
+        push(value);
+    } else {
+        // Set-Cookie: only the first pair is the cookie; the rest are its attributes.
+        let pairs: Vec<&str> = value.split(';').collect();
+        let take = if name == "cookie" { pairs.len() } else { 1 };
+        for pair in pairs.into_iter().take(take) {
+            if let Some((_, v)) = pair.split_once('=') {
+                push(v);
+            }
+        }
+    }
+    out
+}
+
+/// A header's value as it may be written: the mask for a credential header (or one named
+/// like a secret parameter, `Ticket: ...`), and for any other header whose value equals a
+/// known secret or holds a piece of one.
+pub fn mask_header(name: &str, value: &str, masker: &Masker) -> String {
+    if is_secret_header(name) || is_secret_query_param(name) || masker.hides_value(value, 1) {
+        MASK.to_string()
+    } else {
+        value.to_string()
+    }
+}
+
+/// `%54icket` -> `Ticket`; `+` is a space. Broken escapes stay as written.
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'%' if i + 2 < b.len() => {
+                let hex = std::str::from_utf8(&b[i + 1..i + 3]).ok();
+                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                    Some(v) => {
+                        out.push(v);
+                        i += 3;
+                    }
+                    None => {
+                        out.push(b'%');
+                        i += 1;
+                    }
+                }
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            c => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The values of a request target's credential query parameters.
+pub fn target_secrets(target: &str) -> Vec<String> {
+    let Some((_, query)) = target.split_once('?') else {
+        return Vec::new();
+    };
+    let query = query.split('#').next().unwrap_or(query);
+    let mut out = Vec::new();
+    for pair in query.split(['&', ';']) {
+        if let Some((name, value)) = pair.split_once('=') {
+            if is_secret_query_param(&percent_decode(name)) {
+                for v in [value.to_string(), percent_decode(value)] {
+                    if !v.trim().is_empty() && !out.contains(&v) {
+                        out.push(v);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A request target as it may be written: the value of each credential query parameter
+/// masked, and any path segment or parameter value that equals a known secret or holds a
+/// piece of one. The rest stays byte for byte.
+pub fn mask_target(target: &str, masker: &Masker) -> String {
+    let (target, fragment) = match target.find('#') {
+        Some(h) => target.split_at(h),
+        None => (target, ""),
+    };
+    let mut out = mask_target_part(target, masker);
+    out.push_str(fragment);
+    out
+}
+
+fn mask_target_part(target: &str, masker: &Masker) -> String {
+    let (path, query) = match target.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (target, None),
+    };
+    let mut out: String = path
+        .split('/')
+        .map(|seg| {
+            if masker.hides_value(&percent_decode(seg), MIN_SECRET_LEN) {
+                MASK
+            } else {
+                seg
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/");
+    let Some(query) = query else {
+        return out;
+    };
+    out.push('?');
+    let mut first = true;
+    for pair in query.split('&') {
+        if !first {
+            out.push('&');
+        }
+        first = false;
+        match pair.split_once('=') {
+            Some((name, value)) => {
+                let secret = is_secret_query_param(&percent_decode(name))
+                    || masker.hides_value(&percent_decode(value), 1);
+                out.push_str(name);
+                out.push('=');
+                out.push_str(if secret { MASK } else { value });
+            }
+            None if masker.hides_value(&percent_decode(pair), 1) => out.push_str(MASK),
+            None => out.push_str(pair),
+        }
+    }
+    out
+}
+
+/// A request line (`POST /x?Ticket=T HTTP/1.1`) with its target masked; any other line as
+/// the masker's text.
+pub fn mask_start_line(line: &str, masker: &Masker) -> String {
+    let mut parts = line.splitn(3, ' ');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(method), Some(target), Some(version)) if version.starts_with("HTTP/") => {
+            format!("{method} {} {version}", mask_target(target, masker))
+        }
+        _ => masker.text(line),
+    }
+}
+
+/// Text that may be (part of) an HTTP dump not recognised as one: credential header lines
+/// get their value masked, request lines their target. `None` when nothing changed.
+pub(crate) fn mask_dump_lines(text: &str) -> Option<String> {
+    if !text.contains(':') && !text.contains('?') {
+        return None;
+    }
+    let none = Masker::default();
+    let mut out = String::with_capacity(text.len());
+    let mut changed = false;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\r', '\n']);
+        let ending = &line[body.len()..];
+        let masked = match body.split_once(':') {
+            Some((name, _))
+                if !name.trim().is_empty()
+                    && !name.contains(char::is_whitespace)
+                    && (is_secret_header(name.trim()) || is_secret_query_param(name.trim())) =>
+            {
+                let indent = &body[..body.len() - body.trim_start().len()];
+                Some(format!("{indent}{}: {MASK}", name.trim()))
+            }
+            _ if body.contains(" HTTP/") && body.contains('?') => {
+                Some(mask_start_line(body.trim(), &none))
+            }
+            _ => None,
+        };
+        match masked {
+            Some(m) if m != body => {
+                changed = true;
+                out.push_str(&m);
+            }
+            _ => out.push_str(body),
+        }
+        out.push_str(ending);
+    }
+    changed.then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credential_query_parameters_are_masked_in_place() {
+        let m = Masker::new(&["7T:abcdefgh".to_string()]);
+        assert_eq!(
+            mask_target("/Relation.svc?%54icket=T&id=1&x=7T%3Aabcdefgh#f", &m),
+            "/Relation.svc?%54icket=[REDACTED]&id=1&x=[REDACTED]".to_string() + "#f"
+        );
+        assert_eq!(target_secrets("/a?ticket=x%2By&b=2"), vec!["x%2By", "x+y"]);
+        assert_eq!(
+            mask_start_line("POST /a?Ticket=s HTTP/1.1", &Masker::default()),
+            "POST /a?Ticket=[REDACTED] HTTP/1.1"
+        );
+    }
+
+    #[test]
+    fn headers_and_dump_lines() {
+        let m = Masker::new(&["T".to_string()]);
+        assert_eq!(mask_header("Authorization", "Basic x", &m), MASK);
+        assert_eq!(mask_header("X-Debug", "T", &m), MASK);
+        assert_eq!(mask_header("Content-Type", "text/xml", &m), "text/xml");
+        assert_eq!(
+            mask_dump_lines("POST /a?ticket=1 HTTP/1.1\r\nCookie: sid=abc\r\nHost: h\r\n")
+                .as_deref(),
+            Some("POST /a?ticket=[REDACTED] HTTP/1.1\r\nCookie: [REDACTED]\r\nHost: h\r\n")
+        );
+        assert_eq!(mask_dump_lines("a: b\n"), None);
+    }
+}

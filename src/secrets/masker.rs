@@ -1,0 +1,347 @@
+//! Masking text that quotes document values: violation messages, fault strings, stderr
+//! lines, diff values, element paths.
+//!
+//! The tool's own words stand outside quotes; document values are quoted (`'40000'`,
+//! `"abc"`). So:
+//!
+//! - a quoted value equal to a secret (whatever its length), or holding a [`PIECE`]-character
+//!   piece of one, is masked whole, quotes kept: `Reversed: 'T' is not a valid value`
+//!   becomes `Reversed: '[REDACTED]' is not a valid value`, and with a Ticket `s` the words
+//!   `Reversed`, `xs:short` and `is` stay whole;
+//! - outside quotes, a run of non-blank characters holding a piece of a secret is masked
+//!   whole, unless the piece lies inside a plain word or a name of the contract (a Ticket
+//!   `Envelope` leaves `/Envelope/Body` alone); a secret of four characters or more that is
+//!   not a plain word or a number is masked where it stands alone;
+//! - in an element path, a contract name (`Envelope`, `Reversed`) is never masked: it is the
+//!   tool's word, whatever the Ticket is. A quoted value equal to the Ticket is masked even
+//!   when it is such a word (`Reversed: 'Envelope' is not a valid value`).
+
+use super::vocabulary::is_contract_word;
+use super::MASK;
+use crate::text::limits::MIN_SECRET_LEN;
+use std::collections::HashSet;
+
+/// The length of the pieces of a secret that count as the secret: any piece this long found
+/// in an output is a leak.
+pub const PIECE: usize = 6;
+
+/// Knows a set of secret values and masks them in text that may quote them.
+#[derive(Debug, Clone, Default)]
+pub struct Masker {
+    exact: HashSet<String>,
+    pieces: HashSet<String>,
+}
+
+impl Masker {
+    /// A masker for these secret values (blank ones are ignored).
+    pub fn new(secrets: &[String]) -> Masker {
+        let mut m = Masker::default();
+        for s in secrets {
+            m.add(s);
+        }
+        m
+    }
+
+    /// Learns one more secret value.
+    pub fn add(&mut self, secret: &str) {
+        let s = secret.trim();
+        if s.is_empty() {
+            return;
+        }
+        self.exact.insert(s.to_string());
+        // Pieces never span blanks: a value wrapped over lines is pieces of each line.
+        for part in s.split_whitespace() {
+            let idx: Vec<usize> = part
+                .char_indices()
+                .map(|(i, _)| i)
+                .chain([part.len()])
+                .collect();
+            for w in idx.windows(PIECE + 1) {
+                self.pieces.insert(part[w[0]..w[PIECE]].to_string());
+            }
+        }
+    }
+
+    /// Whether the masker knows no secret.
+    pub fn is_empty(&self) -> bool {
+        self.exact.is_empty()
+    }
+
+    /// Whether a value (a whole text node, attribute, header or parameter value) must be
+    /// hidden: it equals a secret at least `min_exact` characters long, or holds a piece of
+    /// one outside the contract's names.
+    pub fn hides_value(&self, value: &str, min_exact: usize) -> bool {
+        let t = value.trim();
+        if t.is_empty() || self.is_empty() {
+            return false;
+        }
+        (t.chars().count() >= min_exact && self.exact.contains(t)) || self.has_piece(t, true)
+    }
+
+    /// A value as it may be shown: the mask when it must be hidden, else itself.
+    pub fn value(&self, value: &str) -> String {
+        if self.hides_value(value, 1) {
+            MASK.to_string()
+        } else {
+            value.to_string()
+        }
+    }
+
+    /// Text that quotes document values (a message): see the module documentation.
+    pub fn text(&self, text: &str) -> String {
+        if self.is_empty() {
+            return text.to_string();
+        }
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let closing = closing_quotes(&chars);
+        let mut out = String::with_capacity(text.len());
+        let mut piece_start: Option<usize> = None;
+        let mut k = 0;
+        while k < chars.len() {
+            let (at, c) = chars[k];
+            let opens = (c == '\'' || c == '"')
+                && (k == 0 || !chars[k - 1].1.is_alphanumeric())
+                && closing[k].is_some();
+            if opens || is_delimiter(c) {
+                if let Some(s) = piece_start.take() {
+                    self.push_piece(&mut out, &text[s..at]);
+                }
+            }
+            if let (true, Some(close)) = (opens, closing[k]) {
+                let inner_end = chars[close].0;
+                let inner = &text[at + c.len_utf8()..inner_end];
+                out.push(c);
+                if self.hides_value(inner, 1) {
+                    out.push_str(MASK);
+                } else {
+                    out.push_str(inner);
+                }
+                out.push(c);
+                k = close + 1;
+                continue;
+            }
+            if is_delimiter(c) {
+                out.push(c);
+            } else if piece_start.is_none() {
+                piece_start = Some(at);
+            }
+            k += 1;
+        }
+        if let Some(s) = piece_start {
+            self.push_piece(&mut out, &text[s..]);
+        }
+        out
+    }
+
+    /// An element path: a segment whose name is a secret (four characters or more) or holds
+    /// a piece of one is masked, the others, and the `[n]` counts, stay.
+    pub fn path(&self, path: &str) -> String {
+        if self.is_empty() {
+            return path.to_string();
+        }
+        path.split('/')
+            .map(|seg| {
+                let name_end = seg.find('[').unwrap_or(seg.len());
+                let name = &seg[..name_end];
+                // A name of the contract is the tool's word, whatever the Ticket is.
+                if !is_contract_word(name) && self.hides_value(name, MIN_SECRET_LEN) {
+                    format!("{MASK}{}", &seg[name_end..])
+                } else {
+                    seg.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    fn push_piece(&self, out: &mut String, piece: &str) {
+        let bare = piece.trim_end_matches(['.', ',', ':', ';', '!', '?']);
+        let standalone = bare.chars().count() >= MIN_SECRET_LEN
+            && self.exact.contains(bare)
+            && !bare.chars().all(char::is_alphabetic)
+            && !bare.chars().all(|c| c.is_ascii_digit())
+            && !is_contract_word(bare);
+        if standalone || self.has_piece(piece, false) {
+            out.push_str(MASK);
+            out.push_str(&piece[bare.len()..]);
+        } else {
+            out.push_str(piece);
+        }
+    }
+
+    /// Whether `s` holds a piece of a secret that is not part of the tool's words: a piece
+    /// inside one alphanumeric run that is a contract name (or, outside quotes, any plain
+    /// word) does not count.
+    fn has_piece(&self, s: &str, quoted: bool) -> bool {
+        if self.pieces.is_empty() {
+            return false;
+        }
+        let chars: Vec<(usize, char)> = s.char_indices().collect();
+        if chars.len() < PIECE {
+            return false;
+        }
+        // The alphanumeric run each character belongs to (start, end as char indexes).
+        let mut run = vec![(0usize, 0usize); chars.len()];
+        let mut k = 0;
+        while k < chars.len() {
+            let mut e = k + 1;
+            if chars[k].1.is_alphanumeric() {
+                while e < chars.len() && chars[e].1.is_alphanumeric() {
+                    e += 1;
+                }
+            }
+            for r in run.iter_mut().take(e).skip(k) {
+                *r = (k, e);
+            }
+            k = e;
+        }
+        let byte = |k: usize| chars.get(k).map_or(s.len(), |c| c.0);
+        // Whether a run is the tool's word, decided once per run.
+        let mut judged: Option<((usize, usize), bool)> = None;
+        (0..=chars.len() - PIECE).any(|k| {
+            let w = &s[byte(k)..byte(k + PIECE)];
+            if !self.pieces.contains(w) {
+                return false;
+            }
+            let (a, e) = run[k];
+            let inside_one_word = chars[k].1.is_alphanumeric() && e >= k + PIECE;
+            if inside_one_word {
+                let tool_word = match judged {
+                    Some((r, w)) if r == (a, e) => w,
+                    _ => {
+                        let word = &s[byte(a)..byte(e)];
+                        let plain = !quoted && word.chars().all(|c| c.is_ascii_alphabetic());
+                        let w = plain || is_contract_word(word);
+                        judged = Some(((a, e), w));
+                        w
+                    }
+                };
+                if tool_word {
+                    return false;
+                }
+            }
+            true
+        })
+    }
+}
+
+/// Characters that end a run outside quotes.
+fn is_delimiter(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '\'' | '"' | '<' | '>' | '(' | ')' | '{' | '}' | ',' | ';'
+        )
+}
+
+/// For each quote character, the index of the quote that closes it (the next same quote
+/// not followed by an alphanumeric character), found in one backward pass.
+fn closing_quotes(chars: &[(usize, char)]) -> Vec<Option<usize>> {
+    let mut out = vec![None; chars.len()];
+    let (mut next_single, mut next_double) = (None, None);
+    for k in (0..chars.len()).rev() {
+        let c = chars[k].1;
+        match c {
+            '\'' => out[k] = next_single,
+            '"' => out[k] = next_double,
+            _ => {}
+        }
+        let closes = chars.get(k + 1).is_none_or(|n| !n.1.is_alphanumeric());
+        if closes {
+            match c {
+                '\'' => next_single = Some(k),
+                '"' => next_double = Some(k),
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(secrets: &[&str]) -> Masker {
+        Masker::new(&secrets.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+    }
+
+    const MSG: &str = "Reversed: 's' is not a valid value of the atomic type 'xs:short' \
+                       (xs:short holds whole numbers from -32768 to 32767)";
+
+    #[test]
+    fn a_short_secret_is_masked_where_it_is_the_quoted_value_only() {
+        assert_eq!(m(&["s"]).text(MSG), MSG.replace("'s'", "'[REDACTED]'"));
+        let t = "T: the request breaks the contract: 'T'";
+        assert_eq!(
+            m(&["T"]).text(t),
+            "T: the request breaks the contract: '[REDACTED]'"
+        );
+        let v = "Reversed: 'valid' is not a valid value";
+        assert_eq!(
+            m(&["valid"]).text(v),
+            "Reversed: '[REDACTED]' is not a valid value"
+        );
+        assert_eq!(
+            m(&["s"]).path("/Envelope/Body/Reversed"),
+            "/Envelope/Body/Reversed"
+        );
+    }
+
+    #[test]
+    fn long_secrets_and_their_pieces_are_masked_whole() {
+        let k = m(&["7T:abcdefghij=="]);
+        assert_eq!(
+            k.text("Comment: 'my ticket 7T:abcdefghij== here' and Bearer 7T:abcdefgh."),
+            "Comment: '[REDACTED]' and Bearer [REDACTED]."
+        );
+        assert_eq!(k.text("don't 7T:a the 'it's' x"), "don't 7T:a the 'it's' x");
+        assert_eq!(k.value("x abcdef"), MASK);
+        assert_eq!(
+            m(&["7T:ab"]).text("value 7T:ab, seen"),
+            "value [REDACTED], seen"
+        );
+    }
+
+    #[test]
+    fn contract_words_and_plain_words_stay() {
+        let e = m(&["Envelope"]);
+        assert_eq!(e.path("/Envelope/Body[2]"), "/Envelope/Body[2]");
+        assert_eq!(
+            e.text("Envelope: 'Envelope' is /Envelope/Header"),
+            "Envelope: '[REDACTED]' is /Envelope/Header"
+        );
+        let d = m(&["documentation1"]);
+        assert_eq!(
+            d.text("the document is not valid"),
+            "the document is not valid"
+        );
+        assert_eq!(d.text("Comment: 'documentation1'"), "Comment: '[REDACTED]'");
+        assert_eq!(
+            m(&["abcdefgh"]).path("/Envelope/xabcdefghx[3]"),
+            "/Envelope/[REDACTED][3]"
+        );
+    }
+
+    #[test]
+    fn linear_on_quote_soup() {
+        let k = m(&["7T:abcdefghij=="]);
+        let best = |t: &str| {
+            (0..3)
+                .map(|_| {
+                    let s = std::time::Instant::now();
+                    let _ = k.text(t);
+                    s.elapsed()
+                })
+                .min()
+                .unwrap_or_default()
+        };
+        for unit in ["'a ", "\"", "x'", "abcdef"] {
+            let (small, large) = (unit.repeat(50_000), unit.repeat(100_000));
+            let ratio = (0..3)
+                .map(|_| best(&large).as_secs_f64() / best(&small).as_secs_f64().max(1e-6))
+                .fold(f64::MAX, f64::min);
+            assert!(ratio < 3.5, "{unit}: t(2n)/t(n) = {ratio:.2}");
+        }
+    }
+}
