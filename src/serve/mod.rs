@@ -34,7 +34,7 @@ pub use store::StateError;
 
 use crate::capture::Document;
 use crate::contract::{Kind, Operation};
-use crate::report::Redactor;
+use crate::secrets::Masker;
 use crate::violation::{Code, Violation};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
@@ -372,7 +372,7 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>
                 .and_then(|a| Operation::from_soap_action(&a))
                 .filter(|(_, kind)| *kind == Kind::Request)
                 .map(|(op, _)| op);
-            let answer = ops::client_fault(std::slice::from_ref(&v), &Redactor::default());
+            let answer = ops::client_fault(std::slice::from_ref(&v), &Masker::default());
             shared.reject(Rejection {
                 operation,
                 violations: vec![v],
@@ -395,7 +395,7 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>
         HeaderValue::from_static("text/xml; charset=utf-8"),
     );
     if let Some(recorder) = &shared.recorder {
-        let redactor = Redactor::new(&doc.secrets);
+        let masker = Masker::new(&doc.secrets);
         let path = parts
             .uri
             .path_and_query()
@@ -409,7 +409,7 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>
         let written = recorder.record(
             label,
             &doc,
-            &redactor,
+            &masker,
             Side {
                 start_line: format!("POST {path} HTTP/1.1"),
                 headers: &parts.headers,
@@ -442,7 +442,7 @@ async fn answer(
     match checked.outcome {
         check::Outcome::Undecodable(why) => {
             // The contract allows the request; the stub cannot carry it out.
-            let why = Redactor::new(&doc.secrets).text(&format!(
+            let why = Masker::new(&doc.secrets).text(&format!(
                 "the stub cannot carry out a request the contract allows: {why}"
             ));
             eprintln!("error: {why}");
@@ -453,12 +453,12 @@ async fn answer(
             )
         }
         check::Outcome::Refused(violations) => {
-            let redactor = Redactor::new(&doc.secrets);
-            let body = ops::client_fault(&violations, &redactor);
+            let masker = Masker::new(&doc.secrets);
+            let body = ops::client_fault(&violations, &masker);
             let violations = violations
                 .into_iter()
                 .map(|mut v| {
-                    v.message = redactor.text(&v.message);
+                    v.message = masker.text(&v.message);
                     v
                 })
                 .collect();

@@ -9,7 +9,7 @@ use crate::model::{
     Nillable, RequestBody, RequestEnvelope, ResponseBody, ResponseEnvelope, ResponseHeaders,
     UserType, XsdDateTime, Zone,
 };
-use crate::report::Redactor;
+use crate::secrets::Masker;
 use crate::violation::Violation;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -216,8 +216,8 @@ pub(crate) fn encode_response(env: &ResponseEnvelope) -> Result<Vec<u8>, ServerE
 
 /// A SOAP 1.1 Fault for a request that breaks the contract (`s:Client`): the faultstring
 /// says what broke first and how much more did, the detail lists every violation. Every
-/// text goes through the redactor.
-pub(crate) fn client_fault(violations: &[Violation], redactor: &Redactor) -> Vec<u8> {
+/// text goes through the masker.
+pub(crate) fn client_fault(violations: &[Violation], masker: &Masker) -> Vec<u8> {
     let reason = match violations {
         [] => "The request breaks the contract of Relation.svc".to_string(),
         [first, rest @ ..] => {
@@ -252,11 +252,11 @@ pub(crate) fn client_fault(violations: &[Violation], redactor: &Redactor) -> Vec
         if let Some(c) = v.column {
             push_text_element(&mut detail, "Column", &c.to_string());
         }
-        push_text_element(&mut detail, "Message", &redactor.text(&v.message));
+        push_text_element(&mut detail, "Message", &masker.text(&v.message));
         detail.push_str("</Violation>");
     }
     detail.push_str("</ContractViolations>");
-    fault("Client", &redactor.text(&reason), Some(detail))
+    fault("Client", &masker.text(&reason), Some(detail))
 }
 
 /// A SOAP 1.1 Fault for the stub's own trouble (`s:Server`).

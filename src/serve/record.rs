@@ -12,7 +12,6 @@
 //! redacted body's.
 
 use crate::capture::{Document, SourceEncoding};
-use crate::report::Redactor;
 use crate::secrets::{self, Masker};
 use hyper::header::HeaderMap;
 use hyper::StatusCode;
@@ -57,16 +56,16 @@ impl Recorder {
     }
 
     /// Writes one exchange. `doc` is the request body as read (for its secrets and
-    /// encoding); `redactor` knows the request's secret values.
+    /// encoding); `masker` knows the request's secret values.
     pub(crate) fn record(
         &self,
         label: &str,
         doc: &Document,
-        redactor: &Redactor,
+        masker: &Masker,
         request: Side<'_>,
         response: Side<'_>,
     ) -> io::Result<()> {
-        let masker = exchange_masker(doc, redactor, &request);
+        let masker = exchange_masker(doc, masker, &request);
         let req = dump(&request, redact_body(doc, request.body, &masker), &masker);
         let resp_text = String::from_utf8_lossy(response.body);
         let resp_body = secrets::mask_reply(&resp_text, &masker).into_bytes();
@@ -89,10 +88,10 @@ fn create_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
     f.write_all(bytes)
 }
 
-/// Every secret of the exchange: the document's, the redactor's, the request target's
+/// Every secret of the exchange: the document's, the masker's, the request target's
 /// credential parameters and the request's credential headers.
-fn exchange_masker(doc: &Document, redactor: &Redactor, request: &Side<'_>) -> Masker {
-    let mut masker = redactor.masker().clone();
+fn exchange_masker(doc: &Document, masker: &Masker, request: &Side<'_>) -> Masker {
+    let mut masker = masker.clone();
     for s in &doc.secrets {
         masker.add(s);
     }
@@ -205,7 +204,7 @@ mod tests {
         h.insert("content-length", "999".parse().unwrap());
         let body = b"<a:Ticket>7T:s3cret==</a:Ticket>";
         let doc = Document::from_bytes("t", body);
-        let r = Redactor::new(&doc.secrets);
+        let r = Masker::new(&doc.secrets);
         let side = Side {
             start_line: "POST /x HTTP/1.1".into(),
             headers: &h,
