@@ -5,7 +5,7 @@
 //! writes has always passed through [`crate::secrets`]: there is no other way to a file.
 
 use crate::capture::{Capture, Document};
-use crate::schema;
+use crate::pipeline::{self, Verdict};
 use crate::secrets::{self, Masker};
 use crate::Profile;
 use sha2::{Digest, Sha256};
@@ -41,10 +41,15 @@ pub fn redact(text: &str, secrets: &[String]) -> String {
     crate::text::xmldecl::with_utf8_encoding(secrets::mask_document(text, &masker))
 }
 
+/// The document's verdict, as every command gives it: the one pipeline under `auto` (an
+/// imported envelope is a fixture of the `other` group, held to `auto` by `check`).
+pub fn verdict(doc: &Document) -> Verdict {
+    pipeline::check(doc, Profile::Auto)
+}
+
 /// The file name for a redacted envelope: operation (from the body, else from the HTTP
 /// action), kind and the first `hex` hex digits of the SHA-256 of the text.
-fn file_name(doc: &Document, text: &str, hex: usize) -> String {
-    let v = schema::validate(doc, Profile::Auto);
+fn file_name(doc: &Document, v: &Verdict, text: &str, hex: usize) -> String {
     let op = v
         .operation
         .or_else(|| doc.http.as_ref().and_then(|h| h.named_operation()))
@@ -71,33 +76,34 @@ pub fn capture_secrets(capture: &Capture) -> Vec<String> {
 /// same name and content counts as present; a name taken by other content (a hash prefix
 /// collision) makes the name longer.
 pub fn import_document(doc: &Document, dir: &Path) -> io::Result<Imported> {
-    import_document_among(doc, &doc.secrets, dir)
+    import_document_among(doc, &doc.secrets, dir).map(|(imported, _)| imported)
 }
 
 /// [`import_document`], masking `secrets` (the document's own and those of the capture it
-/// came from, see [`capture_secrets`]).
+/// came from, see [`capture_secrets`]); with the document's [`verdict`], judged once.
 pub fn import_document_among(
     doc: &Document,
     secrets: &[String],
     dir: &Path,
-) -> io::Result<Imported> {
+) -> io::Result<(Imported, Verdict)> {
+    let v = verdict(doc);
     let Some(text) = doc.text() else {
-        return Ok(Imported::NotText);
+        return Ok((Imported::NotText, v));
     };
     let mut all = doc.secrets.clone();
     all.extend(secrets.iter().cloned());
     let redacted = redact(text, &all);
     for hex in [8, 16, 64] {
-        let path = dir.join(file_name(doc, &redacted, hex));
+        let path = dir.join(file_name(doc, &v, &redacted, hex));
         match OpenOptions::new().write(true).create_new(true).open(&path) {
             Ok(mut f) => {
                 f.write_all(redacted.as_bytes())?;
                 f.flush()?;
-                return Ok(Imported::Written(path));
+                return Ok((Imported::Written(path), v));
             }
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
                 if std::fs::read(&path).is_ok_and(|b| b == redacted.as_bytes()) {
-                    return Ok(Imported::Present(path));
+                    return Ok((Imported::Present(path), v));
                 }
             }
             Err(e) => return Err(e),

@@ -222,15 +222,17 @@ fn import(inputs: &[PathBuf], to: &Path) -> io::Result<u8> {
         let secrets = capture_secrets(&capture);
         for doc in &capture.documents {
             match import_document_among(doc, &secrets, to) {
-                Ok(Imported::Written(p)) => {
+                Ok((Imported::Written(p), v)) => {
                     written += 1;
-                    writeln!(out, "wrote {} (from {})", p.display(), doc.source)?;
+                    let v = verdict_words(&v);
+                    writeln!(out, "wrote {} (from {}): {v}", p.display(), doc.source)?;
                 }
-                Ok(Imported::Present(p)) => {
+                Ok((Imported::Present(p), v)) => {
                     present += 1;
-                    writeln!(out, "present {} (from {})", p.display(), doc.source)?;
+                    let v = verdict_words(&v);
+                    writeln!(out, "present {} (from {}): {v}", p.display(), doc.source)?;
                 }
-                Ok(Imported::NotText) => {
+                Ok((Imported::NotText, _)) => {
                     skipped += 1;
                     writeln!(out, "skipped {} (not text)", doc.source)?;
                 }
@@ -284,6 +286,21 @@ fn run_check(dir: &Path) -> io::Result<u8> {
 
 /// The one SOAP document a file holds: a bare envelope, or an HTTP dump or HAR file with
 /// exactly one SOAP message in it.
+/// An imported document's verdict in a few words: `valid`, or its codes (each once, in the
+/// pipeline's order). Codes are the tool's words: nothing of the document is quoted.
+fn verdict_words(v: &relation_contract::pipeline::Verdict) -> String {
+    if v.is_valid() {
+        return format!("valid under {}", v.profile);
+    }
+    let mut codes: Vec<&str> = Vec::new();
+    for c in v.violations.iter().map(|x| x.code.as_str()) {
+        if !codes.contains(&c) {
+            codes.push(c);
+        }
+    }
+    format!("invalid under {}: {}", v.profile, codes.join(", "))
+}
+
 fn one_document(path: &Path) -> Result<Document, String> {
     let capture = captures::open(path).map_err(|e| e.to_string())?;
     let n = capture.documents.len();

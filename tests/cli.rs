@@ -364,3 +364,37 @@ fn a_foreign_must_understand_header_is_a_finding_of_validate() {
         .collect();
     assert_eq!(found, [("soap.must-understand", "/Envelope/Header/Action")]);
 }
+
+/// `import` names each document's verdict, the pipeline's under `auto`, as `validate`
+/// gives it for the same file: a fixture made from a broken capture says so at once.
+#[test]
+fn import_names_each_documents_verdict() {
+    let dir = match tempfile::tempdir() {
+        Ok(d) => d,
+        Err(e) => panic!("{e}"),
+    };
+    let to = dir.path().display().to_string();
+    let broken = fixture("invalid/SaveContactRelation.request.bad-boolean.xml");
+    let good = fixture("wire/SaveContactRelation.request.minimal.xml");
+    let o = run(&[
+        "import",
+        &broken.display().to_string(),
+        &good.display().to_string(),
+        "--to",
+        &to,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let out = stdout(&o);
+    let line = |name: &str| {
+        out.lines()
+            .find(|l| l.contains(name))
+            .unwrap_or_else(|| panic!("no line for {name}: {out}"))
+            .to_string()
+    };
+    assert!(
+        line("bad-boolean").ends_with("invalid under wire: xsd.value"),
+        "{out}"
+    );
+    let wire = line("wire/SaveContactRelation.request.minimal.xml");
+    assert!(wire.ends_with(": valid under wire"), "{out}");
+}

@@ -9,6 +9,7 @@ mod common;
 
 use relation_contract::capture::{self, walk};
 use relation_contract::fixtures::judge_document;
+use relation_contract::import;
 use relation_contract::report::ReportItem;
 use relation_contract::serve::request_findings;
 use relation_contract::{pipeline, Code, Document, Kind, Profile, Violation};
@@ -98,10 +99,21 @@ fn from_stub(doc: &Document) -> Seen {
     }
 }
 
-/// HOOK for the lead at merge: the verdicts of `import` and of a golden assertion on the
+/// The verdicts of `import` (which judges under `auto`) and of a golden assertion on the
 /// same document, each as `(command, verdict)`. Every entry is held to the same verdict.
-fn import_and_golden_verdicts(_doc: &Document, _profile: Profile) -> Vec<(&'static str, Seen)> {
-    Vec::new()
+fn import_and_golden_verdicts(doc: &Document, profile: Profile) -> Vec<(&'static str, Seen)> {
+    let mut out = Vec::new();
+    if profile == Profile::Auto {
+        let v = import::verdict(doc);
+        out.push((
+            "import",
+            Seen {
+                valid: v.is_valid(),
+                findings: shown(doc, &v.violations),
+            },
+        ));
+    }
+    out
 }
 
 /// `validate --format json --profile P` over the paths: each document's verdict by path.
