@@ -163,8 +163,23 @@ pub struct Expectation {
     pub expect: Vec<(Code, Option<String>)>,
 }
 
+/// Why a sidecar cannot be read as an [`Expectation`]; lines are 1-based.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SidecarError {
+    #[error("line {line}: expected `key = value`")]
+    NotKeyValue { line: usize },
+    #[error("line {line}: unknown profile `{profile}`")]
+    UnknownProfile { line: usize, profile: String },
+    #[error("line {line}: unknown code `{code}`")]
+    UnknownCode { line: usize, code: String },
+    #[error("line {line}: unknown key `{key}`")]
+    UnknownKey { line: usize, key: String },
+    #[error("no `expect = CODE [PATH]` line")]
+    NoExpectation,
+}
+
 impl Expectation {
-    pub fn parse(text: &str) -> Result<Expectation, String> {
+    pub fn parse(text: &str) -> Result<Expectation, SidecarError> {
         let mut profile = Profile::Auto;
         let mut expect = Vec::new();
         for (n, raw) in text.lines().enumerate() {
@@ -173,7 +188,7 @@ impl Expectation {
                 continue;
             }
             let Some((key, value)) = line.split_once('=') else {
-                return Err(format!("line {}: expected `key = value`", n + 1));
+                return Err(SidecarError::NotKeyValue { line: n + 1 });
             };
             let value = value.trim();
             match key.trim() {
@@ -182,21 +197,33 @@ impl Expectation {
                         "auto" => Profile::Auto,
                         "wire" => Profile::Wire,
                         "documented" => Profile::Documented,
-                        other => return Err(format!("line {}: unknown profile `{other}`", n + 1)),
+                        other => {
+                            return Err(SidecarError::UnknownProfile {
+                                line: n + 1,
+                                profile: other.to_string(),
+                            })
+                        }
                     }
                 }
                 "expect" => {
                     let mut parts = value.split_whitespace();
                     let code = parts.next().unwrap_or_default();
-                    let code = Code::parse(code)
-                        .ok_or_else(|| format!("line {}: unknown code `{code}`", n + 1))?;
+                    let code = Code::parse(code).ok_or_else(|| SidecarError::UnknownCode {
+                        line: n + 1,
+                        code: code.to_string(),
+                    })?;
                     expect.push((code, parts.next().map(str::to_string)));
                 }
-                other => return Err(format!("line {}: unknown key `{other}`", n + 1)),
+                other => {
+                    return Err(SidecarError::UnknownKey {
+                        line: n + 1,
+                        key: other.to_string(),
+                    })
+                }
             }
         }
         if expect.is_empty() {
-            return Err("no `expect = CODE [PATH]` line".to_string());
+            return Err(SidecarError::NoExpectation);
         }
         Ok(Expectation { profile, expect })
     }
@@ -442,13 +469,33 @@ mod tests {
 
     #[test]
     fn sidecar_errors_are_named() {
-        assert!(Expectation::parse("profile = wire\n").is_err());
-        assert!(Expectation::parse("expect = xsd.bogus /a\n")
-            .err()
-            .is_some_and(|e| e.contains("unknown code")));
-        assert!(Expectation::parse("profile = soap\nexpect = xml.empty")
-            .err()
-            .is_some_and(|e| e.contains("unknown profile")));
+        assert_eq!(
+            Expectation::parse("profile = wire\n"),
+            Err(SidecarError::NoExpectation)
+        );
+        assert_eq!(
+            Expectation::parse("# why\nexpect = xsd.bogus /a\n"),
+            Err(SidecarError::UnknownCode {
+                line: 2,
+                code: "xsd.bogus".into()
+            })
+        );
+        let e = Expectation::parse("profile = soap\nexpect = xml.empty");
+        assert_eq!(
+            e.err().map(|e| e.to_string()).as_deref(),
+            Some("line 1: unknown profile `soap`")
+        );
+        assert_eq!(
+            Expectation::parse("expect xml.empty"),
+            Err(SidecarError::NotKeyValue { line: 1 })
+        );
+        assert_eq!(
+            Expectation::parse("expected = xml.empty"),
+            Err(SidecarError::UnknownKey {
+                line: 1,
+                key: "expected".into()
+            })
+        );
     }
 
     #[test]

@@ -122,7 +122,10 @@ pub(crate) async fn carry_out(
         } => {
             if let Some(id) = id {
                 let (_, pending) = store.delete(id);
-                store.durable(pending).await.map_err(ServerError)?;
+                store
+                    .durable(pending)
+                    .await
+                    .map_err(|e| ServerError(e.to_string()))?;
             }
             ResponseBody::DeleteContactRelation
         }
@@ -144,7 +147,10 @@ pub(crate) async fn carry_out(
             let (saved, pending) = store
                 .save(requested, |id, before| stamp(entity, id, before, now))
                 .ok_or_else(|| ServerError("every RelationId is taken".into()))?;
-            store.durable(pending).await.map_err(ServerError)?;
+            store
+                .durable(pending)
+                .await
+                .map_err(|e| ServerError(e.to_string()))?;
             ResponseBody::SaveContactRelation {
                 response: Nillable::Value(saved),
             }

@@ -82,6 +82,15 @@ pub enum StateError {
     Corrupt { path: String, why: String },
 }
 
+/// Why a change could not be made durable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DurableError {
+    #[error("the state writer has stopped")]
+    WriterStopped,
+    #[error("the stub could not write its state file {path}")]
+    NotWritten { path: String },
+}
+
 impl Store {
     /// An empty in-memory store.
     pub(crate) fn memory() -> Store {
@@ -223,7 +232,7 @@ impl Store {
     }
 
     /// Waits until a change is on disk. `Err` when the state file could not be written.
-    pub(crate) async fn durable(&self, pending: Pending) -> Result<(), String> {
+    pub(crate) async fn durable(&self, pending: Pending) -> Result<(), DurableError> {
         let (Some(p), Some(g)) = (&self.persist, pending.0) else {
             return Ok(());
         };
@@ -232,12 +241,11 @@ impl Store {
             .wait_for(|d| d.generation >= g)
             .await
             .map(|d| *d)
-            .map_err(|_| "the state writer has stopped".to_string())?;
+            .map_err(|_| DurableError::WriterStopped)?;
         if seen.failed {
-            Err(format!(
-                "the stub could not write its state file {}",
-                p.path.display()
-            ))
+            Err(DurableError::NotWritten {
+                path: p.path.display().to_string(),
+            })
         } else {
             Ok(())
         }
