@@ -936,3 +936,41 @@ fn encoded_envelopes_are_valid_under_their_profile() {
         assert_eq!(valid(&m12).profile, Profile::Documented);
     }
 }
+
+#[test]
+fn a_twelve_digit_year_is_a_finding_in_the_codec_and_in_diff() {
+    // `cargo test` builds in debug: an overflow anywhere on this path would panic.
+    use relation_contract::diff::{DiffKind, DiffReport, Mode, Options};
+    use relation_contract::Document;
+    for year in ["123456789012", "999999999999"] {
+        let member = format!("<UpdatedDate>{year}-01-01T00:00:00</UpdatedDate>");
+        check(
+            &entity_err(&member),
+            Code::XsdValue,
+            &format!("{ENTITY}/UpdatedDate"),
+            5,
+            1,
+        );
+        let text = format!("{HEAD}{member}{TAIL}");
+        let other = format!("{HEAD}<UpdatedDate>2024-01-01T00:00:00</UpdatedDate>{TAIL}");
+        let (a, b) = (
+            Document::from_bytes("a", text.as_bytes()),
+            Document::from_bytes("b", other.as_bytes()),
+        );
+        for mode in [Mode::Shape, Mode::Exact] {
+            let opts = Options {
+                mode,
+                ..Options::default()
+            };
+            let report = DiffReport::new(&a, &b, &opts).expect("both parse");
+            assert!(
+                report
+                    .differences
+                    .iter()
+                    .any(|d| d.path == format!("{ENTITY}/UpdatedDate") && d.kind == DiffKind::Type),
+                "{mode:?}: {:?}",
+                report.differences
+            );
+        }
+    }
+}

@@ -138,7 +138,7 @@ impl ComplexType {
 }
 
 /// What a simple type of the payload namespace is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SimpleKind {
     /// A restriction of a built-in to an enumeration.
     Enumeration {
@@ -154,7 +154,7 @@ pub enum SimpleKind {
 }
 
 /// A named simple type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct SimpleType {
     pub name: &'static str,
     pub kind: SimpleKind,
