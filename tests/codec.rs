@@ -974,3 +974,59 @@ fn a_twelve_digit_year_is_a_finding_in_the_codec_and_in_diff() {
         }
     }
 }
+
+const PAYLOAD_NS: &str = "http://www.superoffice.net/ws/crm/NetServer/Services85";
+
+fn with_header(blocks: &str) -> String {
+    format!(
+        "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Header>{blocks}</s:Header>\
+<s:Body><GetContactRelationEntity xmlns=\"{PAYLOAD_NS}\"><ContactRelationEntityId>7</ContactRelationEntityId></GetContactRelationEntity></s:Body></s:Envelope>"
+    )
+}
+
+#[test]
+fn a_repeated_header_block_is_accepted_as_the_schema_accepts_it_and_the_first_is_kept() {
+    let text = with_header(&format!(
+        "<Credentials xmlns=\"{PAYLOAD_NS}\"><Ticket>first</Ticket></Credentials>\
+<TimeZone xmlns=\"{PAYLOAD_NS}\"><SoTimeZoneId>1</SoTimeZoneId></TimeZone>\
+<Credentials xmlns=\"{PAYLOAD_NS}\"><Ticket>second</Ticket></Credentials>\
+<TimeZone xmlns=\"{PAYLOAD_NS}\"><SoTimeZoneId>2</SoTimeZoneId></TimeZone>"
+    ));
+    let Message::Request(env) = decode(&text).expect("two Credentials blocks are valid") else {
+        panic!("a request")
+    };
+    let ticket = match &env.headers.credentials {
+        Nillable::Value(c) => c.ticket.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(ticket, s("first"));
+    match &env.headers.time_zone {
+        Nillable::Value(tz) => assert_eq!(tz.so_time_zone_id, Some(1)),
+        other => panic!("{other:?}"),
+    }
+    // The XSD agrees.
+    let doc = relation_contract::Document::from_bytes("dup", text.as_bytes());
+    let v = relation_contract::schema::validate(&doc, relation_contract::Profile::Wire);
+    assert!(v.is_valid(), "{:?}", v.violations);
+}
+
+#[test]
+fn every_copy_of_a_repeated_header_block_is_held_to_its_declaration() {
+    let text = with_header(&format!(
+        "<Credentials xmlns=\"{PAYLOAD_NS}\"><Ticket>first</Ticket></Credentials>\
+<Credentials xmlns=\"{PAYLOAD_NS}\"><Bogus/></Credentials>"
+    ));
+    let v = decode(&text)
+        .expect_err("the second copy is invalid")
+        .into_violation();
+    assert_eq!(v.code, Code::XsdUnexpected);
+    assert_eq!(v.element, "/Envelope/Header/Credentials[2]/Bogus");
+    // A payload member written twice stays an order error: the schema's sequences are
+    // strict, only the header wildcard repeats.
+    let text = with_header(&format!(
+        "<Credentials xmlns=\"{PAYLOAD_NS}\"><Ticket>a</Ticket><Ticket>b</Ticket></Credentials>"
+    ));
+    let v = decode(&text).expect_err("Ticket twice").into_violation();
+    assert_eq!(v.code, Code::XsdOrder);
+    assert_eq!(v.element, "/Envelope/Header/Credentials/Ticket[2]");
+}
