@@ -776,3 +776,21 @@ fn header_blocks_and_wrappers_are_global_elements_of_the_xsd() {
         );
     }
 }
+
+#[test]
+fn the_models_enumerations_and_flags_are_the_tables() {
+    use relation_contract::model::{EFieldRight, ETableRight, UserType};
+    let values = |name: &str| {
+        table::simple_type(name)
+            .map(|s| s.values().to_vec())
+            .unwrap_or_default()
+    };
+    let user_types: Vec<&str> = UserType::ALL.iter().map(|u| u.as_str()).collect();
+    assert_eq!(user_types, values("UserType"));
+    let table_rights: Vec<&str> = ETableRight::FLAGS.iter().map(|(_, n)| *n).collect();
+    assert_eq!(table_rights, values("ETableRight"));
+    let field_rights: Vec<&str> = EFieldRight::FLAGS.iter().map(|(_, n)| *n).collect();
+    assert_eq!(field_rights, values("EFieldRight"));
+    assert!(table::simple_type("ETableRight").is_some_and(|s| s.is_list()));
+    assert!(table::simple_type("UserType").is_some_and(|s| !s.is_list()));
+}
