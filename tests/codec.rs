@@ -1228,3 +1228,47 @@ fn the_model_declares_its_members_in_table_order() {
         names(contract_table::request_headers())
     );
 }
+
+/// The best of three timings of `f`.
+fn best_of_three(mut f: impl FnMut()) -> std::time::Duration {
+    (0..3)
+        .map(|_| {
+            let t = std::time::Instant::now();
+            f();
+            t.elapsed()
+        })
+        .min()
+        .unwrap_or_default()
+}
+
+#[test]
+fn decoding_is_linear_in_the_number_of_members_and_siblings() {
+    // Dictionary pairs (siblings of one name), and a refused document whose error sits at
+    // the end (the path and position of the last element).
+    let doc = |n: usize, tail: &str| {
+        let pairs: String = (0..n)
+            .map(|i| {
+                format!(
+                    "<FieldPropertyDictionaryKeyValuePair><Key>k{i}</Key><Value><FieldType>t</FieldType><FieldLength>{i}</FieldLength></Value></FieldPropertyDictionaryKeyValuePair>"
+                )
+            })
+            .collect();
+        format!("{HEAD}<FieldProperties>{pairs}{tail}</FieldProperties>{TAIL}")
+    };
+    for tail in ["", "<Bogus/>"] {
+        let (small, large) = (doc(4_000, tail), doc(8_000, tail));
+        let t1 = best_of_three(|| {
+            let _ = decode(&small);
+        });
+        let t2 = best_of_three(|| {
+            let _ = decode(&large);
+        });
+        let ratio = t2.as_secs_f64() / t1.as_secs_f64().max(1e-9);
+        assert!(ratio < 3.5, "{tail:?}: t(2n)/t(n) = {ratio:.2} ({t1:?}, {t2:?})");
+    }
+    let v = decode(&doc(3, "<Bogus/>")).expect_err("Bogus").into_violation();
+    assert_eq!(
+        v.element,
+        format!("{ENTITY}/FieldProperties/Bogus")
+    );
+}

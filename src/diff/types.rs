@@ -110,7 +110,9 @@ impl DeclaredType {
             DateTime => lexical::date_time(lexical::trim(value)).is_ok(),
             Boolean => lexical::boolean(value).is_some(),
             Simple(s) if s.is_list() => lexical::list_items(value).all(|i| s.values().contains(&i)),
-            Simple(s) => s.values().contains(&lexical::trim(value)),
+            // An enumeration of `xs:string` keeps its whitespace (`preserve`): ` Unknown` is
+            // not `Unknown`, for the codec and the XSD alike.
+            Simple(s) => s.values().contains(&value),
             Complex(_) => lexical::is_ws(value),
         }
     }
@@ -128,8 +130,7 @@ impl DeclaredType {
                 .map(|(x, y)| x == y),
             DateTime => same_instant(a, b),
             Simple(s) if s.is_list() => Some(lexical::list_items(a).eq(lexical::list_items(b))),
-            Simple(_) => Some(lexical::trim(a) == lexical::trim(b)),
-            Str | Complex(_) => None,
+            Simple(_) | Str | Complex(_) => None,
         };
         parsed.unwrap_or(a == b)
     }
@@ -201,6 +202,8 @@ mod tests {
         assert!(Boolean.accepts("1") && !Boolean.accepts("yes"));
         let user_type = simple("UserType");
         assert!(user_type.accepts("SystemAssociate") && !user_type.accepts("Admin"));
+        // As the codec: an enumeration value with whitespace around it is not one.
+        assert!(!user_type.accepts(" Unknown"));
         let table_right = simple("ETableRight");
         assert!(table_right.accepts("Select Update") && table_right.accepts(""));
         assert!(!table_right.accepts("Select Read"));
