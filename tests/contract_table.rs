@@ -370,7 +370,8 @@ fn xsd_model(xsd: &str) -> Model {
 fn type_text(t: TypeRef) -> String {
     match t {
         TypeRef::Xs(b) => format!("xs:{}", b.name()),
-        TypeRef::Tns(n) => format!("tns:{n}"),
+        // An anonymous type is named by its element, as the XSD reading names it.
+        TypeRef::Tns(n) | TypeRef::Anon(n) => format!("tns:{n}"),
     }
 }
 

@@ -51,12 +51,14 @@ impl Builtin {
     }
 }
 
-/// The type of an element: a built-in, or a type of the payload namespace by name (a
-/// named type, or an anonymous one named by its element).
+/// The type of an element: a built-in, a named type of the payload namespace, or an
+/// anonymous one (named here by its element). That a reference is anonymous is part of the
+/// reference, so [`TypeRef::qname`] needs no lookup.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TypeRef {
     Xs(Builtin),
     Tns(&'static str),
+    Anon(&'static str),
 }
 
 impl TypeRef {
@@ -64,7 +66,7 @@ impl TypeRef {
     pub fn def(self) -> Option<TypeDef> {
         match self {
             TypeRef::Xs(_) => None,
-            TypeRef::Tns(name) => type_def(name),
+            TypeRef::Tns(name) | TypeRef::Anon(name) => type_def(name),
         }
     }
 
@@ -73,7 +75,7 @@ impl TypeRef {
     pub fn name(self) -> &'static str {
         match self {
             TypeRef::Xs(b) => b.name(),
-            TypeRef::Tns(n) => n,
+            TypeRef::Tns(n) | TypeRef::Anon(n) => n,
         }
     }
 
@@ -81,10 +83,8 @@ impl TypeRef {
     pub fn qname(self) -> Option<(&'static str, &'static str)> {
         match self {
             TypeRef::Xs(b) => Some((NS_XSD, b.name())),
-            TypeRef::Tns(n) => match complex_type(n) {
-                Some(c) if c.anonymous => None,
-                _ => Some((NS_SERVICES85, n)),
-            },
+            TypeRef::Tns(n) => Some((NS_SERVICES85, n)),
+            TypeRef::Anon(_) => None,
         }
     }
 
@@ -93,6 +93,7 @@ impl TypeRef {
         match self {
             TypeRef::Xs(_) => true,
             TypeRef::Tns(n) => simple_type(n).is_some(),
+            TypeRef::Anon(_) => false,
         }
     }
 }
@@ -232,6 +233,10 @@ const fn tns(name: &'static str) -> TypeRef {
     TypeRef::Tns(name)
 }
 
+const fn anon(name: &'static str) -> TypeRef {
+    TypeRef::Anon(name)
+}
+
 /// `minOccurs="0"`, not nillable.
 const fn opt(name: &'static str, ty: TypeRef) -> Member {
     Member {
@@ -352,7 +357,7 @@ pub static COMPLEX_TYPES: &[ComplexType] = &[
         "FieldPropertyDictionary",
         &[many(
             "FieldPropertyDictionaryKeyValuePair",
-            tns("FieldPropertyDictionaryKeyValuePair"),
+            anon("FieldPropertyDictionaryKeyValuePair"),
         )],
     ),
     anonymous(
@@ -408,7 +413,7 @@ pub static COMPLEX_TYPES: &[ComplexType] = &[
         "SoExceptionInfoParameters",
         &[many(
             "SoExceptionInfoParametersKeyValuePair",
-            tns("SoExceptionInfoParametersKeyValuePair"),
+            anon("SoExceptionInfoParametersKeyValuePair"),
         )],
     ),
     anonymous(
@@ -419,7 +424,7 @@ pub static COMPLEX_TYPES: &[ComplexType] = &[
         "SoExtraInfo",
         &[many(
             "ExtraInfoNameValuePair",
-            tns("ExtraInfoNameValuePair"),
+            anon("ExtraInfoNameValuePair"),
         )],
     ),
     anonymous(
@@ -527,7 +532,7 @@ pub const RESPONSE_HEADER_BLOCKS: [ElementDecl; 4] =
     [EXCEPTION_INFO, EXTRA_INFO, SUCCEEDED, TIME_ZONE];
 
 const fn wrapper(name: &'static str) -> ElementDecl {
-    element(name, tns(name), false)
+    element(name, anon(name), false)
 }
 
 const WRAPPERS: [ElementDecl; 8] = [
@@ -674,13 +679,26 @@ pub fn child_type(parent: &str, local: &str) -> Option<TypeRef> {
 mod tests {
     use super::*;
 
+    /// A reference is `Anon` exactly when it names an anonymous type.
+    fn check_ref(t: TypeRef, at: &str) {
+        match t {
+            TypeRef::Xs(_) => {}
+            TypeRef::Tns(n) => assert!(
+                matches!(type_def(n), Some(TypeDef::Simple(_)))
+                    || complex_type(n).is_some_and(|c| !c.anonymous),
+                "{at}: {n}"
+            ),
+            TypeRef::Anon(n) => {
+                assert!(complex_type(n).is_some_and(|c| c.anonymous), "{at}: {n}")
+            }
+        }
+    }
+
     #[test]
     fn every_type_reference_resolves() {
         for t in COMPLEX_TYPES {
             for m in t.members {
-                if let TypeRef::Tns(n) = m.ty {
-                    assert!(type_def(n).is_some(), "{}/{}: {n}", t.name, m.name);
-                }
+                check_ref(m.ty, &format!("{}/{}", t.name, m.name));
             }
             if let Some(b) = t.base {
                 let base = complex_type(b).map(|b| b.members);
@@ -688,7 +706,7 @@ mod tests {
             }
         }
         for e in ELEMENTS {
-            assert!(e.ty.def().is_some() || matches!(e.ty, TypeRef::Xs(_)));
+            check_ref(e.ty, e.name);
         }
     }
 
@@ -714,7 +732,10 @@ mod tests {
         );
         assert_eq!(member("Associate", "Reversed"), None);
         assert_eq!(child_type("FieldRight", "Mask"), Some(tns("EFieldRight")));
-        assert_eq!(tns("SaveContactRelation").qname(), None);
+        assert_eq!(
+            wrapper_decl(Operation::SaveContactRelation, Kind::Request).map(|w| w.ty.qname()),
+            Some(None)
+        );
         assert_eq!(tns("Associate").qname(), Some((NS_SERVICES85, "Associate")));
         assert!(tns("UserType").is_simple() && !tns("Associate").is_simple());
         assert_eq!(header_block("Succeeded").map(|e| e.nillable), Some(false));

@@ -46,6 +46,7 @@ impl From<TypeRef> for DeclaredType {
                 Some(s) => Simple(s),
                 None => Complex(name),
             },
+            TypeRef::Anon(name) => Complex(name),
         }
     }
 }
@@ -78,7 +79,10 @@ impl DeclaredType {
             Boolean => Some((NS_XSD, "boolean")),
             Simple(s) => TypeRef::Tns(s.name).qname(),
             Complex("Header" | "Body") => None,
-            Complex(name) => TypeRef::Tns(name).qname(),
+            Complex(name) => match table::complex_type(name) {
+                Some(c) if !c.anonymous => TypeRef::Tns(name).qname(),
+                _ => None,
+            },
         }
     }
 

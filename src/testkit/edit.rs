@@ -53,7 +53,7 @@ impl Declared {
             TypeRef::Xs(Builtin::DateTime) => Kind::DateTime,
             TypeRef::Xs(Builtin::Boolean) => Kind::Boolean,
             TypeRef::Xs(Builtin::String) => Kind::String,
-            TypeRef::Tns(name) => match table::type_def(name)? {
+            TypeRef::Tns(name) | TypeRef::Anon(name) => match table::type_def(name)? {
                 TypeDef::Simple(s) if s.is_list() => Kind::List(s),
                 TypeDef::Simple(s) => Kind::Enum(s),
                 TypeDef::Complex(c) if wrapper => Kind::Wrapper(c),

@@ -40,13 +40,15 @@ pub fn sample(ty: TypeRef) -> String {
         TypeRef::Xs(Builtin::Boolean) => "true".to_string(),
         TypeRef::Xs(Builtin::DateTime) => "2003-04-03T16:48:30.4750298+02:00".to_string(),
         TypeRef::Xs(Builtin::String) => "text &amp; more".to_string(),
-        TypeRef::Tns(name) => match table::simple_type(name).map(|s| s.kind) {
-            Some(SimpleKind::List { values, .. }) => values.join(" "),
-            Some(SimpleKind::Enumeration { values, .. }) => {
-                values.last().copied().unwrap_or("").to_string()
+        TypeRef::Tns(name) | TypeRef::Anon(name) => {
+            match table::simple_type(name).map(|s| s.kind) {
+                Some(SimpleKind::List { values, .. }) => values.join(" "),
+                Some(SimpleKind::Enumeration { values, .. }) => {
+                    values.last().copied().unwrap_or("").to_string()
+                }
+                None => String::new(),
             }
-            None => String::new(),
-        },
+        }
     }
 }
 
@@ -59,7 +61,7 @@ pub fn bad_sample(ty: TypeRef) -> Option<(&'static str, Code)> {
         TypeRef::Xs(Builtin::Boolean) => ("yes", Code::XsdValue),
         TypeRef::Xs(Builtin::DateTime) => ("2021-02-29T00:00:00", Code::XsdValue),
         TypeRef::Xs(Builtin::String) => return None,
-        TypeRef::Tns(name) => match table::simple_type(name)?.kind {
+        TypeRef::Tns(name) | TypeRef::Anon(name) => match table::simple_type(name)?.kind {
             SimpleKind::List { .. } => ("NoSuchFlag", Code::XsdList),
             SimpleKind::Enumeration { .. } => ("NoSuchValue", Code::XsdEnum),
         },
@@ -100,7 +102,9 @@ impl Writer {
                 for m in c.members {
                     // A recursive member (InnerException) is written one level deep.
                     let depth = match m.ty {
-                        TypeRef::Tns(n) => self.open_types.iter().filter(|t| **t == n).count(),
+                        TypeRef::Tns(n) | TypeRef::Anon(n) => {
+                            self.open_types.iter().filter(|t| **t == n).count()
+                        }
                         TypeRef::Xs(_) => 0,
                     };
                     if depth >= 2 && m.min_occurs == 0 {

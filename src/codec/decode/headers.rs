@@ -7,7 +7,7 @@
 //! declaration, and the first one is the one kept in the model.
 
 use super::reader::{Elem, Ns, Parser, Res};
-use super::simple::complex;
+use super::simple::{complex, types};
 use crate::contract::table::{self, ElementDecl};
 use crate::model::*;
 use crate::violation::Code;
@@ -31,7 +31,7 @@ fn declares(blocks: &[ElementDecl], name: &str) -> bool {
 
 impl<'i> Parser<'i> {
     fn time_zone(&mut self, e: &Elem<'i>) -> Res<SoTimeZone> {
-        let ty = complex("SoTimeZone");
+        let ty = types().time_zone;
         let mut v = SoTimeZone::default();
         let mut last = None;
         while let Some(c) = self.next_child(e)? {
@@ -48,7 +48,7 @@ impl<'i> Parser<'i> {
     }
 
     fn credentials(&mut self, e: &Elem<'i>) -> Res<SoCredentials> {
-        let ty = complex("SoCredentials");
+        let ty = types().credentials;
         let mut v = SoCredentials::default();
         let mut last = None;
         while let Some(c) = self.next_child(e)? {
@@ -62,7 +62,7 @@ impl<'i> Parser<'i> {
     }
 
     fn exception_info(&mut self, e: &Elem<'i>) -> Res<SoExceptionInfo> {
-        let ty = complex("SoExceptionInfo");
+        let ty = types().exception_info;
         let mut v = SoExceptionInfo::default();
         let mut last = None;
         while let Some(c) = self.next_child(e)? {

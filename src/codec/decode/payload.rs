@@ -4,7 +4,7 @@
 //! Called with the element pushed; they do not pop it.
 
 use super::reader::{Elem, Parser, Res};
-use super::simple::complex;
+use super::simple::{complex, types};
 use super::Body;
 use crate::contract::table::{self, Builtin, TypeRef};
 use crate::contract::{Kind, Operation};
@@ -15,9 +15,8 @@ impl<'i> Parser<'i> {
     fn rights<M: std::str::FromStr<Err = MaskError>>(
         &mut self,
         e: &Elem<'i>,
-        type_name: &str,
+        ty: &'static table::ComplexType,
     ) -> Res<(Option<M>, Nillable<String>)> {
-        let ty = complex(type_name);
         let (mut mask, mut reason) = (None, Nillable::Absent);
         let mut last = None;
         while let Some(c) = self.next_child(e)? {
@@ -32,17 +31,17 @@ impl<'i> Parser<'i> {
     }
 
     pub(super) fn table_right(&mut self, e: &Elem<'i>) -> Res<TableRight> {
-        let (mask, reason) = self.rights(e, "TableRight")?;
+        let (mask, reason) = self.rights(e, types().table_right)?;
         Ok(TableRight { mask, reason })
     }
 
     fn field_right(&mut self, e: &Elem<'i>) -> Res<FieldRight> {
-        let (mask, reason) = self.rights(e, "FieldRight")?;
+        let (mask, reason) = self.rights(e, types().field_right)?;
         Ok(FieldRight { mask, reason })
     }
 
     fn field_property(&mut self, e: &Elem<'i>) -> Res<FieldProperty> {
-        let ty = complex("FieldProperty");
+        let ty = types().field_property;
         let mut v = FieldProperty::default();
         let mut last = None;
         while let Some(c) = self.next_child(e)? {
@@ -105,7 +104,7 @@ impl<'i> Parser<'i> {
     }
 
     fn field_properties(&mut self, e: &Elem<'i>) -> Res<FieldPropertyDictionary> {
-        let ty = complex("FieldPropertyDictionary");
+        let ty = types().field_properties;
         let mut out = Vec::new();
         while let Some(c) = self.next_child(e)? {
             // maxOccurs unbounded: every pair is checked on its own.
@@ -159,7 +158,7 @@ impl<'i> Parser<'i> {
     }
 
     fn entity(&mut self, e: &Elem<'i>) -> Res<ContactRelationEntity> {
-        let ty = complex("ContactRelationEntity");
+        let ty = types().entity;
         let mut v = ContactRelationEntity::default();
         let mut last = None;
         while let Some(c) = self.next_child(e)? {
@@ -196,7 +195,7 @@ impl<'i> Parser<'i> {
     }
 
     fn associate(&mut self, e: &Elem<'i>) -> Res<Associate> {
-        let ty = complex("Associate");
+        let ty = types().associate;
         let mut v = Associate::default();
         let mut last = None;
         while let Some(c) = self.next_child(e)? {

@@ -1,12 +1,12 @@
 //! The token layer of the decoder: quick-xml's `NsReader` over the text, elements with
 //! their namespace and the attributes the schema cares about, merged text, the element
-//! path of every open element ([`PathStack`]) and the findings' positions.
+//! path of every open element and the findings' positions.
 
 use super::super::DecodeError;
 use crate::contract::{SoapVersion, NS_SERVICES85, NS_SOAP11, NS_SOAP12, NS_XSI};
 use crate::text::escape::is_xml_char;
 use crate::text::lexical::{is_ws, trim};
-use crate::text::path::PathStack;
+use crate::text::path::segment;
 use crate::text::LineIndex;
 use crate::violation::{Code, Violation};
 use quick_xml::events::{BytesStart, Event};
@@ -88,11 +88,25 @@ pub(super) enum Tok<'i> {
     Eof,
 }
 
+/// One open element: its local name, its index among same-named siblings, and where its
+/// children's name counts start in [`Parser::counts`].
+struct Frame<'i> {
+    local: &'i str,
+    index: u32,
+    counts_from: usize,
+}
+
 pub(super) struct Parser<'i> {
     pub(super) text: &'i str,
     pub(super) reader: NsReader<&'i [u8]>,
-    /// The path of every open element (the one element-path builder).
-    paths: PathStack,
+    /// Every open element, borrowed from the text: no allocation per element. The path
+    /// string is written only for a finding, by [`segment`], the one element-path writer
+    /// (the counting is [`crate::text::path::PathStack`]'s, which owns its names and so
+    /// costs an allocation per element: half again the decoder's time).
+    stack: Vec<Frame<'i>>,
+    /// Name counts of the children seen so far, of every open element, innermost last
+    /// (one vector for the whole document).
+    counts: Vec<(&'i str, u32)>,
     pending: Option<Tok<'i>>,
 }
 
@@ -114,7 +128,8 @@ impl<'i> Parser<'i> {
         Parser {
             text,
             reader,
-            paths: PathStack::new(),
+            stack: Vec::with_capacity(16),
+            counts: Vec::with_capacity(64),
             pending: None,
         }
     }
@@ -122,7 +137,11 @@ impl<'i> Parser<'i> {
     // --- errors ---
 
     pub(super) fn path(&self) -> String {
-        self.paths.as_str().to_string()
+        let mut p = String::new();
+        for f in &self.stack {
+            segment(&mut p, f.local, f.index);
+        }
+        p
     }
 
     pub(super) fn err_path(
@@ -386,8 +405,28 @@ impl<'i> Parser<'i> {
     }
 
     pub(super) fn push(&mut self, e: &Elem<'i>) -> Res<()> {
-        self.paths.push(e.local);
-        if self.paths.depth() > MAX_DEPTH {
+        let index = match self.stack.last() {
+            Some(parent) => {
+                let siblings = &mut self.counts[parent.counts_from..];
+                match siblings.iter_mut().find(|(n, _)| *n == e.local) {
+                    Some((_, c)) => {
+                        *c += 1;
+                        *c
+                    }
+                    None => {
+                        self.counts.push((e.local, 1));
+                        1
+                    }
+                }
+            }
+            None => 1,
+        };
+        self.stack.push(Frame {
+            local: e.local,
+            index,
+            counts_from: self.counts.len(),
+        });
+        if self.stack.len() > MAX_DEPTH {
             return Err(self.err(
                 Code::XmlLimit,
                 e.pos,
@@ -408,7 +447,9 @@ impl<'i> Parser<'i> {
     }
 
     pub(super) fn pop(&mut self) {
-        self.paths.pop();
+        if let Some(f) = self.stack.pop() {
+            self.counts.truncate(f.counts_from);
+        }
     }
 
     pub(super) fn unexpected_eof(&self) -> DecodeError {
