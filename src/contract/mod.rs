@@ -1,5 +1,6 @@
 //! The facts of the contract that every stage shares: namespaces, SOAP versions, the four
-//! operations of the Relation agent, the kinds of message, and the validation profiles.
+//! operations of the Relation agent, the kinds of message, and the validation profiles;
+//! [`table`] holds every type, member, header block and wrapper of the schema.
 
 use serde::Serialize;
 use std::fmt;
