@@ -936,3 +936,152 @@ fn encoded_envelopes_are_valid_under_their_profile() {
         assert_eq!(valid(&m12).profile, Profile::Documented);
     }
 }
+
+#[test]
+fn a_twelve_digit_year_is_a_finding_in_the_codec_and_in_diff() {
+    // `cargo test` builds in debug: an overflow anywhere on this path would panic.
+    use relation_contract::diff::{DiffKind, DiffReport, Mode, Options};
+    use relation_contract::Document;
+    for year in ["123456789012", "999999999999"] {
+        let member = format!("<UpdatedDate>{year}-01-01T00:00:00</UpdatedDate>");
+        check(
+            &entity_err(&member),
+            Code::XsdValue,
+            &format!("{ENTITY}/UpdatedDate"),
+            5,
+            1,
+        );
+        let text = format!("{HEAD}{member}{TAIL}");
+        let other = format!("{HEAD}<UpdatedDate>2024-01-01T00:00:00</UpdatedDate>{TAIL}");
+        let (a, b) = (
+            Document::from_bytes("a", text.as_bytes()),
+            Document::from_bytes("b", other.as_bytes()),
+        );
+        for mode in [Mode::Shape, Mode::Exact] {
+            let opts = Options {
+                mode,
+                ..Options::default()
+            };
+            let report = DiffReport::new(&a, &b, &opts).expect("both parse");
+            assert!(
+                report
+                    .differences
+                    .iter()
+                    .any(|d| d.path == format!("{ENTITY}/UpdatedDate") && d.kind == DiffKind::Type),
+                "{mode:?}: {:?}",
+                report.differences
+            );
+        }
+    }
+}
+
+const PAYLOAD_NS: &str = "http://www.superoffice.net/ws/crm/NetServer/Services85";
+
+fn with_header(blocks: &str) -> String {
+    format!(
+        "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Header>{blocks}</s:Header>\
+<s:Body><GetContactRelationEntity xmlns=\"{PAYLOAD_NS}\"><ContactRelationEntityId>7</ContactRelationEntityId></GetContactRelationEntity></s:Body></s:Envelope>"
+    )
+}
+
+#[test]
+fn a_repeated_header_block_is_accepted_as_the_schema_accepts_it_and_the_first_is_kept() {
+    let text = with_header(&format!(
+        "<Credentials xmlns=\"{PAYLOAD_NS}\"><Ticket>first</Ticket></Credentials>\
+<TimeZone xmlns=\"{PAYLOAD_NS}\"><SoTimeZoneId>1</SoTimeZoneId></TimeZone>\
+<Credentials xmlns=\"{PAYLOAD_NS}\"><Ticket>second</Ticket></Credentials>\
+<TimeZone xmlns=\"{PAYLOAD_NS}\"><SoTimeZoneId>2</SoTimeZoneId></TimeZone>"
+    ));
+    let Message::Request(env) = decode(&text).expect("two Credentials blocks are valid") else {
+        panic!("a request")
+    };
+    let ticket = match &env.headers.credentials {
+        Nillable::Value(c) => c.ticket.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(ticket, s("first"));
+    match &env.headers.time_zone {
+        Nillable::Value(tz) => assert_eq!(tz.so_time_zone_id, Some(1)),
+        other => panic!("{other:?}"),
+    }
+    // The XSD agrees.
+    let doc = relation_contract::Document::from_bytes("dup", text.as_bytes());
+    let v = relation_contract::schema::validate(&doc, relation_contract::Profile::Wire);
+    assert!(v.is_valid(), "{:?}", v.violations);
+}
+
+#[test]
+fn every_copy_of_a_repeated_header_block_is_held_to_its_declaration() {
+    let text = with_header(&format!(
+        "<Credentials xmlns=\"{PAYLOAD_NS}\"><Ticket>first</Ticket></Credentials>\
+<Credentials xmlns=\"{PAYLOAD_NS}\"><Bogus/></Credentials>"
+    ));
+    let v = decode(&text)
+        .expect_err("the second copy is invalid")
+        .into_violation();
+    assert_eq!(v.code, Code::XsdUnexpected);
+    assert_eq!(v.element, "/Envelope/Header/Credentials[2]/Bogus");
+    // A payload member written twice stays an order error: the schema's sequences are
+    // strict, only the header wildcard repeats.
+    let text = with_header(&format!(
+        "<Credentials xmlns=\"{PAYLOAD_NS}\"><Ticket>a</Ticket><Ticket>b</Ticket></Credentials>"
+    ));
+    let v = decode(&text).expect_err("Ticket twice").into_violation();
+    assert_eq!(v.code, Code::XsdOrder);
+    assert_eq!(v.element, "/Envelope/Header/Credentials/Ticket[2]");
+}
+
+/// The best of five timings of `small` and of `large`, taken in turns so that a burst of
+/// load on a shared machine falls on both.
+fn best_timings(
+    mut small: impl FnMut(),
+    mut large: impl FnMut(),
+) -> (std::time::Duration, std::time::Duration) {
+    let time = |f: &mut dyn FnMut()| {
+        let t = std::time::Instant::now();
+        f();
+        t.elapsed()
+    };
+    let (mut a, mut b) = (std::time::Duration::MAX, std::time::Duration::MAX);
+    for _ in 0..5 {
+        a = a.min(time(&mut small));
+        b = b.min(time(&mut large));
+    }
+    (a, b)
+}
+
+#[test]
+fn decoding_is_linear_in_the_number_of_members_and_siblings() {
+    // Dictionary pairs (siblings of one name), and a refused document whose error sits at
+    // the end (the path and position of the last element).
+    let doc = |n: usize, tail: &str| {
+        let pairs: String = (0..n)
+            .map(|i| {
+                format!(
+                    "<FieldPropertyDictionaryKeyValuePair><Key>k{i}</Key><Value><FieldType>t</FieldType><FieldLength>{i}</FieldLength></Value></FieldPropertyDictionaryKeyValuePair>"
+                )
+            })
+            .collect();
+        format!("{HEAD}<FieldProperties>{pairs}{tail}</FieldProperties>{TAIL}")
+    };
+    for tail in ["", "<Bogus/>"] {
+        let (small, large) = (doc(4_000, tail), doc(8_000, tail));
+        let (t1, t2) = best_timings(
+            || {
+                let _ = decode(&small);
+            },
+            || {
+                let _ = decode(&large);
+            },
+        );
+        let ratio = t2.as_secs_f64() / t1.as_secs_f64().max(1e-9);
+        assert!(
+            ratio < 3.5,
+            "{tail:?}: t(2n)/t(n) = {ratio:.2} ({t1:?}, {t2:?})"
+        );
+    }
+    let v = decode(&doc(3, "<Bogus/>"))
+        .expect_err("Bogus")
+        .into_violation();
+    assert_eq!(v.element, format!("{ENTITY}/FieldProperties/Bogus"));
+}

@@ -585,3 +585,25 @@ fn derived_xsi_type_is_xsd_valid_but_refused_by_the_decoder() {
         );
     }
 }
+
+// --- Every edit of every document written from the contract table ---
+
+#[test]
+fn every_edit_of_every_table_document_gets_the_same_verdict_from_both_checkers() {
+    use relation_contract::testkit::table_doc::every_full_document;
+    let mut edits = 0;
+    for (op, kind, d) in every_full_document() {
+        for b in edit::breaking(&d.text) {
+            both_reject(&b).unwrap_or_else(|e| panic!("{op} {kind}: {e}"));
+            edits += 1;
+        }
+        for seed in 0..2 {
+            for p in edit::preserving(&d.text, seed) {
+                let v = validate(&p.text);
+                assert!(v.is_valid(), "{op} {kind} {}: {:?}", p.what, v.violations);
+                decode(&p.text).unwrap_or_else(|e| panic!("{op} {kind} {}: {e}", p.what));
+            }
+        }
+    }
+    assert!(edits > 1000, "{edits}");
+}

@@ -11,10 +11,7 @@ use crate::contract::{SoapVersion, NS_SERVICES85, NS_XSI};
 use crate::model::*;
 use std::io::Write as _;
 
-/// Whether a character may appear in an XML 1.0 document.
-pub(crate) fn is_xml_char(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
-}
+use crate::text::escape::is_xml_char;
 
 /// Bytes of UTF-8 text that need a look in character data: `<`, `>`, `&`, CR, the C0
 /// controls XML 1.0 forbids, and 0xEF (the lead byte of U+FFFE and U+FFFF).

@@ -120,7 +120,10 @@ pub fn encode_to_string(msg: &Message) -> Result<String, EncodeError> {
 /// are checked per their XSD lexical space. Header blocks may stand in `Header` or loose
 /// under `Envelope` before `Body` (the documentation's shape), recorded in
 /// [`HeaderPlacement`]; mixing both is an error. Header blocks of other namespaces are
-/// skipped unless they are marked `mustUnderstand`. A DOCTYPE is refused.
+/// skipped unless they are marked `mustUnderstand`. A header block of the contract may be
+/// repeated, as the envelope schema allows: every copy is checked, the first is kept in the
+/// model. A DOCTYPE is refused. Member order, nillability and types are read from
+/// [`crate::contract::table`].
 pub fn decode(text: &str) -> Result<Message, DecodeError> {
     decode::decode(text)
 }

@@ -1,8 +1,11 @@
 //! The facts of the contract that every stage shares: namespaces, SOAP versions, the four
-//! operations of the Relation agent, the kinds of message, and the validation profiles.
+//! operations of the Relation agent, the kinds of message, and the validation profiles;
+//! [`table`] holds every type, member, header block and wrapper of the schema.
 
 use serde::Serialize;
 use std::fmt;
+
+pub mod table;
 
 /// The payload namespace (`elementFormDefault="qualified"`: every payload element is in it).
 pub const NS_SERVICES85: &str = "http://www.superoffice.net/ws/crm/NetServer/Services85";
@@ -214,10 +217,18 @@ impl fmt::Display for Profile {
     }
 }
 
-/// The request header blocks the WSDL declares (`*Request_Headers` messages).
-pub const REQUEST_HEADERS: [&str; 3] = ["ApplicationToken", "Credentials", "TimeZone"];
-/// The response header blocks the WSDL declares (`*Response_Headers` messages).
-pub const RESPONSE_HEADERS: [&str; 4] = ["ExceptionInfo", "ExtraInfo", "Succeeded", "TimeZone"];
+/// The request header blocks the WSDL declares (`*Request_Headers` messages): the names of
+/// [`table::REQUEST_HEADER_BLOCKS`].
+pub const REQUEST_HEADERS: [&str; 3] = {
+    let b = table::REQUEST_HEADER_BLOCKS;
+    [b[0].name, b[1].name, b[2].name]
+};
+/// The response header blocks the WSDL declares (`*Response_Headers` messages): the names
+/// of [`table::RESPONSE_HEADER_BLOCKS`].
+pub const RESPONSE_HEADERS: [&str; 4] = {
+    let b = table::RESPONSE_HEADER_BLOCKS;
+    [b[0].name, b[1].name, b[2].name, b[3].name]
+};
 
 #[cfg(test)]
 mod tests {

@@ -1,20 +1,11 @@
 //! `xs:dateTime` as the wire wrote it.
 
+use crate::text::lexical::{self, DateTimeFields};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 use std::str::FromStr;
 
-/// The time zone part of an `xs:dateTime`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Zone {
-    /// No zone written (a "local" or "unspecified" time in .NET terms).
-    None,
-    /// `Z`.
-    Utc,
-    /// `+hh:mm` / `-hh:mm`, in minutes east of UTC, within -14:00..=+14:00.
-    /// `-00:00` is read as `Offset(0)` and written back as `+00:00`.
-    Offset(i16),
-}
+pub use crate::text::lexical::Zone;
 
 /// An `xs:dateTime` value that keeps exactly what the wire said: the fields, the
 /// fractional-second digits as written (any count, trailing zeros kept) and the zone.
@@ -61,33 +52,6 @@ pub struct Instant {
     pub nanos: u32,
 }
 
-fn is_leap(y: u16) -> bool {
-    (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400)
-}
-
-fn days_in_month(y: u16, m: u8) -> u8 {
-    match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if is_leap(y) => 29,
-        2 => 28,
-        _ => 0,
-    }
-}
-
-/// Days from 1970-01-01 to the given proleptic Gregorian date.
-fn days_since_epoch(y: u16, m: u8, d: u8) -> i64 {
-    // Count from 0001-01-01 (day 0) by whole years, then months.
-    let y0 = i64::from(y) - 1;
-    let mut days = y0 * 365 + y0 / 4 - y0 / 100 + y0 / 400;
-    for mm in 1..m {
-        days += i64::from(days_in_month(y, mm));
-    }
-    days += i64::from(d) - 1;
-    // 0001-01-01 .. 1970-01-01 is 719162 days.
-    days - 719_162
-}
-
 impl XsdDateTime {
     /// A value from its parts; `None` when a part is out of range or the date impossible,
     /// or `fraction` holds anything but ASCII digits.
@@ -115,34 +79,21 @@ impl XsdDateTime {
         v.check().ok().map(|_| v)
     }
 
+    fn fields(&self) -> DateTimeFields<'_> {
+        DateTimeFields {
+            year: self.year,
+            month: self.month,
+            day: self.day,
+            hour: self.hour,
+            minute: self.minute,
+            second: self.second,
+            fraction: &self.fraction,
+            zone: self.zone,
+        }
+    }
+
     fn check(&self) -> Result<(), &'static str> {
-        if !(1..=9999).contains(&self.year) {
-            return Err("year must be 0001..9999");
-        }
-        if !(1..=12).contains(&self.month) {
-            return Err("month must be 01..12");
-        }
-        if self.day < 1 || self.day > days_in_month(self.year, self.month) {
-            return Err("no such day in that month");
-        }
-        if self.hour > 23 {
-            return Err("hour must be 00..23");
-        }
-        if self.minute > 59 {
-            return Err("minute must be 00..59");
-        }
-        if self.second > 59 {
-            return Err("second must be 00..59");
-        }
-        if !self.fraction.bytes().all(|b| b.is_ascii_digit()) {
-            return Err("fractional seconds must be digits");
-        }
-        if let Zone::Offset(m) = self.zone {
-            if !(-14 * 60..=14 * 60).contains(&m) {
-                return Err("zone offset beyond 14:00");
-            }
-        }
-        Ok(())
+        self.fields().check()
     }
 
     /// The fractional-second digits as written (empty when none).
@@ -152,16 +103,7 @@ impl XsdDateTime {
 
     /// The instant, treating a value without zone as UTC.
     pub fn instant(&self) -> Instant {
-        let days = days_since_epoch(self.year, self.month, self.day);
-        let offset = match self.zone {
-            Zone::Offset(m) => i64::from(m) * 60,
-            _ => 0,
-        };
-        let seconds = days * 86_400
-            + i64::from(self.hour) * 3600
-            + i64::from(self.minute) * 60
-            + i64::from(self.second)
-            - offset;
+        let seconds = self.fields().epoch_seconds();
         let mut nanos: u32 = 0;
         for i in 0..9 {
             let digit = self
@@ -183,72 +125,19 @@ impl XsdDateTime {
     }
 }
 
-fn digits(s: &[u8], at: usize, n: usize) -> Option<u32> {
-    let part = s.get(at..at + n)?;
-    let mut v = 0u32;
-    for b in part {
-        if !b.is_ascii_digit() {
-            return None;
-        }
-        v = v * 10 + u32::from(b - b'0');
-    }
-    Some(v)
-}
-
+/// The one `xs:dateTime` lexeme parser ([`lexical::date_time`]), kept as the model's value.
 fn lexeme(s: &str) -> Result<XsdDateTime, &'static str> {
-    const SHAPE: &str = "expected YYYY-MM-DDThh:mm:ss[.f+][Z|(+|-)hh:mm]";
-    let b = s.as_bytes();
-    if b.len() < 19
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || b[10] != b'T'
-        || b[13] != b':'
-        || b[16] != b':'
-    {
-        return Err(SHAPE);
-    }
-    let num = |at, n| digits(b, at, n).ok_or(SHAPE);
-    let year = u16::try_from(num(0, 4)?).map_err(|_| SHAPE)?;
-    let mut i = 19;
-    let mut fraction = String::new();
-    if b.get(i) == Some(&b'.') {
-        let start = i + 1;
-        let mut end = start;
-        while b.get(end).is_some_and(u8::is_ascii_digit) {
-            end += 1;
-        }
-        if end == start {
-            return Err("a '.' must be followed by at least one digit");
-        }
-        fraction.push_str(&s[start..end]);
-        i = end;
-    }
-    let zone = match &b[i..] {
-        [] => Zone::None,
-        [b'Z'] => Zone::Utc,
-        [sign @ (b'+' | b'-'), _, _, b':', _, _] => {
-            let h = num(i + 1, 2)?;
-            let m = num(i + 4, 2)?;
-            if m > 59 {
-                return Err("zone minutes must be 00..59");
-            }
-            let total = i16::try_from(h * 60 + m).map_err(|_| "zone offset beyond 14:00")?;
-            Zone::Offset(if *sign == b'-' { -total } else { total })
-        }
-        _ => return Err(SHAPE),
-    };
-    let v = XsdDateTime {
-        year,
-        month: num(5, 2)? as u8,
-        day: num(8, 2)? as u8,
-        hour: num(11, 2)? as u8,
-        minute: num(14, 2)? as u8,
-        second: num(17, 2)? as u8,
-        fraction,
-        zone,
-    };
-    v.check()?;
-    Ok(v)
+    let f = lexical::date_time(s)?;
+    Ok(XsdDateTime {
+        year: f.year,
+        month: f.month,
+        day: f.day,
+        hour: f.hour,
+        minute: f.minute,
+        second: f.second,
+        fraction: f.fraction.to_string(),
+        zone: f.zone,
+    })
 }
 
 impl FromStr for XsdDateTime {

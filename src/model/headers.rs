@@ -64,7 +64,8 @@ pub struct SoExceptionInfo {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct SoExtraInfo(pub Vec<KeyValue>);
 
-/// The request header blocks. `Absent` = the block is not sent.
+/// The request header blocks. `Absent` = the block is not sent. A block sent more than once
+/// (the SOAP envelope schema allows it) holds the first copy; the decoder checks every copy.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct RequestHeaders {
@@ -77,7 +78,8 @@ pub struct RequestHeaders {
 }
 
 /// The response header blocks. `Absent`/`None` = the block is not sent (`Succeeded` is
-/// not nillable).
+/// not nillable). A block sent more than once holds the first copy; the decoder checks
+/// every copy.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ResponseHeaders {

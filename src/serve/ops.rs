@@ -10,6 +10,7 @@ use crate::model::{
     UserType, XsdDateTime, Zone,
 };
 use crate::secrets::Masker;
+use crate::text::lexical::civil_from_days;
 use crate::violation::Violation;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -78,21 +79,6 @@ pub fn utc_now() -> Option<XsdDateTime> {
         &format!("{:07}", since.subsec_nanos() / 100),
         Zone::Utc,
     )
-}
-
-/// The proleptic Gregorian date `days` after 1970-01-01 (era arithmetic: 400-year cycles
-/// of 146097 days, years counted from March so the leap day ends the year).
-fn civil_from_days(days: i64) -> (i64, u8, u8) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
 }
 
 /// Why a valid request could not be carried out (the stub's own trouble: a Server fault).

@@ -39,6 +39,7 @@
 //! (SOAP 1.1 keeps its header blocks inside `Header`).
 
 pub mod edit;
+pub mod table_doc;
 pub mod xml;
 
 use crate::contract::SoapVersion;

@@ -74,11 +74,8 @@ impl Tree {
                         ),
                         None => (String::new(), 0),
                     };
-                    let path = if same == 0 {
-                        format!("{base}/{local}")
-                    } else {
-                        format!("{base}/{local}[{}]", same + 1)
-                    };
+                    let index = u32::try_from(same + 1).unwrap_or(u32::MAX);
+                    let path = crate::text::path::child(&base, &local, index);
                     let i = nodes.len();
                     nodes.push(Node {
                         qname,

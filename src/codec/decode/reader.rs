@@ -1,0 +1,577 @@
+//! The token layer of the decoder: quick-xml's `NsReader` over the text, elements with
+//! their namespace and the attributes the schema cares about, merged text, the element
+//! path of every open element and the findings' positions.
+
+use super::super::DecodeError;
+use crate::contract::{SoapVersion, NS_SERVICES85, NS_SOAP11, NS_SOAP12, NS_XSI};
+use crate::text::escape::is_xml_char;
+use crate::text::lexical::{is_ws, trim};
+use crate::text::path::segment;
+use crate::text::LineIndex;
+use crate::violation::{Code, Violation};
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::name::{QName, ResolveResult};
+use quick_xml::NsReader;
+use std::borrow::Cow;
+
+pub use crate::text::limits::MAX_DEPTH;
+
+pub(super) type Res<T> = Result<T, DecodeError>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Ns {
+    Soap(SoapVersion),
+    Payload,
+    None,
+    Other,
+}
+
+pub(super) fn classify(ns: &str) -> Ns {
+    match ns {
+        NS_SERVICES85 => Ns::Payload,
+        NS_SOAP11 => Ns::Soap(SoapVersion::V11),
+        NS_SOAP12 => Ns::Soap(SoapVersion::V12),
+        _ => Ns::Other,
+    }
+}
+
+#[derive(Debug)]
+pub(super) struct Elem<'i> {
+    pub(super) local: &'i str,
+    pub(super) ns: Ns,
+    pub(super) pos: usize,
+    pub(super) empty: bool,
+    pub(super) nil: Option<bool>,
+    pub(super) must_understand: bool,
+    pub(super) schema_location: bool,
+    /// What valid documents seldom have, kept out of line so an element stays small (it is
+    /// moved through a few returns per element).
+    rare: Option<Box<Rare>>,
+}
+
+#[derive(Debug, Default)]
+pub(super) struct Rare {
+    /// The namespace URI when it is neither SOAP nor the payload's (for messages).
+    pub(super) other_ns: Option<String>,
+    /// `xsi:type` resolved: (namespace or None when unbound/unknown, local name, as written).
+    pub(super) xsi_type: Option<(Option<String>, String, String)>,
+    /// The first attribute that the schema does not allow anywhere.
+    pub(super) bad_attr: Option<String>,
+    /// An attribute in a SOAP envelope namespace (allowed on header blocks only).
+    pub(super) soap_attr: Option<String>,
+    /// A bad `xsi:nil` value, reported once the element is on the path.
+    pub(super) attr_error: Option<String>,
+}
+
+static NO_RARE: Rare = Rare {
+    other_ns: None,
+    xsi_type: None,
+    bad_attr: None,
+    soap_attr: None,
+    attr_error: None,
+};
+
+impl Elem<'_> {
+    pub(super) fn x(&self) -> &Rare {
+        self.rare.as_deref().unwrap_or(&NO_RARE)
+    }
+
+    fn rare(&mut self) -> &mut Rare {
+        self.rare.get_or_insert_with(Box::default)
+    }
+}
+
+pub(super) enum Tok<'i> {
+    Start(Elem<'i>),
+    End,
+    Text { pos: usize, text: Cow<'i, str> },
+    Eof,
+}
+
+/// One open element: its local name, its index among same-named siblings, and where its
+/// children's name counts start in [`Parser::counts`].
+struct Frame<'i> {
+    local: &'i str,
+    index: u32,
+    counts_from: usize,
+}
+
+pub(super) struct Parser<'i> {
+    pub(super) text: &'i str,
+    pub(super) reader: NsReader<&'i [u8]>,
+    /// Every open element, borrowed from the text: no allocation per element. The path
+    /// string is written only for a finding, by [`segment`], the one element-path writer
+    /// (the counting is [`crate::text::path::PathStack`]'s, which owns its names and so
+    /// costs an allocation per element: half again the decoder's time).
+    stack: Vec<Frame<'i>>,
+    /// Name counts of the children seen so far, of every open element, innermost last
+    /// (one vector for the whole document).
+    counts: Vec<(&'i str, u32)>,
+    pending: Option<Tok<'i>>,
+}
+
+pub(super) fn append<'i>(acc: &mut Option<Cow<'i, str>>, piece: Cow<'i, str>) {
+    match acc {
+        None => *acc = Some(piece),
+        Some(a) => a.to_mut().push_str(&piece),
+    }
+}
+
+impl<'i> Parser<'i> {
+    pub(super) fn new(text: &'i str) -> Self {
+        let mut reader = NsReader::from_str(text);
+        let c = reader.config_mut();
+        c.check_end_names = true;
+        c.check_comments = true;
+        c.expand_empty_elements = false;
+        c.trim_text(false);
+        Parser {
+            text,
+            reader,
+            stack: Vec::with_capacity(16),
+            counts: Vec::with_capacity(64),
+            pending: None,
+        }
+    }
+
+    // --- errors ---
+
+    pub(super) fn path(&self) -> String {
+        let mut p = String::new();
+        for f in &self.stack {
+            segment(&mut p, f.local, f.index);
+        }
+        p
+    }
+
+    pub(super) fn err_path(
+        &self,
+        code: Code,
+        pos: usize,
+        path: String,
+        msg: impl Into<String>,
+    ) -> DecodeError {
+        let (line, col) = LineIndex::new(self.text).position(pos);
+        DecodeError(Violation::new(code, path, msg).at(Some(line), Some(col)))
+    }
+
+    pub(super) fn err(&self, code: Code, pos: usize, msg: impl Into<String>) -> DecodeError {
+        self.err_path(code, pos, self.path(), msg)
+    }
+
+    pub(super) fn malformed(&self, e: quick_xml::Error) -> DecodeError {
+        let pos = usize::try_from(self.reader.error_position()).unwrap_or(usize::MAX);
+        self.err(Code::XmlMalformed, pos, format!("not well-formed XML: {e}"))
+    }
+
+    // --- tokens ---
+
+    fn elem(&self, e: &BytesStart<'_>, pos: usize, empty: bool) -> Res<Elem<'i>> {
+        let qlen = e.name().0.len();
+        let raw = self.text.get(pos + 1..pos + 1 + qlen).unwrap_or("");
+        // After the last colon (a byte scan: names are short).
+        let local = match raw.bytes().rposition(|b| b == b':') {
+            Some(i) => &raw[i + 1..],
+            None => raw,
+        };
+        let resolver = self.reader.resolver();
+        let (res, _) = resolver.resolve_element(e.name());
+        let (ns, other_ns) = match res {
+            ResolveResult::Bound(n) => {
+                let c = classify(n.0);
+                (c, (c == Ns::Other).then(|| n.0.to_string()))
+            }
+            ResolveResult::Unbound => (Ns::None, None),
+            ResolveResult::Unknown(p) => {
+                return Err(self.err(
+                    Code::XmlMalformed,
+                    pos,
+                    format!("the prefix `{p}` of `{raw}` is not bound to a namespace"),
+                ))
+            }
+        };
+        let mut el = Elem {
+            local,
+            ns,
+            pos,
+            empty,
+            nil: None,
+            must_understand: false,
+            schema_location: false,
+            rare: other_ns.map(|n| {
+                Box::new(Rare {
+                    other_ns: Some(n),
+                    ..Rare::default()
+                })
+            }),
+        };
+        for a in e.attributes().with_checks(true) {
+            let a = a.map_err(|err| {
+                self.err(
+                    Code::XmlMalformed,
+                    pos,
+                    format!("bad attribute on `{raw}`: {err}"),
+                )
+            })?;
+            if a.key.as_namespace_binding().is_none() {
+                self.attribute(&mut el, &a, raw)?;
+            }
+        }
+        Ok(el)
+    }
+
+    /// Records what the schema cares about of one attribute of `el` (`raw`: its name as
+    /// written).
+    fn attribute(
+        &self,
+        el: &mut Elem<'i>,
+        a: &quick_xml::events::attributes::Attribute<'_>,
+        raw: &str,
+    ) -> Res<()> {
+        let pos = el.pos;
+        let resolver = self.reader.resolver();
+        let (res, alocal) = resolver.resolve_attribute(a.key);
+        let value = a
+            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+            .map_err(|err| {
+                self.err(
+                    Code::XmlMalformed,
+                    pos,
+                    format!("bad attribute value on `{raw}`: {err}"),
+                )
+            })?;
+        let key = a.key.0;
+        match res {
+            ResolveResult::Bound(n) if n.0 == NS_XSI => match alocal.into_inner() {
+                "nil" => {
+                    el.nil = match trim(&value) {
+                        "true" | "1" => Some(true),
+                        "false" | "0" => Some(false),
+                        v => {
+                            el.rare().attr_error.get_or_insert_with(|| {
+                                format!("xsi:nil must be true, false, 1 or 0, not `{v}`")
+                            });
+                            None
+                        }
+                    }
+                }
+                "type" => {
+                    let v = trim(&value);
+                    let (tl, tp) = QName(v).decompose();
+                    let tns = match resolver.resolve_prefix(tp, true) {
+                        ResolveResult::Bound(n) => Some(n.0.to_string()),
+                        _ => None,
+                    };
+                    el.rare().xsi_type = Some((tns, tl.into_inner().to_string(), v.to_string()));
+                }
+                "schemaLocation" | "noNamespaceSchemaLocation" => el.schema_location = true,
+                _ => {
+                    el.rare().bad_attr.get_or_insert_with(|| key.to_string());
+                }
+            },
+            ResolveResult::Bound(n) if n.0 == NS_SOAP11 || n.0 == NS_SOAP12 => {
+                if alocal.into_inner() == "mustUnderstand" {
+                    el.must_understand = matches!(trim(&value), "1" | "true");
+                }
+                el.rare().soap_attr.get_or_insert_with(|| key.to_string());
+            }
+            ResolveResult::Unknown(p) => {
+                return Err(self.err(
+                    Code::XmlMalformed,
+                    pos,
+                    format!("the prefix `{p}` of attribute `{key}` is not bound"),
+                ))
+            }
+            _ => {
+                el.rare().bad_attr.get_or_insert_with(|| key.to_string());
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn check_chars(&self, s: &str, pos: usize) -> Res<()> {
+        // Byte scan first: in UTF-8 the only characters XML 1.0 forbids are C0 controls
+        // (one byte each) and U+FFFE / U+FFFF (lead byte 0xEF); text without such bytes
+        // is fine as it stands.
+        let suspect = s
+            .bytes()
+            .any(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0xEF);
+        if !suspect {
+            return Ok(());
+        }
+        match s.chars().find(|c| !is_xml_char(*c)) {
+            None => Ok(()),
+            Some(c) => Err(self.err(
+                Code::XmlMalformed,
+                pos,
+                format!("character U+{:04X} is not allowed in XML 1.0", u32::from(c)),
+            )),
+        }
+    }
+
+    /// The next token: adjacent text, CDATA and references merged (comments and PIs
+    /// skipped, also between text pieces).
+    pub(super) fn next(&mut self) -> Res<Tok<'i>> {
+        if let Some(t) = self.pending.take() {
+            return Ok(t);
+        }
+        let mut acc: Option<Cow<'i, str>> = None;
+        let mut text_pos = 0;
+        loop {
+            let pos = usize::try_from(self.reader.buffer_position()).unwrap_or(usize::MAX);
+            let ev = match self.reader.read_event() {
+                Ok(ev) => ev,
+                Err(e) => return Err(self.malformed(e)),
+            };
+            let tok = match ev {
+                Event::Start(e) => Tok::Start(self.elem(&e, pos, false)?),
+                Event::Empty(e) => Tok::Start(self.elem(&e, pos, true)?),
+                Event::End(_) => Tok::End,
+                Event::Eof => Tok::Eof,
+                Event::Text(t) => {
+                    let s = t.xml10_content();
+                    self.check_chars(&s, pos)?;
+                    if acc.is_none() {
+                        text_pos = pos;
+                    }
+                    append(&mut acc, s);
+                    continue;
+                }
+                Event::CData(t) => {
+                    let s = t.xml10_content();
+                    self.check_chars(&s, pos)?;
+                    if acc.is_none() {
+                        text_pos = pos;
+                    }
+                    append(&mut acc, s);
+                    continue;
+                }
+                Event::GeneralRef(r) => {
+                    let piece = self.reference(&r, pos)?;
+                    if acc.is_none() {
+                        text_pos = pos;
+                    }
+                    append(&mut acc, piece);
+                    continue;
+                }
+                Event::DocType(_) => {
+                    return Err(self.err(
+                        Code::XmlDoctype,
+                        pos,
+                        "a DOCTYPE declaration is not allowed in a SOAP message",
+                    ))
+                }
+                Event::Comment(_) | Event::PI(_) | Event::Decl(_) => continue,
+            };
+            return Ok(match acc {
+                Some(text) => {
+                    self.pending = Some(tok);
+                    Tok::Text {
+                        pos: text_pos,
+                        text,
+                    }
+                }
+                None => tok,
+            });
+        }
+    }
+
+    /// The text an entity or character reference stands for.
+    fn reference(&self, r: &quick_xml::events::BytesRef<'_>, pos: usize) -> Res<Cow<'static, str>> {
+        Ok(Cow::Borrowed(match &**r {
+            "lt" => "<",
+            "gt" => ">",
+            "amp" => "&",
+            "apos" => "'",
+            "quot" => "\"",
+            _ if r.is_char_ref() => {
+                return match r.resolve_char_ref() {
+                    Ok(Some(c)) if is_xml_char(c) => Ok(Cow::Owned(c.to_string())),
+                    _ => Err(self.err(
+                        Code::XmlMalformed,
+                        pos,
+                        format!("`&{};` is not a legal character reference", &**r),
+                    )),
+                }
+            }
+            other => {
+                return Err(self.err(
+                    Code::XmlMalformed,
+                    pos,
+                    format!("undeclared entity `&{other};`"),
+                ))
+            }
+        }))
+    }
+
+    pub(super) fn push(&mut self, e: &Elem<'i>) -> Res<()> {
+        let index = match self.stack.last() {
+            Some(parent) => {
+                let siblings = &mut self.counts[parent.counts_from..];
+                match siblings.iter_mut().find(|(n, _)| *n == e.local) {
+                    Some((_, c)) => {
+                        *c += 1;
+                        *c
+                    }
+                    None => {
+                        self.counts.push((e.local, 1));
+                        1
+                    }
+                }
+            }
+            None => 1,
+        };
+        self.stack.push(Frame {
+            local: e.local,
+            index,
+            counts_from: self.counts.len(),
+        });
+        if self.stack.len() > MAX_DEPTH {
+            return Err(self.err(
+                Code::XmlLimit,
+                e.pos,
+                format!("elements nest deeper than {MAX_DEPTH} levels"),
+            ));
+        }
+        if let Some(m) = &e.x().attr_error {
+            return Err(self.err(Code::XsdValue, e.pos, m.clone()));
+        }
+        if e.schema_location {
+            return Err(self.err(
+                Code::XsdSchemaLocation,
+                e.pos,
+                "xsi:schemaLocation / xsi:noNamespaceSchemaLocation hints are not followed",
+            ));
+        }
+        Ok(())
+    }
+
+    pub(super) fn pop(&mut self) {
+        if let Some(f) = self.stack.pop() {
+            self.counts.truncate(f.counts_from);
+        }
+    }
+
+    pub(super) fn unexpected_eof(&self) -> DecodeError {
+        self.err(
+            Code::XmlMalformed,
+            self.text.len(),
+            "the document ends inside an element",
+        )
+    }
+
+    /// The next child element of `parent` (pushed on the path), or `None` at its end (not
+    /// popped: the caller pops). Whitespace between elements is skipped; other text is an
+    /// error.
+    pub(super) fn next_child(&mut self, parent: &Elem<'i>) -> Res<Option<Elem<'i>>> {
+        if parent.empty {
+            return Ok(None);
+        }
+        loop {
+            match self.next()? {
+                Tok::Start(e) => {
+                    self.push(&e)?;
+                    return Ok(Some(e));
+                }
+                Tok::End => return Ok(None),
+                Tok::Text { pos, text } => {
+                    if !is_ws(&text) {
+                        let lead = self.text.get(pos..).map_or(0, |t| {
+                            t.bytes()
+                                .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+                                .count()
+                        });
+                        return Err(self.err(
+                            Code::XsdText,
+                            pos + lead,
+                            format!(
+                                "text `{}` where `{}` allows only elements",
+                                excerpt(&text),
+                                parent.local
+                            ),
+                        ));
+                    }
+                }
+                Tok::Eof => return Err(self.unexpected_eof()),
+            }
+        }
+    }
+
+    /// Text content of a simple-typed element (not popped).
+    pub(super) fn simple(&mut self, e: &Elem<'i>) -> Res<Cow<'i, str>> {
+        if e.empty {
+            return Ok(Cow::Borrowed(""));
+        }
+        let mut acc = None;
+        loop {
+            match self.next()? {
+                Tok::Text { text, .. } => append(&mut acc, text),
+                Tok::End => return Ok(acc.unwrap_or(Cow::Borrowed(""))),
+                Tok::Start(c) => {
+                    return Err(self.err(
+                        Code::XsdUnexpected,
+                        c.pos,
+                        format!(
+                            "element `{}` inside `{}`, whose type allows only text",
+                            c.local, e.local
+                        ),
+                    ))
+                }
+                Tok::Eof => return Err(self.unexpected_eof()),
+            }
+        }
+    }
+
+    /// An element whose type has empty content: not even whitespace is allowed.
+    pub(super) fn empty_content(&mut self, e: &Elem<'i>) -> Res<()> {
+        if e.empty {
+            return Ok(());
+        }
+        match self.next()? {
+            Tok::End => Ok(()),
+            Tok::Text { pos, .. } => Err(self.err(
+                Code::XsdText,
+                pos,
+                format!(
+                    "`{}` has empty content: not even whitespace is allowed",
+                    e.local
+                ),
+            )),
+            Tok::Start(c) => {
+                self.push(&c)?;
+                Err(self.err(
+                    Code::XsdUnexpected,
+                    c.pos,
+                    format!("`{}` allows no child elements", e.local),
+                ))
+            }
+            Tok::Eof => Err(self.unexpected_eof()),
+        }
+    }
+
+    /// Skips a subtree (a foreign header block) and pops it.
+    pub(super) fn skip(&mut self, e: &Elem<'i>) -> Res<()> {
+        if !e.empty {
+            let mut depth = 1usize;
+            while depth > 0 {
+                match self.next()? {
+                    Tok::Start(c) if !c.empty => depth += 1,
+                    Tok::End => depth -= 1,
+                    Tok::Eof => return Err(self.unexpected_eof()),
+                    _ => {}
+                }
+            }
+        }
+        self.pop();
+        Ok(())
+    }
+}
+
+/// At most 40 characters of a value, for messages.
+pub(super) fn excerpt(s: &str) -> String {
+    let mut out: String = s.chars().take(40).collect();
+    if s.chars().nth(40).is_some() {
+        out.push('…');
+    }
+    out
+}
