@@ -17,7 +17,6 @@ use super::glob::rules_for;
 use super::{masked_source, DiffError, DiffReport, Options};
 use crate::capture::Document;
 use crate::contract::Profile;
-use crate::report::redact::Redactor;
 use crate::violation::Violation;
 use std::fmt;
 use std::io;
@@ -145,7 +144,7 @@ pub fn check_golden(
         if let Ok(tree) = super::parse(capture_text) {
             secrets.extend(tree.secret_values());
         }
-        let mask = Redactor::new(&secrets);
+        let mask = super::compare::echo_masker(&secrets);
         let findings = findings
             .into_iter()
             .map(|mut v| {

@@ -39,7 +39,8 @@
 //! replaced by the mask in the canonical tree, where it stands ([`canonical::parse`]);
 //! every other value a report shows (a difference's expected and actual value, a line of
 //! the canonical text) has the documents' secret values masked inside it before it is
-//! quoted or escaped. Element paths, element names, document names and the tool's own
+//! quoted or escaped (values of at least [`crate::text::limits::MIN_SECRET_LEN`]
+//! characters: a one-character Ticket is masked where it stands only). Element paths, element names, document names and the tool's own
 //! words are never touched. Golden files hold the capture's text with each secret
 //! element's content replaced where it stands ([`canonical::masked_source`]).
 
@@ -60,7 +61,6 @@ pub use render::{canonical_text, unified};
 
 use crate::capture::Document;
 use crate::contract::{Kind, Operation, NS_SOAP11};
-use crate::report::redact::Redactor;
 use serde::Serialize;
 use std::fmt;
 
@@ -205,7 +205,7 @@ impl DiffReport {
     ) -> Self {
         let mut all = secrets.to_vec();
         all.extend(compare::tree_secrets(&[expected, actual]));
-        let mask = Redactor::new(&all);
+        let mask = compare::echo_masker(&all);
         let differences = compare::compare_masked(expected, actual, opts, &mask);
         DiffReport {
             capture: capture_name.to_string(),
