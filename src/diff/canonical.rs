@@ -239,6 +239,7 @@ fn parse_with_secrets(text: &str) -> Result<(Tree, Vec<std::ops::Range<usize>>),
             message,
         }
     };
+    let mut positions = Positions::new(text);
     let mut reader = NsReader::from_str(text);
     let mut stack: Vec<Open> = Vec::new();
     let mut root: Option<Element> = None;
@@ -272,7 +273,7 @@ fn parse_with_secrets(text: &str) -> Result<(Tree, Vec<std::ops::Range<usize>>),
                         format!("elements nest deeper than {MAX_DEPTH} levels"),
                     ));
                 }
-                let mut open = start_element(&reader, &e, &index, start_offset)
+                let mut open = start_element(&reader, &e, &mut positions, start_offset)
                     .map_err(|m| error_at(start_offset, false, m))?;
                 if let Some(parent) = stack.last_mut() {
                     parent.has_children = true;
@@ -284,7 +285,7 @@ fn parse_with_secrets(text: &str) -> Result<(Tree, Vec<std::ops::Range<usize>>),
                 stack.push(open);
             }
             Event::Empty(e) => {
-                let open = start_element(&reader, &e, &index, start_offset)
+                let open = start_element(&reader, &e, &mut positions, start_offset)
                     .map_err(|m| error_at(start_offset, false, m))?;
                 if let Some(parent) = stack.last_mut() {
                     parent.has_children = true;
@@ -396,11 +397,50 @@ fn parse_with_secrets(text: &str) -> Result<(Tree, Vec<std::ops::Range<usize>>),
     Ok((Tree { root, soap_version }, spans))
 }
 
+/// Line and column of start tags, which come in increasing order: each is counted on
+/// from the one before, so a document on one line costs one pass, not one per element
+/// (the same answer as [`LineIndex::position`]).
+struct Positions<'a> {
+    text: &'a str,
+    offset: usize,
+    line: u32,
+    column: u32,
+}
+
+impl<'a> Positions<'a> {
+    fn new(text: &'a str) -> Self {
+        Positions {
+            text,
+            offset: 0,
+            line: 1,
+            column: 1,
+        }
+    }
+
+    fn at(&mut self, offset: usize) -> (u32, u32) {
+        let offset = offset.min(self.text.len());
+        let Some(step) = self.text.get(self.offset..offset) else {
+            // Backwards or off a character boundary: never for start tags; count afresh.
+            return LineIndex::new(self.text).position(offset);
+        };
+        for c in step.chars() {
+            if c == '\n' {
+                self.line = self.line.saturating_add(1);
+                self.column = 1;
+            } else {
+                self.column = self.column.saturating_add(1);
+            }
+        }
+        self.offset = offset;
+        (self.line, self.column)
+    }
+}
+
 /// Reads a start tag: its resolved name, attributes, `xsi:nil` and `xsi:type`.
 fn start_element(
     reader: &NsReader<&[u8]>,
     e: &BytesStart<'_>,
-    index: &LineIndex<'_>,
+    positions: &mut Positions<'_>,
     offset: u64,
 ) -> Result<Open, String> {
     let resolver = reader.resolver();
@@ -462,7 +502,7 @@ fn start_element(
         });
     }
     attributes.sort();
-    let (line, column) = index.position(usize::try_from(offset).unwrap_or(usize::MAX));
+    let (line, column) = positions.at(usize::try_from(offset).unwrap_or(usize::MAX));
     Ok(Open {
         element: Element {
             ns,
@@ -657,5 +697,45 @@ fn annotate(e: &mut Element, declared: Option<DeclaredType>, in_envelope: bool) 
             None
         };
         annotate(c, t, false);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn start_tag_positions_match_the_line_index() {
+        let text = "<a>\r\n  <b>é€</b><c/>\n\n<d><e/></d>  <f/></a>";
+        let tree = parse(text).unwrap_or_else(|e| panic!("{e}"));
+        let index = LineIndex::new(text);
+        let mut seen = Vec::new();
+        fn walk(e: &Element, out: &mut Vec<(String, u32, u32)>) {
+            out.push((e.name.clone(), e.line, e.column));
+            e.children.iter().for_each(|c| walk(c, out));
+        }
+        walk(&tree.root, &mut seen);
+        for (name, line, column) in seen {
+            let offset = text.find(&format!("<{name}")).unwrap_or(0);
+            assert_eq!((line, column), index.position(offset), "<{name}>");
+        }
+    }
+
+    #[test]
+    fn masked_source_replaces_secret_content_only() {
+        let text = "<r><x:Ticket xmlns:x='u'>a<![CDATA[</x:Ticket>]]>b</x:Ticket>\
+                    <Ticket/><ApplicationToken> </ApplicationToken><Ticket>s</Ticket></r>";
+        let masked = masked_source(text).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            masked,
+            "<r><x:Ticket xmlns:x='u'>[REDACTED]</x:Ticket>\
+             <Ticket/><ApplicationToken> </ApplicationToken><Ticket>[REDACTED]</Ticket></r>"
+        );
+        let tree = parse(text).unwrap_or_else(|e| panic!("{e}"));
+        let ticket = &tree.root.children[0];
+        assert_eq!(ticket.text, MASK);
+        assert!(ticket.secret.is_some());
+        assert_eq!(format!("{:?}", ticket.secret), "Some(Secret([REDACTED]))");
+        assert!(!format!("{tree:?}").contains("</x:Ticket>]]"));
     }
 }

@@ -21,7 +21,7 @@ use crate::report::redact::{Redactor, MASK};
 use crate::text::limits::{DIFF_ALIGN_WORK, MIN_SECRET_LEN};
 use crate::text::path::{child, ChildPaths};
 use serde::Serialize;
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::fmt;
 use std::hash::Hash;
 
@@ -485,20 +485,12 @@ fn compare_children(
     }
     let mut moved: Vec<Option<usize>> = vec![None; ek.len()];
     let mut a_moved = vec![false; ak.len()];
-    let mut unmatched_actual: HashMap<u32, VecDeque<usize>> = HashMap::new();
-    for (j, id) in aids.iter().enumerate() {
-        if !a_matched[j] {
-            unmatched_actual.entry(*id).or_default().push_back(j);
-        }
-    }
+    let mut unmatched_actual = Occurrences::new(&aids, |j| !a_matched[j]);
     for i in 0..ek.len() {
         if e_matched[i].is_some() {
             continue;
         }
-        if let Some(j) = unmatched_actual
-            .get_mut(&eids[i])
-            .and_then(|q| q.pop_front())
-        {
+        if let Some(j) = unmatched_actual.take(eids[i]) {
             moved[i] = Some(j);
             a_moved[j] = true;
         }
@@ -658,23 +650,67 @@ fn backtrack(trace: &[Vec<isize>], n: isize, m: isize) -> Vec<(usize, usize)> {
     pairs
 }
 
+/// The positions of each id in a sequence, handed out first to last: flat arrays (a
+/// counting sort), so a hundred thousand distinct ids cost no more than one.
+struct Occurrences {
+    /// `positions[start[id]..start[id + 1]]` are the positions of `id`, in order.
+    start: Vec<usize>,
+    positions: Vec<usize>,
+    /// The next position of each id to hand out.
+    next: Vec<usize>,
+}
+
+impl Occurrences {
+    /// The positions `j` of `ids` for which `keep(j)`.
+    fn new(ids: &[u32], keep: impl Fn(usize) -> bool) -> Self {
+        let k = ids.iter().max().map_or(0, |m| *m as usize + 1);
+        let mut start = vec![0usize; k + 1];
+        for (j, id) in ids.iter().enumerate() {
+            if keep(j) {
+                start[*id as usize + 1] += 1;
+            }
+        }
+        for i in 0..k {
+            start[i + 1] += start[i];
+        }
+        let mut fill = start.clone();
+        let mut positions = vec![0usize; start[k]];
+        for (j, id) in ids.iter().enumerate() {
+            if keep(j) {
+                positions[fill[*id as usize]] = j;
+                fill[*id as usize] += 1;
+            }
+        }
+        let next = start.clone();
+        Occurrences {
+            start,
+            positions,
+            next,
+        }
+    }
+
+    /// The next position of `id` not handed out yet.
+    fn take(&mut self, id: u32) -> Option<usize> {
+        let id = id as usize;
+        let at = *self.next.get(id)?;
+        if at < *self.start.get(id + 1)? {
+            self.next[id] += 1;
+            self.positions.get(at).copied()
+        } else {
+            None
+        }
+    }
+}
+
 /// The fallback alignment: the n-th occurrence of each item matched with its n-th on the
 /// other side, then the longest run of matches increasing on both sides (patience
 /// sorting with back links), in O(n log n).
 fn occurrence_lis(a: &[u32], b: &[u32]) -> Vec<(usize, usize)> {
-    let mut queues: HashMap<u32, VecDeque<usize>> = HashMap::new();
-    for (j, id) in b.iter().enumerate() {
-        queues.entry(*id).or_default().push_back(j);
-    }
+    let mut in_b = Occurrences::new(b, |_| true);
     let candidates: Vec<(usize, usize)> = a
         .iter()
         .enumerate()
-        .filter_map(|(i, id)| {
-            queues
-                .get_mut(id)
-                .and_then(|q| q.pop_front())
-                .map(|j| (i, j))
-        })
+        .filter_map(|(i, id)| in_b.take(*id).map(|j| (i, j)))
         .collect();
     let mut tails: Vec<usize> = Vec::new();
     let mut back: Vec<Option<usize>> = vec![None; candidates.len()];
