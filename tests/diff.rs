@@ -785,3 +785,25 @@ fn unified_diffs_of_long_texts_cost_linear_time() {
         "50k lines: {small:.3}s, 100k: {large:.3}s, ratio {ratio:.2}"
     );
 }
+
+#[test]
+fn values_invalid_for_their_type_never_differ_from_themselves() {
+    // Fuzz finds: `<Reversed>yes</Reversed>` differed from itself, and a 12-digit year
+    // overflowed the calendar (a panic in debug builds).
+    for (member, value) in [
+        ("Reversed", "yes"),
+        ("UpdatedDate", "999999999999-12-31T23:59:59Z"),
+        ("CreatedDate", "-999999999999-01-01T00:00:00+14:00"),
+    ] {
+        let text = with_member(member, &format!("<{member}>{value}</{member}>"));
+        for opts in [Options::shape(), Options::exact()] {
+            let r = diff_docs(&doc("x", &text), &doc("x", &text), &opts);
+            assert!(r.equal, "{member}: {}", r.human(false));
+        }
+        let d = one(&shape_diff(&text)).clone();
+        assert_eq!(
+            (d.kind, d.path, d.actual.as_deref()),
+            (DiffKind::Type, format!("{ENTITY}/{member}"), Some(value)),
+        );
+    }
+}

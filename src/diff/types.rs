@@ -430,7 +430,10 @@ pub fn parse_date_time(v: &str) -> Option<Instant> {
         return None;
     }
     let days = days_from_civil(year, month, day);
-    let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
+    // A year of up to 12 digits overflows seconds in i64: not a value, never a panic.
+    let seconds = days
+        .checked_mul(86_400)?
+        .checked_add(hour * 3600 + minute * 60 + second - offset_minutes * 60)?;
     Some(Instant {
         seconds,
         fraction: fraction.to_string(),
