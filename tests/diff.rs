@@ -693,7 +693,7 @@ fn best_of_3(mut f: impl FnMut()) -> f64 {
 #[test]
 fn a_golden_mismatch_of_thousands_of_entries_costs_linear_time_and_is_cut_saying_so() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
-    let mut time = |n: usize| {
+    let time = |n: usize| {
         let golden = dir.path().join(format!("g{n}.xml"));
         std::fs::write(&golden, with_field_properties(n, "System.Int"))
             .unwrap_or_else(|e| panic!("{e}"));
@@ -735,7 +735,7 @@ fn many_siblings_that_all_differ_cost_linear_time() {
         let children: String = (0..n).map(|i| format!("<{prefix}{i} a{i}='x'/>")).collect();
         format!("<root>{children}</root>")
     };
-    let mut time = |n: usize| {
+    let time = |n: usize| {
         let (e, a) = (doc("e", &side(n, "e")), doc("a", &side(n, "a")));
         let mut count = 0;
         let t = best_of_3(|| {

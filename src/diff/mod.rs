@@ -44,6 +44,7 @@
 //! words are never touched. Golden files hold the capture's text with each secret
 //! element's content replaced where it stands ([`canonical::masked_source`]).
 
+mod align;
 pub mod canonical;
 mod compare;
 mod glob;

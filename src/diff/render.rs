@@ -1,8 +1,9 @@
 //! Printing: the canonical form of a tree as stable text, and the human and JSON forms
 //! of a diff report.
 
+use super::align::{align, intern};
 use super::canonical::{Element, Tree};
-use super::compare::{align, child_paths, intern, Mode, Options};
+use super::compare::{child_paths, Mode, Options};
 use super::DiffReport;
 use crate::report::redact::{Redactor, MASK};
 use crate::text::limits::DIFF_MAX_LINES;
@@ -148,7 +149,7 @@ pub fn human(report: &DiffReport, color: bool) -> String {
 /// A unified diff of two texts; with `color`, removed lines red, added green, and the
 /// changed words inside them emphasised.
 ///
-/// Linear in the texts: the lines are aligned by [`super::compare::align`] (exact up to a
+/// Linear in the texts: the lines are aligned by [`super::align`] (exact up to a
 /// fixed amount of work, then an O(n log n) approximation, which the output then says),
 /// and at most [`DIFF_MAX_LINES`] lines of diff are written: past them the output is cut
 /// and says how many lines were left out.
