@@ -14,7 +14,7 @@
 //! ([`contract_findings`]).
 
 use super::glob::rules_for;
-use super::{masked_source, DiffError, DiffReport, Options};
+use super::{masked_source, unreadable, DiffError, DiffReport, Options};
 use crate::capture::Document;
 use crate::contract::Profile;
 use crate::violation::Violation;
@@ -120,22 +120,14 @@ pub fn check_golden(
     let capture_text = match &capture.text {
         Ok(t) => t.as_str(),
         Err(v) => {
-            return Err(GoldenError::Diff(DiffError::Unreadable {
-                document: capture.source.clone(),
-                message: v.message.clone(),
-                line: v.line,
-                column: v.column,
-            }))
+            let why = (v.message.clone(), v.line, v.column);
+            return Err(GoldenError::Diff(unreadable(capture, why)));
         }
     };
     // What a blessing writes: the capture with its secret elements masked where they stand.
     let masked = masked_source(capture_text).map_err(|e| {
-        GoldenError::Diff(DiffError::Unreadable {
-            document: capture.source.clone(),
-            message: e.message,
-            line: Some(e.line),
-            column: Some(e.column),
-        })
+        let why = (e.message, Some(e.line), Some(e.column));
+        GoldenError::Diff(unreadable(capture, why))
     })?;
     let findings = contract_findings(capture);
     if !findings.is_empty() {

@@ -249,27 +249,33 @@ pub fn document_secrets(docs: &[&Document]) -> Vec<String> {
         .collect()
 }
 
-/// A document's canonical tree, or the reason it has none. The reasons are the tool's
-/// words with element names and positions (the parser never quotes character content),
-/// so they hold no secret value and are not text-replaced.
+/// A document's canonical tree, or the reason it has none. A reason may quote what the
+/// parser took for a name (in a broken document that can run over a secret value), so
+/// the document's secret values are masked inside the message; the document's name is
+/// shown as it is.
 pub(crate) fn parse_document(doc: &Document) -> Result<Tree, DiffError> {
-    let text = match &doc.text {
-        Ok(t) => t,
-        Err(v) => {
-            return Err(DiffError::Unreadable {
-                document: doc.source.clone(),
-                message: v.message.clone(),
-                line: v.line,
-                column: v.column,
-            })
-        }
-    };
-    parse(text).map_err(|e| DiffError::Unreadable {
+    parse_text(doc).map_err(|e| unreadable(doc, e))
+}
+
+/// The canonical tree of a document's text; the error as parsing gives it.
+fn parse_text(doc: &Document) -> Result<Tree, (String, Option<u32>, Option<u32>)> {
+    match &doc.text {
+        Ok(t) => parse(t).map_err(|e| (e.message, Some(e.line), Some(e.column))),
+        Err(v) => Err((v.message.clone(), v.line, v.column)),
+    }
+}
+
+/// Why `doc` is unreadable, with its secret values masked inside the message.
+pub(crate) fn unreadable(
+    doc: &Document,
+    (message, line, column): (String, Option<u32>, Option<u32>),
+) -> DiffError {
+    DiffError::Unreadable {
         document: doc.source.clone(),
-        message: e.message,
-        line: Some(e.line),
-        column: Some(e.column),
-    })
+        message: compare::echo_masker(&doc.secrets).text(&message),
+        line,
+        column,
+    }
 }
 
 /// Why a diff could not be made. Every variant means exit status [`EXIT_ERROR`].
