@@ -365,3 +365,63 @@ fn quotes_and_backslashes_of_a_ticket_echoed_in_a_comment_are_masked_before_esca
     assert_eq!(comment_diff["actual"], "[REDACTED][REDACTED][REDACTED] end");
     assert_eq!(comment_diff["expected"], "other");
 }
+
+/// Every output of `diff` for a file holding `bytes`: human and JSON, both modes, against
+/// the documented example and against itself.
+fn every_output_of_bytes(bytes: &[u8]) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let p = dir.path().join("fuzz.xml");
+    std::fs::write(&p, bytes).unwrap_or_else(|e| panic!("{e}"));
+    let p = p.to_str().unwrap_or("");
+    let mut out = Vec::new();
+    for format in ["human", "json"] {
+        for mode in ["shape", "exact"] {
+            for args in [
+                vec!["diff", "--mode", mode, "--format", format, p],
+                vec![
+                    "diff",
+                    "--mode",
+                    mode,
+                    "--format",
+                    format,
+                    "--against",
+                    p,
+                    p,
+                ],
+            ] {
+                let o = run(&args);
+                out.push(
+                    String::from_utf8_lossy(&o.stdout).into_owned()
+                        + &String::from_utf8_lossy(&o.stderr),
+                );
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn fuzz_regressions_secrets_inside_names_and_namespace_uris_are_masked() {
+    // A broken document whose first "tag name" runs over an ApplicationToken value (the
+    // parser's error quoted it), and one whose namespace URI runs over a Ticket (shown in
+    // `{namespace}name`).
+    let cases: [(&[u8], &str); 2] = [
+        (
+            include_bytes!("fuzz-regressions/diff-8bd9cfc8.bin"),
+            "3f2a9c4e-81d7-4b0a-9e6f-2c5d7a1b8e40",
+        ),
+        (
+            include_bytes!("fuzz-regressions/diff-c7e1f6a0.bin"),
+            "7T:bWluaW1hbC1maXh0dXJXlLRpY2tldA==",
+        ),
+    ];
+    for (bytes, secret) in cases {
+        let doc = relation_contract::Document::from_bytes("fuzz.xml", bytes);
+        assert!(doc.secrets.iter().any(|s| s == secret), "{secret}");
+        let outputs = every_output_of_bytes(bytes);
+        assert!(outputs.iter().any(|o| o.contains("[REDACTED]")));
+        for o in outputs {
+            assert!(!o.contains(&secret[..8]), "{secret} in:\n{o}");
+        }
+    }
+}

@@ -208,7 +208,7 @@ pub(crate) fn child_paths(parent_path: &str, children: &[Element]) -> Vec<String
 
 /// A short one-line form of an element for `expected`/`actual`.
 fn summary(e: &Element, ctx: &Ctx<'_>) -> String {
-    let name = e.display_name();
+    let name = shown_name(e, ctx.mask);
     if e.nil {
         format!("<{name} nil>")
     } else if !e.children.is_empty() {
@@ -246,9 +246,21 @@ fn unexpected(a: &Element, path: String, ctx: &Ctx<'_>) -> Difference {
     }
 }
 
-fn type_name(e: &Element) -> Option<String> {
+/// An element's name as shown ([`Element::display_name`]), with secret values echoed in a
+/// namespace URI (document content, like any attribute value) masked.
+pub(crate) fn shown_name(e: &Element, mask: &Redactor) -> String {
+    let name = e.display_name();
+    if name.starts_with('{') {
+        format!("{{{}}}{}", mask.text(&e.ns), e.name)
+    } else {
+        name
+    }
+}
+
+fn type_name(e: &Element, ctx: &Ctx<'_>) -> Option<String> {
     e.xsi_type
-        .clone()
+        .as_deref()
+        .map(|t| ctx.mask.text(t))
         .or_else(|| e.declared.map(|t| t.name().to_string()))
 }
 
@@ -257,8 +269,8 @@ fn compare_element(e: &Element, a: &Element, path: &str, ctx: &Ctx<'_>, out: &mu
         out.push(Difference {
             path: path.to_string(),
             kind: DiffKind::Type,
-            expected: type_name(e),
-            actual: type_name(a),
+            expected: type_name(e, ctx),
+            actual: type_name(a, ctx),
         });
     }
     if e.nil != a.nil {
@@ -300,7 +312,7 @@ fn compare_attributes(
         if ns.is_empty() {
             format!("{path}/@{n}")
         } else {
-            format!("{path}/@{{{ns}}}{n}")
+            format!("{path}/@{{{}}}{n}", ctx.mask.text(ns))
         }
     };
     let find = |list: &[super::canonical::Attribute], ns: &str, n: &str| {

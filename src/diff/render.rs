@@ -3,7 +3,7 @@
 
 use super::align::{align, intern};
 use super::canonical::{Element, Tree};
-use super::compare::{child_paths, Mode, Options};
+use super::compare::{child_paths, shown_name, Mode, Options};
 use super::DiffReport;
 use crate::report::redact::{Redactor, MASK};
 use crate::text::limits::DIFF_MAX_LINES;
@@ -41,17 +41,18 @@ fn write_element(
     opts: &Options,
     redactor: &Redactor,
 ) {
-    let mut line = format!("{:indent$}<{}", "", e.display_name(), indent = depth * 2);
+    let name = shown_name(e, redactor);
+    let mut line = format!("{:indent$}<{name}", "", indent = depth * 2);
     for a in &e.attributes {
         let value = redactor.text(&a.value);
         if a.ns.is_empty() {
             let _ = write!(line, " @{}={value:?}", a.name);
         } else {
-            let _ = write!(line, " @{{{}}}{}={value:?}", a.ns, a.name);
+            let _ = write!(line, " @{{{}}}{}={value:?}", redactor.text(&a.ns), a.name);
         }
     }
     if let Some(t) = &e.xsi_type {
-        let _ = write!(line, " xsi:type={t}");
+        let _ = write!(line, " xsi:type={}", redactor.text(t));
     }
     line.push('>');
     if e.nil {
