@@ -112,6 +112,7 @@ pub(crate) fn soap_action(headers: &HeaderMap) -> Option<String> {
     Some(unquoted.to_string())
 }
 
+
 /// The HTTP-level checks (SOAPAction, Content-Type, charset), the same ones `validate`
 /// applies to captured traffic: the live request's header fields become the document's
 /// HTTP metadata (credential headers masked there, their values kept as secrets).
