@@ -54,9 +54,7 @@ fn names(text: &str) -> String {
 /// A secret worth looking for: long enough not to turn up by chance, and without
 /// markup characters, so that scrubbing it from the text leaves the same document.
 fn checkable(s: &str) -> bool {
-    s.len() >= 8
-        && !s.contains(['<', '>', '&', '"', '\'', '[', ']'])
-        && !MASK.contains(s)
+    s.len() >= 8 && !s.contains(['<', '>', '&', '"', '\'', '[', ']']) && !MASK.contains(s)
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -95,8 +93,8 @@ fuzz_target!(|data: &[u8]| {
     for s in &secrets {
         scrubbed = scrubbed.replace(s.as_str(), &"Q".repeat(s.len()));
     }
-    let vocabulary = outputs(&Document::from_bytes("fuzz.xml", scrubbed.as_bytes())).concat()
-        + &names(text);
+    let vocabulary =
+        outputs(&Document::from_bytes("fuzz.xml", scrubbed.as_bytes())).concat() + &names(text);
     for s in secrets {
         // The whole secret, and every 6-character piece of it the tool does not print
         // anyway.
@@ -110,7 +108,10 @@ fuzz_target!(|data: &[u8]| {
                 continue;
             }
             for o in &printed {
-                assert!(!o.contains(&piece), "secret piece {piece:?} of {s:?} printed:\n{o}");
+                assert!(
+                    !o.contains(&piece),
+                    "secret piece {piece:?} of {s:?} printed:\n{o}"
+                );
             }
         }
     }
