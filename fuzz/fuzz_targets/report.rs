@@ -50,10 +50,7 @@ fuzz_target!(|data: &[u8]| {
             continue;
         }
         for out in &outputs {
-            assert!(
-                !out.contains(secret.as_str()),
-                "secret {secret:?} printed:\n{out}"
-            );
+            assert!(!out.contains(secret.as_str()), "secret {secret:?} printed:\n{out}");
         }
     }
 });
