@@ -502,10 +502,14 @@ fn a_malformed_capture_is_never_blessed() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
     let golden = dir.path().join("g.xml");
     let bad = doc("capture", "<s:Envelope>");
-    assert!(matches!(
-        check_golden(&bad, &golden, &Options::exact(), true),
-        Err(GoldenError::Diff(_))
-    ));
+    // The pipeline's verdict, as `validate` gives it: the capture is not well-formed.
+    let codes = match check_golden(&bad, &golden, &Options::exact(), true) {
+        Err(GoldenError::Findings { findings, .. }) => {
+            findings.iter().map(|v| v.code.as_str()).collect::<Vec<_>>()
+        }
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(codes, ["xml.malformed"]);
     assert!(!golden.exists());
 }
 
@@ -564,4 +568,246 @@ fn paths_index_repeated_siblings() {
         d.path,
         format!("{ENTITY}/FieldProperties/FieldPropertyDictionaryKeyValuePair[3]/Key")
     );
+}
+
+/// Blesses `text` into a fresh golden; returns the folder, the golden's path and its text.
+fn blessed(text: &str) -> (tempfile::TempDir, std::path::PathBuf, String) {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let golden = dir.path().join("g.golden.xml");
+    let outcome = check_golden(&doc("capture", text), &golden, &Options::exact(), true);
+    assert_eq!(outcome.ok(), Some(GoldenOutcome::Created), "{text}");
+    let written = std::fs::read_to_string(&golden).unwrap_or_else(|e| panic!("read: {e}"));
+    (dir, golden, written)
+}
+
+#[test]
+fn a_blessed_golden_masks_each_secret_where_it_stands_and_still_matches() {
+    let plain = capture();
+    let masked_ticket = format!("<Ticket>{}</Ticket>", "[REDACTED]");
+    let masked_token = format!(">{}</ApplicationToken>", "[REDACTED]");
+    let cases = [
+        // A one-character Ticket: only the Ticket's content changes, nothing else.
+        ("<Ticket>s</Ticket>", masked_ticket.clone()),
+        ("<Ticket>T</Ticket>", masked_ticket.clone()),
+        // CDATA, a comment or a CDATA holding an end tag, character references, elements.
+        (
+            "<Ticket><![CDATA[7T:CdataSecret==]]></Ticket>",
+            masked_ticket.clone(),
+        ),
+        ("<Ticket>A<!--</Ticket>-->B</Ticket>", masked_ticket.clone()),
+        (
+            "<Ticket><![CDATA[A</Ticket>B]]></Ticket>",
+            masked_ticket.clone(),
+        ),
+        ("<Ticket>&#55;T:RefSecret==</Ticket>", masked_ticket),
+    ];
+    for (ticket, masked) in cases {
+        let text = plain.replace(&format!("<Ticket>{CAPTURE_TICKET}</Ticket>"), ticket);
+        assert_ne!(text, plain);
+        let (_dir, golden, written) = blessed(&text);
+        // Exactly the secret elements' content is replaced; the rest is the capture's text.
+        let expected = text.replace(ticket, &masked).replace(
+            &format!(">{CAPTURE_TOKEN}</ApplicationToken>"),
+            &masked_token,
+        );
+        assert_eq!(written, expected, "{ticket}");
+        for piece in ["CdataSecret", "RefSecret", "B]]", "-->B", CAPTURE_TOKEN] {
+            assert!(
+                !written.contains(piece),
+                "{piece} in the golden of {ticket}"
+            );
+        }
+        assert!(
+            diff::parse(&written).is_ok(),
+            "the golden of {ticket} does not parse"
+        );
+        // Masking makes no mismatch: the capture matches the golden blessed from it.
+        assert_eq!(
+            check_golden(&doc("capture", &text), &golden, &Options::exact(), false).ok(),
+            Some(GoldenOutcome::Matched),
+            "{ticket}"
+        );
+    }
+}
+
+#[test]
+fn a_golden_assertion_gives_the_contract_verdict_and_never_blesses_a_broken_capture() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let golden = dir.path().join("g.golden.xml");
+    // A bad value that echoes the Ticket: the finding quotes it, the message must not.
+    let broken = with_member(
+        "Reversed",
+        &format!("<Reversed>{CAPTURE_TICKET}</Reversed>"),
+    );
+    for bless in [false, true] {
+        match check_golden(&doc("capture", &broken), &golden, &Options::exact(), bless) {
+            Err(e @ GoldenError::Findings { .. }) => {
+                let GoldenError::Findings { findings, .. } = &e else {
+                    unreachable!()
+                };
+                assert!(findings
+                    .iter()
+                    .any(|v| v.element == format!("{ENTITY}/Reversed")));
+                let message = e.to_string();
+                assert!(message.contains("Reversed"), "{message}");
+                assert!(!message.contains(CAPTURE_TICKET), "{message}");
+            }
+            other => panic!("expected Findings (bless {bless}), got {other:?}"),
+        }
+        assert!(!golden.exists(), "a broken capture was blessed");
+    }
+    // Even a golden holding the same broken text does not make it pass.
+    std::fs::write(&golden, &broken).unwrap_or_else(|e| panic!("write: {e}"));
+    assert!(matches!(
+        check_golden(&doc("capture", &broken), &golden, &Options::exact(), false),
+        Err(GoldenError::Findings { .. })
+    ));
+}
+
+/// A capture whose ContactRelationEntity holds `n` FieldProperties entries, each with a
+/// FieldType of `kind`.
+fn with_field_properties(n: usize, kind: &str) -> String {
+    let pairs: String = (0..n)
+        .map(|i| {
+            format!(
+                "<FieldPropertyDictionaryKeyValuePair><Key>field{i}</Key><Value>\
+                 <FieldRight><Mask>Read Write</Mask><Reason/></FieldRight>\
+                 <FieldType>{kind}{i}</FieldType><FieldLength>{i}</FieldLength></Value>\
+                 </FieldPropertyDictionaryKeyValuePair>"
+            )
+        })
+        .collect();
+    with_member(
+        "SourceContactId",
+        &format!("<FieldProperties>{pairs}</FieldProperties><SourceContactId>12</SourceContactId>"),
+    )
+}
+
+/// Best of three runs of `f`, in seconds.
+fn best_of_3(mut f: impl FnMut()) -> f64 {
+    (0..3)
+        .map(|_| {
+            let start = std::time::Instant::now();
+            f();
+            start.elapsed().as_secs_f64()
+        })
+        .fold(f64::INFINITY, f64::min)
+}
+
+#[test]
+fn a_golden_mismatch_of_thousands_of_entries_costs_linear_time_and_is_cut_saying_so() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let time = |n: usize| {
+        let golden = dir.path().join(format!("g{n}.xml"));
+        std::fs::write(&golden, with_field_properties(n, "System.Int"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let capture = doc("capture", &with_field_properties(n, "System.Text"));
+        let mut message = String::new();
+        let t = best_of_3(|| {
+            // What assert_golden_file panics with: the differences and the unified diff.
+            match check_golden(&capture, &golden, &Options::exact(), false) {
+                Err(e @ GoldenError::Mismatch { .. }) => message = e.to_string(),
+                other => panic!("expected a mismatch, got {other:?}"),
+            }
+        });
+        // The classified differences stay complete; the unified text is cut and says so.
+        let listed = message
+            .lines()
+            .filter(|l| l.trim_start().starts_with("value "))
+            .count();
+        assert_eq!(listed, n);
+        assert!(
+            message.contains("the unified diff is cut after"),
+            "{}",
+            &message[message.len() - 400..]
+        );
+        t
+    };
+    let (small, large) = (time(4_000), time(8_000));
+    let ratio = large / small;
+    eprintln!("doubling: {small:.3}s -> {large:.3}s, ratio {ratio:.2}");
+    assert!(
+        ratio < 3.5,
+        "4,000 entries: {small:.3}s, 8,000: {large:.3}s, ratio {ratio:.2}"
+    );
+}
+
+#[test]
+fn many_siblings_that_all_differ_cost_linear_time() {
+    // Distinct names on each side: nothing aligns, every child is missing or unexpected.
+    let side = |n: usize, prefix: &str| {
+        let children: String = (0..n).map(|i| format!("<{prefix}{i} a{i}='x'/>")).collect();
+        format!("<root>{children}</root>")
+    };
+    let time = |n: usize| {
+        let (e, a) = (doc("e", &side(n, "e")), doc("a", &side(n, "a")));
+        let mut count = 0;
+        let t = best_of_3(|| {
+            let r = diff_docs(&a, &e, &Options::exact());
+            count = r.differences.len();
+            let _ = r.human(false);
+        });
+        assert_eq!(count, 2 * n);
+        t
+    };
+    let (small, large) = (time(10_000), time(20_000));
+    let ratio = large / small;
+    eprintln!("doubling: {small:.3}s -> {large:.3}s, ratio {ratio:.2}");
+    assert!(
+        ratio < 3.5,
+        "10,000: {small:.3}s, 20,000: {large:.3}s, ratio {ratio:.2}"
+    );
+}
+
+#[test]
+fn unified_diffs_of_long_texts_cost_linear_time() {
+    // Every other line changed: the exact alignment would be quadratic.
+    let text = |n: usize, tag: &str| -> String {
+        (0..n)
+            .map(|i| {
+                if i % 2 == 0 {
+                    format!("same {i}\n")
+                } else {
+                    format!("{tag} {i}\n")
+                }
+            })
+            .collect()
+    };
+    let time = |n: usize| {
+        let (old, new) = (text(n, "old"), text(n, "new"));
+        let mut out = String::new();
+        let t = best_of_3(|| out = diff::unified(&old, &new, "a", "b", false));
+        assert!(out.lines().count() < 2_100, "not cut");
+        assert!(out.contains("more left out"));
+        t
+    };
+    let (small, large) = (time(50_000), time(100_000));
+    let ratio = large / small;
+    eprintln!("doubling: {small:.3}s -> {large:.3}s, ratio {ratio:.2}");
+    assert!(
+        ratio < 3.5,
+        "50k lines: {small:.3}s, 100k: {large:.3}s, ratio {ratio:.2}"
+    );
+}
+
+#[test]
+fn values_invalid_for_their_type_never_differ_from_themselves() {
+    // Fuzz finds: `<Reversed>yes</Reversed>` differed from itself, and a 12-digit year
+    // overflowed the calendar (a panic in debug builds).
+    for (member, value) in [
+        ("Reversed", "yes"),
+        ("UpdatedDate", "999999999999-12-31T23:59:59Z"),
+        ("CreatedDate", "-999999999999-01-01T00:00:00+14:00"),
+    ] {
+        let text = with_member(member, &format!("<{member}>{value}</{member}>"));
+        for opts in [Options::shape(), Options::exact()] {
+            let r = diff_docs(&doc("x", &text), &doc("x", &text), &opts);
+            assert!(r.equal, "{member}: {}", r.human(false));
+        }
+        let d = one(&shape_diff(&text)).clone();
+        assert_eq!(
+            (d.kind, d.path, d.actual.as_deref()),
+            (DiffKind::Type, format!("{ENTITY}/{member}"), Some(value)),
+        );
+    }
 }

@@ -8,6 +8,7 @@
 mod common;
 
 use relation_contract::capture::{self, walk};
+use relation_contract::diff;
 use relation_contract::fixtures::judge_document;
 use relation_contract::import;
 use relation_contract::report::ReportItem;
@@ -112,6 +113,23 @@ fn import_and_golden_verdicts(doc: &Document, profile: Profile) -> Vec<(&'static
                 findings: shown(doc, &v.violations),
             },
         ));
+        // A golden assertion against no golden file, blessing off: a capture the contract
+        // accepts gets `Missing`, one it refuses gets its findings.
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let none = dir.path().join("no-golden.xml");
+        let seen = match diff::check_golden(doc, &none, &diff::Options::exact(), false) {
+            Err(diff::GoldenError::Missing { .. }) => Seen {
+                valid: true,
+                findings: Vec::new(),
+            },
+            Err(diff::GoldenError::Findings { findings, .. }) => Seen {
+                valid: false,
+                findings: shown(doc, &findings),
+            },
+            other => panic!("{}: a golden assertion gave {other:?}", doc.source),
+        };
+        assert!(!none.exists(), "{}: written without blessing", doc.source);
+        out.push(("a golden assertion", seen));
     }
     out
 }

@@ -588,7 +588,6 @@ fn diff_output_shows_no_secret() {
 
 /// A golden blessed from a capture whose Ticket is in CDATA holds no piece of it.
 #[test]
-#[ignore = "wired at merge: diff (golden.rs blesses through Redactor::text; it must call secrets::mask_document)"]
 fn a_blessed_golden_holds_no_cdata_ticket() {
     use relation_contract::diff::{check_golden, Options};
     use relation_contract::Document;

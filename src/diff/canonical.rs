@@ -12,11 +12,16 @@
 //! - Whitespace-only text between elements is ignored; character references, the
 //!   predefined entities and CDATA sections are read as the text they stand for.
 //!
+//! - The value of a secret element (`Ticket`, `ApplicationToken`, any namespace) is masked
+//!   where it stands: its text becomes the mask and its content is dropped, and only a
+//!   [`Secret`] record (never printed) keeps what the comparison needs.
+//!
 //! A document that is not well-formed, or that holds a DOCTYPE, is an error value with a
 //! line and column; parsing never panics.
 
 use super::types::{child_type, DeclaredType};
 use crate::contract::{SoapVersion, NS_SERVICES85, NS_SOAP11, NS_SOAP12, NS_XSI};
+use crate::secrets::{self, MASK};
 use crate::text::LineIndex;
 use crate::violation::{Code, Violation};
 use quick_xml::events::{BytesStart, Event};
@@ -57,6 +62,42 @@ pub struct Element {
     /// 1-based position of the start tag in the document's text.
     pub line: u32,
     pub column: u32,
+    /// Set on a secret element whose value was masked: `text` is then the mask and
+    /// `children` is empty.
+    pub secret: Option<Secret>,
+}
+
+/// What a masked secret element held, for comparing it, never for showing it: its `Debug`
+/// prints the mask, and nothing else reads it out.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret {
+    /// The content in canonical form (text, and child elements as tags).
+    content: String,
+    /// Whether the content held elements (a Ticket is a string: that is a type break).
+    has_elements: bool,
+    /// Each non-blank text inside, trimmed: the values whose echoes elsewhere are masked.
+    values: Vec<String>,
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Secret({MASK})")
+    }
+}
+
+impl Secret {
+    /// The masked value of a golden file: it matches any value.
+    pub fn is_placeholder(&self) -> bool {
+        !self.has_elements && self.values.len() == 1 && self.values[0] == MASK
+    }
+
+    pub(crate) fn content(&self) -> &str {
+        &self.content
+    }
+
+    pub fn has_elements(&self) -> bool {
+        self.has_elements
+    }
 }
 
 /// An attribute in canonical form.
@@ -89,6 +130,22 @@ impl Element {
 }
 
 impl Tree {
+    /// The values the tree's secret elements held (trimmed, non-blank), for masking their
+    /// echoes in other values. Never printed.
+    pub(crate) fn secret_values(&self) -> Vec<String> {
+        fn walk(e: &Element, out: &mut Vec<String>) {
+            if let Some(s) = &e.secret {
+                out.extend(s.values.iter().filter(|v| v.as_str() != MASK).cloned());
+            }
+            for c in &e.children {
+                walk(c, out);
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.root, &mut out);
+        out
+    }
+
     /// The Body's first child element (the operation wrapper or a Fault), when there is one.
     pub fn body_child(&self) -> Option<&Element> {
         if self.root.ns != NS_SOAP11 || self.root.name != "Envelope" {
@@ -136,10 +193,41 @@ struct Open {
     xsi_type: Option<(String, String)>,
     /// Whether a child element was seen (whitespace between children is then dropped).
     has_children: bool,
+    /// Where the content of an outermost secret element starts in the text.
+    secret_from: Option<usize>,
 }
 
 /// Parses a document's text into its canonical tree.
 pub fn parse(text: &str) -> Result<Tree, CanonError> {
+    parse_with_secrets(text).map(|(tree, _)| tree)
+}
+
+/// The text with the content of every secret element replaced by the mask where it
+/// stands (CDATA, child elements and character references included), and nothing else
+/// changed: what a golden file holds. A secret element with blank content is left as it
+/// is. The result parses to the same canonical tree, with the mask as each secret's value.
+pub fn masked_source(text: &str) -> Result<String, CanonError> {
+    let (_, spans) = parse_with_secrets(text)?;
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for span in spans {
+        let Some(content) = text.get(span.clone()) else {
+            continue;
+        };
+        if content.trim().is_empty() || span.start < at {
+            continue;
+        }
+        out.push_str(&text[at..span.start]);
+        out.push_str(MASK);
+        at = span.end;
+    }
+    out.push_str(&text[at..]);
+    Ok(out)
+}
+
+/// The canonical tree, and the byte ranges of the content of each outermost secret
+/// element (between its start tag and its end tag) in `text`.
+fn parse_with_secrets(text: &str) -> Result<(Tree, Vec<std::ops::Range<usize>>), CanonError> {
     let index = LineIndex::new(text);
     let error_at = |offset: u64, doctype: bool, message: String| {
         let (line, column) = index.position(usize::try_from(offset).unwrap_or(usize::MAX));
@@ -150,9 +238,12 @@ pub fn parse(text: &str) -> Result<Tree, CanonError> {
             message,
         }
     };
+    let mut positions = Positions::new(text);
     let mut reader = NsReader::from_str(text);
     let mut stack: Vec<Open> = Vec::new();
     let mut root: Option<Element> = None;
+    let mut spans = Vec::new();
+    let offset = |o: u64| usize::try_from(o).unwrap_or(usize::MAX);
     loop {
         let start_offset = reader.buffer_position();
         let event = match reader.read_event() {
@@ -181,15 +272,19 @@ pub fn parse(text: &str) -> Result<Tree, CanonError> {
                         format!("elements nest deeper than {MAX_DEPTH} levels"),
                     ));
                 }
-                let open = start_element(&reader, &e, &index, start_offset)
+                let mut open = start_element(&reader, &e, &mut positions, start_offset)
                     .map_err(|m| error_at(start_offset, false, m))?;
                 if let Some(parent) = stack.last_mut() {
                     parent.has_children = true;
                 }
+                let inside_secret = stack.iter().any(|o| o.secret_from.is_some());
+                if is_secret_name(&open.element.name) && !inside_secret {
+                    open.secret_from = Some(offset(reader.buffer_position()));
+                }
                 stack.push(open);
             }
             Event::Empty(e) => {
-                let open = start_element(&reader, &e, &index, start_offset)
+                let open = start_element(&reader, &e, &mut positions, start_offset)
                     .map_err(|m| error_at(start_offset, false, m))?;
                 if let Some(parent) = stack.last_mut() {
                     parent.has_children = true;
@@ -204,6 +299,9 @@ pub fn parse(text: &str) -> Result<Tree, CanonError> {
                         "an end tag without a start tag".to_string(),
                     ));
                 };
+                if let Some(from) = open.secret_from {
+                    spans.push(from..offset(start_offset));
+                }
                 close(&mut stack, &mut root, open);
             }
             Event::Text(t) => {
@@ -295,14 +393,53 @@ pub fn parse(text: &str) -> Result<Tree, CanonError> {
         gather_header_blocks(&mut root);
     }
     annotate(&mut root, None, soap_version.is_some());
-    Ok(Tree { root, soap_version })
+    Ok((Tree { root, soap_version }, spans))
+}
+
+/// Line and column of start tags, which come in increasing order: each is counted on
+/// from the one before, so a document on one line costs one pass, not one per element
+/// (the same answer as [`LineIndex::position`]).
+struct Positions<'a> {
+    text: &'a str,
+    offset: usize,
+    line: u32,
+    column: u32,
+}
+
+impl<'a> Positions<'a> {
+    fn new(text: &'a str) -> Self {
+        Positions {
+            text,
+            offset: 0,
+            line: 1,
+            column: 1,
+        }
+    }
+
+    fn at(&mut self, offset: usize) -> (u32, u32) {
+        let offset = offset.min(self.text.len());
+        let Some(step) = self.text.get(self.offset..offset) else {
+            // Backwards or off a character boundary: never for start tags; count afresh.
+            return LineIndex::new(self.text).position(offset);
+        };
+        for c in step.chars() {
+            if c == '\n' {
+                self.line = self.line.saturating_add(1);
+                self.column = 1;
+            } else {
+                self.column = self.column.saturating_add(1);
+            }
+        }
+        self.offset = offset;
+        (self.line, self.column)
+    }
 }
 
 /// Reads a start tag: its resolved name, attributes, `xsi:nil` and `xsi:type`.
 fn start_element(
     reader: &NsReader<&[u8]>,
     e: &BytesStart<'_>,
-    index: &LineIndex<'_>,
+    positions: &mut Positions<'_>,
     offset: u64,
 ) -> Result<Open, String> {
     let resolver = reader.resolver();
@@ -364,7 +501,7 @@ fn start_element(
         });
     }
     attributes.sort();
-    let (line, column) = index.position(usize::try_from(offset).unwrap_or(usize::MAX));
+    let (line, column) = positions.at(usize::try_from(offset).unwrap_or(usize::MAX));
     Ok(Open {
         element: Element {
             ns,
@@ -377,9 +514,11 @@ fn start_element(
             declared: None,
             line,
             column,
+            secret: None,
         },
         xsi_type,
         has_children: false,
+        secret_from: None,
     })
 }
 
@@ -403,9 +542,63 @@ fn close(stack: &mut [Open], root: &mut Option<Element>, open: Open) {
     // Until the declared type is known, keep the resolved xsi:type in `xsi_type` as
     // `{ns}local`; `annotate` drops it when it names the declared type.
     element.xsi_type = open.xsi_type.map(|(ns, local)| format!("{{{ns}}}{local}"));
+    mask_secret(&mut element);
     match stack.last_mut() {
         Some(parent) => parent.element.children.push(element),
         None => *root = Some(element),
+    }
+}
+
+fn is_secret_name(local: &str) -> bool {
+    secrets::is_secret_element(local)
+}
+
+/// Masks a secret element's value in the tree, where it stands: the text becomes the mask,
+/// the content is dropped, and a [`Secret`] keeps what comparing needs. Blank content is
+/// no secret and stays. (The one place `diff` decides what is secret: at merge, the
+/// secrets module's element list.)
+fn mask_secret(e: &mut Element) {
+    if !is_secret_name(&e.name) || (e.text.trim().is_empty() && e.children.is_empty()) {
+        return;
+    }
+    let mut content = String::new();
+    let mut values = Vec::new();
+    secret_content(e, &mut content, &mut values);
+    e.secret = Some(Secret {
+        content,
+        has_elements: !e.children.is_empty(),
+        values,
+    });
+    e.text = MASK.to_string();
+    e.children.clear();
+}
+
+/// The content of an element in a canonical form (text quoted, children as tags), and
+/// every non-blank text and attribute value in it.
+fn secret_content(e: &Element, content: &mut String, values: &mut Vec<String>) {
+    use std::fmt::Write as _;
+    fn keep(values: &mut Vec<String>, v: &str) {
+        if !v.trim().is_empty() {
+            values.push(v.trim().to_string());
+        }
+    }
+    let _ = write!(content, "{:?}", e.text);
+    keep(values, &e.text);
+    for c in &e.children {
+        let _ = write!(content, "<{{{}}}{} nil={}", c.ns, c.name, c.nil);
+        for a in &c.attributes {
+            let _ = write!(content, " {{{}}}{}={:?}", a.ns, a.name, a.value);
+            keep(values, &a.value);
+        }
+        content.push('>');
+        match &c.secret {
+            Some(s) => {
+                content.push_str(&s.content);
+                values.extend(s.values.iter().cloned());
+            }
+            None => secret_content(c, content, values),
+        }
+        content.push_str("</>");
     }
 }
 
@@ -468,6 +661,7 @@ fn gather_header_blocks(envelope: &mut Element) {
             declared: None,
             line: first.map_or(0, |b| b.line),
             column: first.map_or(0, |b| b.column),
+            secret: None,
         }
     });
     header.children = blocks;
@@ -502,5 +696,45 @@ fn annotate(e: &mut Element, declared: Option<DeclaredType>, in_envelope: bool) 
             None
         };
         annotate(c, t, false);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn start_tag_positions_match_the_line_index() {
+        let text = "<a>\r\n  <b>é€</b><c/>\n\n<d><e/></d>  <f/></a>";
+        let tree = parse(text).unwrap_or_else(|e| panic!("{e}"));
+        let index = LineIndex::new(text);
+        let mut seen = Vec::new();
+        fn walk(e: &Element, out: &mut Vec<(String, u32, u32)>) {
+            out.push((e.name.clone(), e.line, e.column));
+            e.children.iter().for_each(|c| walk(c, out));
+        }
+        walk(&tree.root, &mut seen);
+        for (name, line, column) in seen {
+            let offset = text.find(&format!("<{name}")).unwrap_or(0);
+            assert_eq!((line, column), index.position(offset), "<{name}>");
+        }
+    }
+
+    #[test]
+    fn masked_source_replaces_secret_content_only() {
+        let text = "<r><x:Ticket xmlns:x='u'>a<![CDATA[</x:Ticket>]]>b</x:Ticket>\
+                    <Ticket/><ApplicationToken> </ApplicationToken><Ticket>s</Ticket></r>";
+        let masked = masked_source(text).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            masked,
+            "<r><x:Ticket xmlns:x='u'>[REDACTED]</x:Ticket>\
+             <Ticket/><ApplicationToken> </ApplicationToken><Ticket>[REDACTED]</Ticket></r>"
+        );
+        let tree = parse(text).unwrap_or_else(|e| panic!("{e}"));
+        let ticket = &tree.root.children[0];
+        assert_eq!(ticket.text, MASK);
+        assert!(ticket.secret.is_some());
+        assert_eq!(format!("{:?}", ticket.secret), "Some(Secret([REDACTED]))");
+        assert!(!format!("{tree:?}").contains("</x:Ticket>]]"));
     }
 }

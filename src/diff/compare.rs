@@ -3,13 +3,21 @@
 //! Children are aligned by (namespace, local name) with a longest common subsequence, so
 //! one missing member gives one `missing` difference rather than a cascade; a member
 //! present on both sides but out of that alignment gives one `order` difference.
+//!
+//! The alignment is [`super::align`]'s: a longest common subsequence up to a fixed amount
+//! of work, an O(n log n) one past it; linear in the input either way.
+//!
+//! Secret values never reach a [`Difference`]: secret elements are masked in the
+//! canonical tree ([`super::canonical`]), and every other value shown goes through the
+//! value masker (a secret echoed in another field, e.g. a `Comment`).
 
+use super::align::{align, intern, Occurrences};
 use super::canonical::{Element, Tree};
 use super::glob::glob_matches;
-use crate::capture::SECRET_ELEMENTS;
-use crate::report::redact::MASK;
+use crate::secrets::{Masker, MASK};
+use crate::text::limits::MIN_SECRET_LEN;
+use crate::text::path::{child, ChildPaths};
 use serde::Serialize;
-use std::collections::HashMap;
 use std::fmt;
 
 /// How values are compared.
@@ -132,101 +140,137 @@ pub struct Difference {
     pub actual: Option<String>,
 }
 
-/// Compares two canonical trees. The differences come in document order.
+/// Compares two canonical trees. The differences come in document order. Values shown
+/// are masked: secret elements by the trees themselves, and echoes of their values in
+/// other fields by a masker over both trees' secrets.
 pub fn compare(expected: &Tree, actual: &Tree, opts: &Options) -> Vec<Difference> {
+    let mask = echo_masker(&tree_secrets(&[expected, actual]));
+    compare_masked(expected, actual, opts, &mask)
+}
+
+/// The masker for secret values echoed inside other values: the secret element itself is
+/// masked in the tree whatever its length, but a value shorter than [`MIN_SECRET_LEN`]
+/// (a Ticket `T` or `1` of a test suite) is not hunted for inside other values, where it
+/// would mangle every date and number. The one place `diff` builds it (at merge: the
+/// secrets module's masker).
+pub(crate) fn echo_masker(secrets: &[String]) -> Masker {
+    let long: Vec<String> = secrets
+        .iter()
+        .filter(|s| s.chars().count() >= MIN_SECRET_LEN)
+        .cloned()
+        .collect();
+    Masker::new(&long)
+}
+
+/// The values of both trees' secret elements, for masking their echoes elsewhere.
+pub(crate) fn tree_secrets(trees: &[&Tree]) -> Vec<String> {
+    trees.iter().flat_map(|t| t.secret_values()).collect()
+}
+
+/// [`compare`] with the value masker given (see [`super::DiffReport::from_trees`]).
+pub(crate) fn compare_masked(
+    expected: &Tree,
+    actual: &Tree,
+    opts: &Options,
+    mask: &Masker,
+) -> Vec<Difference> {
+    let ctx = Ctx { opts, mask };
     let mut out = Vec::new();
     let (e, a) = (&expected.root, &actual.root);
-    let (pe, pa) = (format!("/{}", e.name), format!("/{}", a.name));
+    let (pe, pa) = (child("", &e.name, 1), child("", &a.name, 1));
     if e.key() == a.key() {
         if !opts.is_ignored(&pe) {
-            compare_element(e, a, &pe, opts, &mut out);
+            compare_element(e, a, &pe, &ctx, &mut out);
         }
     } else {
         if !opts.is_ignored(&pe) {
-            out.push(missing(e, pe));
+            out.push(missing(e, pe, &ctx));
         }
         if !opts.is_ignored(&pa) {
-            out.push(unexpected(a, pa));
+            out.push(unexpected(a, pa, &ctx));
         }
     }
     out
 }
 
+/// What every step of a comparison reads.
+struct Ctx<'a> {
+    opts: &'a Options,
+    /// Masks secret values echoed inside other values (never applied to paths or names).
+    mask: &'a Masker,
+}
+
 /// The path of each child: its local name, with `[n]` when it is not the first of its name.
 pub(crate) fn child_paths(parent_path: &str, children: &[Element]) -> Vec<String> {
-    let mut seen: HashMap<&str, usize> = HashMap::new();
-    children
-        .iter()
-        .map(|c| {
-            let n = seen.entry(c.name.as_str()).or_insert(0);
-            *n += 1;
-            if *n == 1 {
-                format!("{parent_path}/{}", c.name)
-            } else {
-                format!("{parent_path}/{}[{n}]", c.name)
-            }
-        })
-        .collect()
+    let mut paths = ChildPaths::new(parent_path);
+    children.iter().map(|c| paths.next(&c.name)).collect()
 }
 
 /// A short one-line form of an element for `expected`/`actual`.
-fn summary(e: &Element) -> String {
-    let name = e.display_name();
+fn summary(e: &Element, ctx: &Ctx<'_>) -> String {
+    let name = shown_name(e, ctx.mask);
     if e.nil {
         format!("<{name} nil>")
     } else if !e.children.is_empty() {
         format!("<{name}>…</{name}>")
     } else {
-        format!("<{name}>{}</{name}>", shown_value(e))
+        format!("<{name}>{}</{name}>", shown_value(e, ctx))
     }
 }
 
-/// The value of a leaf as it may be shown: a secret element's value is masked.
-fn shown_value(e: &Element) -> String {
-    if SECRET_ELEMENTS.contains(&e.name.as_str()) && !e.text.is_empty() {
+/// The value of a leaf as it may be shown: a secret element's value is the mask (the tree
+/// holds nothing else), any other value has echoed secrets masked.
+fn shown_value(e: &Element, ctx: &Ctx<'_>) -> String {
+    if e.secret.is_some() {
         MASK.to_string()
     } else {
-        e.text.clone()
+        ctx.mask.inside(&e.text)
     }
 }
 
-fn missing(e: &Element, path: String) -> Difference {
+fn missing(e: &Element, path: String, ctx: &Ctx<'_>) -> Difference {
     Difference {
         path,
         kind: DiffKind::Missing,
-        expected: Some(summary(e)),
+        expected: Some(summary(e, ctx)),
         actual: None,
     }
 }
 
-fn unexpected(a: &Element, path: String) -> Difference {
+fn unexpected(a: &Element, path: String, ctx: &Ctx<'_>) -> Difference {
     Difference {
         path,
         kind: DiffKind::Unexpected,
         expected: None,
-        actual: Some(summary(a)),
+        actual: Some(summary(a, ctx)),
     }
 }
 
-fn type_name(e: &Element) -> Option<String> {
+/// An element's name as shown ([`Element::display_name`]), with secret values echoed in a
+/// namespace URI (document content, like any attribute value) masked.
+pub(crate) fn shown_name(e: &Element, mask: &Masker) -> String {
+    let name = e.display_name();
+    if name.starts_with('{') {
+        format!("{{{}}}{}", mask.inside(&e.ns), e.name)
+    } else {
+        name
+    }
+}
+
+fn type_name(e: &Element, ctx: &Ctx<'_>) -> Option<String> {
     e.xsi_type
-        .clone()
+        .as_deref()
+        .map(|t| ctx.mask.inside(t))
         .or_else(|| e.declared.map(|t| t.name().to_string()))
 }
 
-fn compare_element(
-    e: &Element,
-    a: &Element,
-    path: &str,
-    opts: &Options,
-    out: &mut Vec<Difference>,
-) {
+fn compare_element(e: &Element, a: &Element, path: &str, ctx: &Ctx<'_>, out: &mut Vec<Difference>) {
     if e.xsi_type != a.xsi_type {
         out.push(Difference {
             path: path.to_string(),
             kind: DiffKind::Type,
-            expected: type_name(e),
-            actual: type_name(a),
+            expected: type_name(e, ctx),
+            actual: type_name(a, ctx),
         });
     }
     if e.nil != a.nil {
@@ -234,7 +278,7 @@ fn compare_element(
             if x.nil {
                 "nil".to_string()
             } else {
-                summary(x)
+                summary(x, ctx)
             }
         };
         out.push(Difference {
@@ -248,80 +292,130 @@ fn compare_element(
     if e.nil {
         return;
     }
-    compare_attributes(e, a, path, opts, out);
-    compare_value(e, a, path, opts, out);
-    compare_children(e, a, path, opts, out);
+    compare_attributes(e, a, path, ctx, out);
+    if !compare_secret(e, a, path, ctx, out) {
+        compare_value(e, a, path, ctx, out);
+    }
+    compare_children(e, a, path, ctx, out);
 }
 
+/// Attributes are sorted by (namespace, name) in the canonical tree: one binary search
+/// per attribute, however many there are.
 fn compare_attributes(
     e: &Element,
     a: &Element,
     path: &str,
-    opts: &Options,
+    ctx: &Ctx<'_>,
     out: &mut Vec<Difference>,
 ) {
     let name = |ns: &str, n: &str| {
         if ns.is_empty() {
             format!("{path}/@{n}")
         } else {
-            format!("{path}/@{{{ns}}}{n}")
+            format!("{path}/@{{{}}}{n}", ctx.mask.inside(ns))
         }
     };
+    let find = |list: &[super::canonical::Attribute], ns: &str, n: &str| {
+        list.binary_search_by(|x| (x.ns.as_str(), x.name.as_str()).cmp(&(ns, n)))
+            .ok()
+    };
     for ea in &e.attributes {
-        match a
-            .attributes
-            .iter()
-            .find(|x| x.ns == ea.ns && x.name == ea.name)
-        {
+        match find(&a.attributes, &ea.ns, &ea.name).map(|i| &a.attributes[i]) {
             None => out.push(Difference {
                 path: name(&ea.ns, &ea.name),
                 kind: DiffKind::Missing,
-                expected: Some(ea.value.clone()),
+                expected: Some(ctx.mask.inside(&ea.value)),
                 actual: None,
             }),
-            Some(aa) if opts.mode == Mode::Exact && aa.value != ea.value => out.push(Difference {
-                path: name(&ea.ns, &ea.name),
-                kind: DiffKind::Value,
-                expected: Some(ea.value.clone()),
-                actual: Some(aa.value.clone()),
-            }),
+            Some(aa) if ctx.opts.mode == Mode::Exact && aa.value != ea.value => {
+                out.push(Difference {
+                    path: name(&ea.ns, &ea.name),
+                    kind: DiffKind::Value,
+                    expected: Some(ctx.mask.inside(&ea.value)),
+                    actual: Some(ctx.mask.inside(&aa.value)),
+                })
+            }
             Some(_) => {}
         }
     }
     for aa in &a.attributes {
-        if !e
-            .attributes
-            .iter()
-            .any(|x| x.ns == aa.ns && x.name == aa.name)
-        {
+        if find(&e.attributes, &aa.ns, &aa.name).is_none() {
             out.push(Difference {
                 path: name(&aa.ns, &aa.name),
                 kind: DiffKind::Unexpected,
                 expected: None,
-                actual: Some(aa.value.clone()),
+                actual: Some(ctx.mask.inside(&aa.value)),
             });
         }
     }
 }
 
+/// A secret element on either side: its value is compared through the tree's masked
+/// record of it, and shown as the mask only. `false` when neither side is a secret.
+///
+/// A golden's masked value (`[REDACTED]`) matches any value; otherwise exact mode
+/// compares the values, and element content where the other side has none is a type
+/// difference (a Ticket is a string) in both modes.
+fn compare_secret(
+    e: &Element,
+    a: &Element,
+    path: &str,
+    ctx: &Ctx<'_>,
+    out: &mut Vec<Difference>,
+) -> bool {
+    if e.secret.is_none() && a.secret.is_none() {
+        return false;
+    }
+    if e.secret.as_ref().is_some_and(|s| s.is_placeholder()) {
+        return true;
+    }
+    fn content(x: &Element) -> (&str, bool) {
+        match &x.secret {
+            Some(s) => (s.content(), s.has_elements()),
+            None => (x.text.as_str(), false),
+        }
+    }
+    let ((ec, ee), (ac, ae)) = (content(e), content(a));
+    if ae && !ee {
+        out.push(Difference {
+            path: path.to_string(),
+            kind: DiffKind::Type,
+            expected: Some(
+                a.declared
+                    .or(e.declared)
+                    .map_or("string", |t| t.name())
+                    .to_string(),
+            ),
+            actual: Some(MASK.to_string()),
+        });
+    } else if ctx.opts.mode == Mode::Exact && ec != ac {
+        out.push(value_difference(e, a, path, ctx));
+    }
+    true
+}
+
 /// Character content: checked against the declared type (both modes), compared as a
-/// value of that type (exact mode).
-fn compare_value(e: &Element, a: &Element, path: &str, opts: &Options, out: &mut Vec<Difference>) {
+/// value of that type (exact mode). A value that is not of its type is a type difference
+/// unless the expected side holds the very same text: a document never differs from
+/// itself, valid or not.
+fn compare_value(e: &Element, a: &Element, path: &str, ctx: &Ctx<'_>, out: &mut Vec<Difference>) {
     let declared = a.declared.or(e.declared);
+    let opts = ctx.opts;
     match declared {
         Some(t) if t.is_simple() => {
             if !t.accepts(&a.text) {
-                out.push(Difference {
-                    path: path.to_string(),
-                    kind: DiffKind::Type,
-                    expected: Some(t.name().to_string()),
-                    actual: Some(shown_value(a)),
-                });
+                if a.text != e.text {
+                    out.push(Difference {
+                        path: path.to_string(),
+                        kind: DiffKind::Type,
+                        expected: Some(t.name().to_string()),
+                        actual: Some(shown_value(a, ctx)),
+                    });
+                }
                 return;
             }
-            if opts.mode == Mode::Exact && !secret_placeholder(e) && !t.same_value(&e.text, &a.text)
-            {
-                out.push(value_difference(e, a, path));
+            if opts.mode == Mode::Exact && !t.same_value(&e.text, &a.text) {
+                out.push(value_difference(e, a, path, ctx));
             }
         }
         Some(t) => {
@@ -331,60 +425,61 @@ fn compare_value(e: &Element, a: &Element, path: &str, opts: &Options, out: &mut
                     path: path.to_string(),
                     kind: DiffKind::Type,
                     expected: Some(t.name().to_string()),
-                    actual: Some(shown_value(a)),
+                    actual: Some(shown_value(a, ctx)),
                 });
             } else if opts.mode == Mode::Exact && e.text != a.text {
-                out.push(value_difference(e, a, path));
+                out.push(value_difference(e, a, path, ctx));
             }
         }
         None => {
             // Undeclared here: in shape mode only the presence of a value counts.
             let differs = match opts.mode {
-                Mode::Exact => e.text != a.text && !secret_placeholder(e),
+                Mode::Exact => e.text != a.text,
                 Mode::Shape => e.text.is_empty() != a.text.is_empty() && !e.children.is_empty(),
             };
             if differs {
-                out.push(value_difference(e, a, path));
+                out.push(value_difference(e, a, path, ctx));
             }
         }
     }
 }
 
-/// A golden file holds secret values masked: a masked expected value matches any value.
-fn secret_placeholder(e: &Element) -> bool {
-    SECRET_ELEMENTS.contains(&e.name.as_str()) && e.text.trim() == MASK
-}
-
-fn value_difference(e: &Element, a: &Element, path: &str) -> Difference {
+fn value_difference(e: &Element, a: &Element, path: &str, ctx: &Ctx<'_>) -> Difference {
     Difference {
         path: path.to_string(),
         kind: DiffKind::Value,
-        expected: Some(shown_value(e)),
-        actual: Some(shown_value(a)),
+        expected: Some(shown_value(e, ctx)),
+        actual: Some(shown_value(a, ctx)),
     }
+}
+
+/// One side's children that are not ignored: (index among all children, path).
+fn kept_children(path: &str, children: &[Element], opts: &Options) -> Vec<(usize, String)> {
+    child_paths(path, children)
+        .into_iter()
+        .enumerate()
+        .filter(|(_, p)| !opts.is_ignored(p))
+        .collect()
 }
 
 fn compare_children(
     e: &Element,
     a: &Element,
     path: &str,
-    opts: &Options,
+    ctx: &Ctx<'_>,
     out: &mut Vec<Difference>,
 ) {
-    let keep = |children: &[Element]| -> Vec<(usize, String)> {
-        child_paths(path, children)
-            .into_iter()
-            .enumerate()
-            .filter(|(_, p)| !opts.is_ignored(p))
-            .collect()
-    };
-    let (ek, ak) = (keep(&e.children), keep(&a.children));
+    let (ek, ak) = (
+        kept_children(path, &e.children, ctx.opts),
+        kept_children(path, &a.children, ctx.opts),
+    );
     if ek.is_empty() && ak.is_empty() {
         return;
     }
     let ekeys: Vec<(&str, &str)> = ek.iter().map(|(i, _)| e.children[*i].key()).collect();
     let akeys: Vec<(&str, &str)> = ak.iter().map(|(i, _)| a.children[*i].key()).collect();
-    let pairs = lcs_pairs(&ekeys, &akeys);
+    let (eids, aids) = intern(&ekeys, &akeys);
+    let pairs = align(&eids, &aids).pairs;
 
     // Walk both sequences in step; unmatched members are missing/unexpected, unless the
     // same member is unmatched on the other side too: then it is out of order.
@@ -396,21 +491,12 @@ fn compare_children(
     }
     let mut moved: Vec<Option<usize>> = vec![None; ek.len()];
     let mut a_moved = vec![false; ak.len()];
-    let mut unmatched_actual: HashMap<(&str, &str), std::collections::VecDeque<usize>> =
-        HashMap::new();
-    for (j, key) in akeys.iter().enumerate() {
-        if !a_matched[j] {
-            unmatched_actual.entry(*key).or_default().push_back(j);
-        }
-    }
+    let mut unmatched_actual = Occurrences::new(&aids, |j| !a_matched[j]);
     for i in 0..ek.len() {
         if e_matched[i].is_some() {
             continue;
         }
-        if let Some(j) = unmatched_actual
-            .get_mut(&ekeys[i])
-            .and_then(|q| q.pop_front())
-        {
+        if let Some(j) = unmatched_actual.take(eids[i]) {
             moved[i] = Some(j);
             a_moved[j] = true;
         }
@@ -420,7 +506,7 @@ fn compare_children(
         if i < ek.len() && e_matched[i] == Some(j) {
             let (ei, ep) = &ek[i];
             let (aj, _) = &ak[j];
-            compare_element(&e.children[*ei], &a.children[*aj], ep, opts, out);
+            compare_element(&e.children[*ei], &a.children[*aj], ep, ctx, out);
             i += 1;
             j += 1;
         } else if i < ek.len() && e_matched[i].is_none() {
@@ -434,15 +520,15 @@ fn compare_children(
                         expected: Some(format!("member {} of {}", i + 1, ek.len())),
                         actual: Some(format!("member {} of {}", mj + 1, ak.len())),
                     });
-                    compare_element(&e.children[*ei], &a.children[*aj], ep, opts, out);
+                    compare_element(&e.children[*ei], &a.children[*aj], ep, ctx, out);
                 }
-                None => out.push(missing(&e.children[*ei], ep.clone())),
+                None => out.push(missing(&e.children[*ei], ep.clone(), ctx)),
             }
             i += 1;
         } else if j < ak.len() {
             if !a_matched[j] && !a_moved[j] {
                 let (aj, ap) = &ak[j];
-                out.push(unexpected(&a.children[*aj], ap.clone()));
+                out.push(unexpected(&a.children[*aj], ap.clone(), ctx));
             }
             j += 1;
         } else {
@@ -450,33 +536,5 @@ fn compare_children(
             // happen with a consistent alignment, but never loop forever.
             i += 1;
         }
-    }
-}
-
-/// Index pairs of a longest common subsequence of two key sequences (Myers' algorithm
-/// from `similar`: a shortest edit script keeps a longest common subsequence).
-fn lcs_pairs<T: Eq + std::hash::Hash + Ord>(a: &[T], b: &[T]) -> Vec<(usize, usize)> {
-    similar::capture_diff_slices(similar::Algorithm::Myers, a, b)
-        .into_iter()
-        .flat_map(|op| match op {
-            similar::DiffOp::Equal {
-                old_index,
-                new_index,
-                len,
-            } => (0..len).map(|k| (old_index + k, new_index + k)).collect(),
-            _ => Vec::new(),
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn lcs_skips_one_missing() {
-        let a = ["a", "b", "c", "d"];
-        let b = ["a", "c", "d"];
-        assert_eq!(lcs_pairs(&a, &b), vec![(0, 0), (2, 1), (3, 2)]);
     }
 }

@@ -3,15 +3,21 @@
 //! written instead (atomically: a temporary file in the same folder, then a rename).
 //! Nothing is ever written without the variable.
 //!
-//! A golden file is the capture's text with its secret values (`Ticket`,
-//! `ApplicationToken`) replaced by `[REDACTED]`, so goldens can be committed; a masked
-//! secret in a golden matches any value. The ignores of the golden's folder rules file
-//! (`diff.rules`) are added to the options' own.
+//! A golden file is the capture's text with the content of its secret elements (`Ticket`,
+//! `ApplicationToken`: text, CDATA, character references or child elements alike)
+//! replaced by `[REDACTED]` where it stands ([`super::masked_source`]), so goldens can be
+//! committed and still parse; a masked secret in a golden matches any value. The ignores
+//! of the golden's folder rules file (`diff.rules`) are added to the options' own.
+//!
+//! A capture the contract refuses fails its golden assertion with the findings, and is
+//! never blessed: the golden functions give the same verdict as `validate`
+//! ([`contract_findings`]).
 
 use super::glob::rules_for;
-use super::{DiffError, DiffReport, Options};
+use super::{masked_source, unreadable, DiffError, DiffReport, Options};
 use crate::capture::Document;
-use crate::report::redact::Redactor;
+use crate::contract::Profile;
+use crate::violation::Violation;
 use std::fmt;
 use std::io;
 use std::path::Path;
@@ -37,6 +43,12 @@ pub enum GoldenError {
     Missing { golden: String },
     /// The capture differs from the golden, and blessing is off.
     Mismatch { report: Box<DiffReport> },
+    /// The capture breaks the contract (the findings `validate` reports for it): it
+    /// neither passes nor is blessed, whatever the golden holds.
+    Findings {
+        capture: String,
+        findings: Vec<Violation>,
+    },
     /// The capture (or, without blessing, the golden) is unreadable, or a file operation
     /// failed.
     Diff(DiffError),
@@ -58,6 +70,23 @@ impl fmt::Display for GoldenError {
                  update the golden, and review the change before committing it.",
                 report.human(false)
             ),
+            GoldenError::Findings { capture, findings } => {
+                writeln!(
+                    f,
+                    "the capture {capture} breaks the contract ({} finding{}), so it is \
+                     neither compared with nor blessed into its golden file:",
+                    findings.len(),
+                    if findings.len() == 1 { "" } else { "s" }
+                )?;
+                for v in findings {
+                    let at = match (v.line, v.column) {
+                        (Some(l), Some(c)) => format!("{l}:{c}: "),
+                        _ => String::new(),
+                    };
+                    writeln!(f, "  {at}{} {}: {}", v.code, v.element, v.message)?;
+                }
+                Ok(())
+            }
             GoldenError::Diff(e) => write!(f, "{e}"),
         }
     }
@@ -70,9 +99,16 @@ pub fn bless_from_env() -> bool {
     std::env::var(BLESS_ENV).is_ok_and(|v| v.trim() == "1")
 }
 
+/// The findings the contract has on a capture: the one verdict every command gives (the
+/// document pipeline under the profile the envelope picks), so a golden assertion never
+/// accepts what `validate` refuses.
+pub fn contract_findings(capture: &Document) -> Vec<Violation> {
+    crate::pipeline::check(capture, Profile::Auto).violations
+}
+
 /// Checks a capture against its golden file; with `bless`, writes the golden instead of
 /// failing when it is missing or differs. Never writes when `bless` is false, and never
-/// writes a capture that is not well-formed.
+/// writes a capture that is not well-formed or that breaks the contract.
 pub fn check_golden(
     capture: &Document,
     golden: &Path,
@@ -80,27 +116,41 @@ pub fn check_golden(
     bless: bool,
 ) -> Result<GoldenOutcome, GoldenError> {
     let golden_name = golden.display().to_string();
-    let redactor = Redactor::new(&capture.secrets);
+    // The one verdict first: a capture the contract refuses (unreadable and malformed ones
+    // included: the pipeline names those too) neither passes nor is blessed.
+    let findings = contract_findings(capture);
+    if !findings.is_empty() {
+        // Findings may quote values: a secret echoed in one is masked inside the message.
+        let mut secrets = capture.secrets.clone();
+        if let Some(tree) = capture.text().and_then(|t| super::parse(t).ok()) {
+            secrets.extend(tree.secret_values());
+        }
+        let mask = crate::secrets::Masker::new(&secrets);
+        let findings = findings
+            .into_iter()
+            .map(|mut v| {
+                v.message = mask.text(&v.message);
+                v
+            })
+            .collect();
+        return Err(GoldenError::Findings {
+            capture: capture.source.clone(),
+            findings,
+        });
+    }
     // A capture that cannot be diffed can be neither compared nor blessed.
     let capture_text = match &capture.text {
         Ok(t) => t.as_str(),
         Err(v) => {
-            return Err(GoldenError::Diff(DiffError::Unreadable {
-                document: redactor.text(&capture.source),
-                message: redactor.text(&v.message),
-                line: v.line,
-                column: v.column,
-            }))
+            let why = (v.message.clone(), v.line, v.column);
+            return Err(GoldenError::Diff(unreadable(capture, why)));
         }
     };
-    if let Err(e) = super::parse(capture_text) {
-        return Err(GoldenError::Diff(DiffError::Unreadable {
-            document: redactor.text(&capture.source),
-            message: redactor.text(&e.message),
-            line: Some(e.line),
-            column: Some(e.column),
-        }));
-    }
+    // What a blessing writes: the capture with its secret elements masked where they stand.
+    let masked = masked_source(capture_text).map_err(|e| {
+        let why = (e.message, Some(e.line), Some(e.column));
+        GoldenError::Diff(unreadable(capture, why))
+    })?;
     let io_error = |e: io::Error| {
         GoldenError::Diff(DiffError::Io {
             path: golden_name.clone(),
@@ -118,8 +168,7 @@ pub fn check_golden(
                     golden: golden_name,
                 });
             }
-            crate::atomic::write(golden, redactor.text(capture_text).as_bytes())
-                .map_err(io_error)?;
+            crate::atomic::write(golden, masked.as_bytes()).map_err(io_error)?;
             return Ok(GoldenOutcome::Created);
         }
         Err(e) => return Err(io_error(e)),
@@ -132,8 +181,7 @@ pub fn check_golden(
         }),
         Err(e) if !bless => Err(GoldenError::Diff(e)),
         _ => {
-            crate::atomic::write(golden, redactor.text(capture_text).as_bytes())
-                .map_err(io_error)?;
+            crate::atomic::write(golden, masked.as_bytes()).map_err(io_error)?;
             Ok(GoldenOutcome::Updated)
         }
     }

@@ -35,10 +35,16 @@
 //!
 //! # Secrets
 //!
-//! Every string a [`DiffReport`] or [`DiffError`] holds has been through a
-//! [`Redactor`] built from both documents' secrets, and the values of `Ticket` and
-//! `ApplicationToken` elements are masked: no output shows them.
+//! Masking is structural. The value of a `Ticket` or `ApplicationToken` element is
+//! replaced by the mask in the canonical tree, where it stands ([`canonical::parse`]);
+//! every other value a report shows (a difference's expected and actual value, a line of
+//! the canonical text) has the documents' secret values masked inside it before it is
+//! quoted or escaped (values of at least [`crate::text::limits::MIN_SECRET_LEN`]
+//! characters: a one-character Ticket is masked where it stands only). Element paths, element names, document names and the tool's own
+//! words are never touched. Golden files hold the capture's text with each secret
+//! element's content replaced where it stands ([`canonical::masked_source`]).
 
+mod align;
 pub mod canonical;
 mod compare;
 mod glob;
@@ -46,7 +52,7 @@ mod golden;
 mod render;
 pub mod types;
 
-pub use canonical::{parse, CanonError, Element, Tree};
+pub use canonical::{masked_source, parse, CanonError, Element, Secret, Tree};
 pub use compare::{compare, DiffKind, Difference, Mode, Options};
 pub use glob::{glob_matches, load_rules, parse_rules, rules_for, RULES_FILE_NAME};
 pub use golden::{
@@ -56,7 +62,6 @@ pub use render::{canonical_text, unified};
 
 use crate::capture::Document;
 use crate::contract::{Kind, Operation, NS_SOAP11};
-use crate::report::redact::Redactor;
 use serde::Serialize;
 use std::fmt;
 
@@ -138,24 +143,22 @@ pub struct DiffReport {
 impl DiffReport {
     /// Diffs a capture against an expected document (an example or a golden fixture).
     pub fn new(capture: &Document, against: &Document, opts: &Options) -> Result<Self, DiffError> {
-        let redactor = redactor_for(&[capture, against]);
-        let expected = parse_document(against, &redactor)?;
-        let actual = parse_document(capture, &redactor)?;
+        let expected = parse_document(against)?;
+        let actual = parse_document(capture)?;
         Ok(DiffReport::from_trees(
             &capture.source,
             &actual,
             &against.source,
             &expected,
             opts,
-            &redactor,
+            &document_secrets(&[capture, against]),
         ))
     }
 
     /// Diffs a capture against the bundled documented example of the same operation and
     /// kind (recognised from the capture's Body).
     pub fn against_documented(capture: &Document, opts: &Options) -> Result<Self, DiffError> {
-        let redactor = redactor_for(&[capture]);
-        let actual = parse_document(capture, &redactor)?;
+        let actual = parse_document(capture)?;
         let found = actual.body_child().and_then(|c| {
             if c.ns == NS_SOAP11 && c.name == "Fault" {
                 None
@@ -165,7 +168,7 @@ impl DiffReport {
         });
         let Some((op, kind)) = found else {
             return Err(DiffError::NoExample {
-                document: redactor.text(&capture.source),
+                document: capture.source.clone(),
                 message: "the Body holds no operation of the Relation agent, so there is no \
                           documented example to compare with (use --against)"
                     .to_string(),
@@ -173,7 +176,7 @@ impl DiffReport {
         };
         let Some(expected) = documented_tree(op, kind) else {
             return Err(DiffError::NoExample {
-                document: redactor.text(&capture.source),
+                document: capture.source.clone(),
                 message: format!(
                     "no documented example of the {op} {kind} is bundled (use --against)"
                 ),
@@ -185,36 +188,34 @@ impl DiffReport {
             &documented_name(op, kind),
             expected,
             opts,
-            &redactor,
+            &document_secrets(&[capture]),
         ))
     }
 
-    /// Builds a report from trees already parsed. Every string goes through `redactor`.
+    /// Builds a report from trees already parsed. The trees' secret elements are masked
+    /// already; `secrets` (the documents' secret values, e.g. [`Document::secrets`]) and
+    /// the trees' own secret values are masked wherever they are echoed inside another
+    /// value. Paths and names are shown as they are.
     pub fn from_trees(
         capture_name: &str,
         actual: &Tree,
         against_name: &str,
         expected: &Tree,
         opts: &Options,
-        redactor: &Redactor,
+        secrets: &[String],
     ) -> Self {
-        let differences: Vec<Difference> = compare(expected, actual, opts)
-            .into_iter()
-            .map(|d| Difference {
-                path: redactor.text(&d.path),
-                kind: d.kind,
-                expected: d.expected.map(|s| redactor.text(&s)),
-                actual: d.actual.map(|s| redactor.text(&s)),
-            })
-            .collect();
+        let mut all = secrets.to_vec();
+        all.extend(compare::tree_secrets(&[expected, actual]));
+        let mask = compare::echo_masker(&all);
+        let differences = compare::compare_masked(expected, actual, opts, &mask);
         DiffReport {
-            capture: redactor.text(capture_name),
-            against: redactor.text(against_name),
+            capture: capture_name.to_string(),
+            against: against_name.to_string(),
             mode: opts.mode,
             equal: differences.is_empty(),
             differences,
-            expected_text: canonical_text(expected, opts, redactor),
-            actual_text: canonical_text(actual, opts, redactor),
+            expected_text: canonical_text(expected, opts, &mask),
+            actual_text: canonical_text(actual, opts, &mask),
         }
     }
 
@@ -240,34 +241,41 @@ impl DiffReport {
     }
 }
 
-/// A redactor over the secrets of several documents.
-pub fn redactor_for(docs: &[&Document]) -> Redactor {
-    let secrets: Vec<String> = docs
-        .iter()
+/// The secret values several documents hold (their [`Document::secrets`]), for masking
+/// their echoes inside other values.
+pub fn document_secrets(docs: &[&Document]) -> Vec<String> {
+    docs.iter()
         .flat_map(|d| d.secrets.iter().cloned())
-        .collect();
-    Redactor::new(&secrets)
+        .collect()
 }
 
-/// A document's canonical tree, or the redacted reason it has none.
-fn parse_document(doc: &Document, redactor: &Redactor) -> Result<Tree, DiffError> {
-    let text = match &doc.text {
-        Ok(t) => t,
-        Err(v) => {
-            return Err(DiffError::Unreadable {
-                document: redactor.text(&doc.source),
-                message: redactor.text(&v.message),
-                line: v.line,
-                column: v.column,
-            })
-        }
-    };
-    parse(text).map_err(|e| DiffError::Unreadable {
-        document: redactor.text(&doc.source),
-        message: redactor.text(&e.message),
-        line: Some(e.line),
-        column: Some(e.column),
-    })
+/// A document's canonical tree, or the reason it has none. A reason may quote what the
+/// parser took for a name (in a broken document that can run over a secret value), so
+/// the document's secret values are masked inside the message; the document's name is
+/// shown as it is.
+pub(crate) fn parse_document(doc: &Document) -> Result<Tree, DiffError> {
+    parse_text(doc).map_err(|e| unreadable(doc, e))
+}
+
+/// The canonical tree of a document's text; the error as parsing gives it.
+fn parse_text(doc: &Document) -> Result<Tree, (String, Option<u32>, Option<u32>)> {
+    match &doc.text {
+        Ok(t) => parse(t).map_err(|e| (e.message, Some(e.line), Some(e.column))),
+        Err(v) => Err((v.message.clone(), v.line, v.column)),
+    }
+}
+
+/// Why `doc` is unreadable, with its secret values masked inside the message.
+pub(crate) fn unreadable(
+    doc: &Document,
+    (message, line, column): (String, Option<u32>, Option<u32>),
+) -> DiffError {
+    DiffError::Unreadable {
+        document: doc.source.clone(),
+        message: crate::secrets::Masker::new(&doc.secrets).text(&message),
+        line,
+        column,
+    }
 }
 
 /// Why a diff could not be made. Every variant means exit status [`EXIT_ERROR`].

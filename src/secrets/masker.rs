@@ -133,6 +133,53 @@ impl Masker {
         out
     }
 
+    /// A document value (a leaf's text, an attribute value, a namespace) that may echo a
+    /// secret inside it: each occurrence of a secret of at least [`MIN_SECRET_LEN`]
+    /// characters is replaced where it stands (the value is the document's data, not the
+    /// tool's words, so no word is spared), and a value still holding a piece of a secret is
+    /// masked whole. Shorter secrets are masked only where they stand as the whole value (a
+    /// Ticket `1` inside every number would mangle them all).
+    pub fn inside(&self, value: &str) -> String {
+        if self.is_empty() || value.is_empty() {
+            return value.to_string();
+        }
+        let mut long: Vec<&str> = self
+            .exact
+            .iter()
+            .map(String::as_str)
+            .filter(|s| s.chars().count() >= MIN_SECRET_LEN)
+            .collect();
+        // Longest first, so a secret holding another is masked whole.
+        long.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        let mut starts = [false; 256];
+        for s in &long {
+            starts[usize::from(s.as_bytes()[0])] = true;
+        }
+        let mut out = String::with_capacity(value.len());
+        let mut rest = value;
+        while let Some(c) = rest.chars().next() {
+            let hit = if starts[usize::from(rest.as_bytes()[0])] {
+                long.iter().find(|s| rest.starts_with(**s))
+            } else {
+                None
+            };
+            match hit {
+                Some(s) => {
+                    out.push_str(MASK);
+                    rest = &rest[s.len()..];
+                }
+                None => {
+                    out.push(c);
+                    rest = &rest[c.len_utf8()..];
+                }
+            }
+        }
+        if self.has_piece(&out, true) {
+            return MASK.to_string();
+        }
+        out
+    }
+
     /// An element path: a segment whose name is a secret (four characters or more) or holds
     /// a piece of one is masked, the others, and the `[n]` counts, stay.
     pub fn path(&self, path: &str) -> String {
@@ -260,6 +307,28 @@ fn closing_quotes(chars: &[(usize, char)]) -> Vec<Option<usize>> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn inside_a_value_each_long_secret_is_replaced_where_it_stands() {
+        let m = Masker::new(&[r#""\"\\"#.to_string(), "valid".into(), "T".into()]);
+        let q = r#""\"\\"#;
+        assert_eq!(
+            m.inside(&format!("{q}{q}x{q} end")),
+            format!("{MASK}{MASK}x{MASK} end")
+        );
+        // A value is data: a Ticket `valid` inside it is masked, a short Ticket is not.
+        assert_eq!(m.inside("not valid. Tea"), format!("not {MASK}. Tea"));
+        assert_eq!(m.inside("T"), "T");
+        assert_eq!(m.inside(""), "");
+        assert_eq!(Masker::default().inside("valid"), "valid");
+        // Longest first: a secret holding another is masked whole; non-ASCII text is kept.
+        let m = Masker::new(&["abcd".into(), "abcdefgh".into()]);
+        assert_eq!(m.inside("é abcdefgh abcd"), format!("é {MASK} {MASK}"));
+        // A piece of a long secret left in the value hides it whole.
+        let m = Masker::new(&["Zq81xWv0Lm".into()]);
+        assert_eq!(m.inside("pre Zq81xWv0 post"), MASK);
+        assert_eq!(m.inside("pre Zq81x post"), "pre Zq81x post");
+    }
     use super::*;
 
     fn m(secrets: &[&str]) -> Masker {

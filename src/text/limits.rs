@@ -44,3 +44,12 @@ pub const SNIFF_BYTES: usize = 64;
 /// Secret parts of HTTP credential headers shorter than this are not collected for
 /// redaction; header values themselves are never printed.
 pub const MIN_SECRET_LEN: usize = 4;
+
+/// How much work `diff` spends aligning one list (the children of one element, or the
+/// lines of two canonical texts) exactly, in steps of Myers' algorithm. Past it the
+/// alignment is found in O(n log n) instead and may not be the shortest; the verdict and
+/// the classified differences stay complete, and the unified text says it is approximate.
+pub const DIFF_ALIGN_WORK: usize = 2_000_000;
+
+/// Most lines of a unified text diff shown; the rest is cut, and the diff says so.
+pub const DIFF_MAX_LINES: usize = 2_000;
