@@ -1031,25 +1031,6 @@ fn every_copy_of_a_repeated_header_block_is_held_to_its_declaration() {
     assert_eq!(v.element, "/Envelope/Header/Credentials/Ticket[2]");
 }
 
-/// The best of five timings of `small` and of `large`, taken in turns so that a burst of
-/// load on a shared machine falls on both.
-fn best_timings(
-    mut small: impl FnMut(),
-    mut large: impl FnMut(),
-) -> (std::time::Duration, std::time::Duration) {
-    let time = |f: &mut dyn FnMut()| {
-        let t = std::time::Instant::now();
-        f();
-        t.elapsed()
-    };
-    let (mut a, mut b) = (std::time::Duration::MAX, std::time::Duration::MAX);
-    for _ in 0..5 {
-        a = a.min(time(&mut small));
-        b = b.min(time(&mut large));
-    }
-    (a, b)
-}
-
 #[test]
 fn decoding_is_linear_in_the_number_of_members_and_siblings() {
     // Dictionary pairs (siblings of one name), and a refused document whose error sits at
@@ -1066,18 +1047,13 @@ fn decoding_is_linear_in_the_number_of_members_and_siblings() {
     };
     for tail in ["", "<Bogus/>"] {
         let (small, large) = (doc(4_000, tail), doc(8_000, tail));
-        let (t1, t2) = best_timings(
-            || {
-                let _ = decode(&small);
+        relation_contract::testkit::timing::assert_linear(
+            &format!("decoding pairs ending in {tail:?}"),
+            small.as_str(),
+            large.as_str(),
+            |d| {
+                let _ = std::hint::black_box(decode(d));
             },
-            || {
-                let _ = decode(&large);
-            },
-        );
-        let ratio = t2.as_secs_f64() / t1.as_secs_f64().max(1e-9);
-        assert!(
-            ratio < 3.5,
-            "{tail:?}: t(2n)/t(n) = {ratio:.2} ({t1:?}, {t2:?})"
         );
     }
     let v = decode(&doc(3, "<Bogus/>"))

@@ -5,7 +5,9 @@ use relation_contract::diff::{
     self, assert_golden, check_golden, documented_example, load_rules, DiffKind, DiffReport,
     Difference, GoldenError, GoldenOutcome, Mode, Options, BLESS_ENV, RULES_FILE_NAME,
 };
+use relation_contract::testkit::timing::assert_linear;
 use relation_contract::{Document, Kind, Operation};
+use std::path::PathBuf;
 use std::sync::Mutex;
 
 const NS: &str = "http://www.superoffice.net/ws/crm/NetServer/Services85";
@@ -684,52 +686,48 @@ fn with_field_properties(n: usize, kind: &str) -> String {
 }
 
 /// Best of three runs of `f`, in seconds.
-fn best_of_3(mut f: impl FnMut()) -> f64 {
-    (0..3)
-        .map(|_| {
-            let start = std::time::Instant::now();
-            f();
-            start.elapsed().as_secs_f64()
-        })
-        .fold(f64::INFINITY, f64::min)
-}
-
 #[test]
 fn a_golden_mismatch_of_thousands_of_entries_costs_linear_time_and_is_cut_saying_so() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
-    let time = |n: usize| {
+    let case = |n: usize| {
         let golden = dir.path().join(format!("g{n}.xml"));
         std::fs::write(&golden, with_field_properties(n, "System.Int"))
             .unwrap_or_else(|e| panic!("{e}"));
-        let capture = doc("capture", &with_field_properties(n, "System.Text"));
-        let mut message = String::new();
-        let t = best_of_3(|| {
-            // What assert_golden_file panics with: the differences and the unified diff.
-            match check_golden(&capture, &golden, &Options::exact(), false) {
-                Err(e @ GoldenError::Mismatch { .. }) => message = e.to_string(),
-                other => panic!("expected a mismatch, got {other:?}"),
-            }
-        });
+        (
+            n,
+            doc("capture", &with_field_properties(n, "System.Text")),
+            golden,
+        )
+    };
+    // What assert_golden_file panics with: the differences and the unified diff.
+    let message = |(_, capture, golden): &(usize, Document, PathBuf)| match check_golden(
+        capture,
+        golden,
+        &Options::exact(),
+        false,
+    ) {
+        Err(e @ GoldenError::Mismatch { .. }) => e.to_string(),
+        other => panic!("expected a mismatch, got {other:?}"),
+    };
+    let (small, large) = (case(4_000), case(8_000));
+    for c in [&small, &large] {
         // The classified differences stay complete; the unified text is cut and says so.
-        let listed = message
+        let m = message(c);
+        let listed = m
             .lines()
             .filter(|l| l.trim_start().starts_with("value "))
             .count();
-        assert_eq!(listed, n);
+        assert_eq!(listed, c.0);
         assert!(
-            message.contains("the unified diff is cut after"),
+            m.contains("the unified diff is cut after"),
             "{}",
-            &message[message.len() - 400..]
+            &m[m.len() - 400..]
         );
-        t
-    };
-    let (small, large) = (time(4_000), time(8_000));
-    let ratio = large / small;
-    eprintln!("doubling: {small:.3}s -> {large:.3}s, ratio {ratio:.2}");
-    assert!(
-        ratio < 3.5,
-        "4,000 entries: {small:.3}s, 8,000: {large:.3}s, ratio {ratio:.2}"
-    );
+    }
+    let ratio = assert_linear("a FieldProperties golden mismatch", &small, &large, |c| {
+        std::hint::black_box(message(c));
+    });
+    eprintln!("doubling 4,000 -> 8,000 entries: ratio {ratio:.2}");
 }
 
 #[test]
@@ -739,24 +737,14 @@ fn many_siblings_that_all_differ_cost_linear_time() {
         let children: String = (0..n).map(|i| format!("<{prefix}{i} a{i}='x'/>")).collect();
         format!("<root>{children}</root>")
     };
-    let time = |n: usize| {
-        let (e, a) = (doc("e", &side(n, "e")), doc("a", &side(n, "a")));
-        let mut count = 0;
-        let t = best_of_3(|| {
-            let r = diff_docs(&a, &e, &Options::exact());
-            count = r.differences.len();
-            let _ = r.human(false);
-        });
-        assert_eq!(count, 2 * n);
-        t
+    let case = |n: usize| (n, doc("e", &side(n, "e")), doc("a", &side(n, "a")));
+    let run = |(n, e, a): &(usize, Document, Document)| {
+        let r = diff_docs(a, e, &Options::exact());
+        assert_eq!(r.differences.len(), 2 * n);
+        std::hint::black_box(r.human(false));
     };
-    let (small, large) = (time(10_000), time(20_000));
-    let ratio = large / small;
-    eprintln!("doubling: {small:.3}s -> {large:.3}s, ratio {ratio:.2}");
-    assert!(
-        ratio < 3.5,
-        "10,000: {small:.3}s, 20,000: {large:.3}s, ratio {ratio:.2}"
-    );
+    let ratio = assert_linear("differing siblings", &case(10_000), &case(20_000), run);
+    eprintln!("doubling 10,000 -> 20,000 siblings: ratio {ratio:.2}");
 }
 
 #[test]
@@ -773,21 +761,14 @@ fn unified_diffs_of_long_texts_cost_linear_time() {
             })
             .collect()
     };
-    let time = |n: usize| {
-        let (old, new) = (text(n, "old"), text(n, "new"));
-        let mut out = String::new();
-        let t = best_of_3(|| out = diff::unified(&old, &new, "a", "b", false));
+    let case = |n: usize| (text(n, "old"), text(n, "new"));
+    let run = |(old, new): &(String, String)| {
+        let out = diff::unified(old, new, "a", "b", false);
         assert!(out.lines().count() < 2_100, "not cut");
         assert!(out.contains("more left out"));
-        t
     };
-    let (small, large) = (time(50_000), time(100_000));
-    let ratio = large / small;
-    eprintln!("doubling: {small:.3}s -> {large:.3}s, ratio {ratio:.2}");
-    assert!(
-        ratio < 3.5,
-        "50k lines: {small:.3}s, 100k: {large:.3}s, ratio {ratio:.2}"
-    );
+    let ratio = assert_linear("a unified diff", &case(50_000), &case(100_000), run);
+    eprintln!("doubling 50k -> 100k lines: ratio {ratio:.2}");
 }
 
 #[test]

@@ -377,7 +377,6 @@ pub(crate) fn missing_child(parent: &str, local: &str) -> String {
 mod tests {
     use super::*;
     use crate::contract::{Profile, NS_SERVICES85, NS_SOAP11};
-    use std::time::{Duration, Instant};
 
     /// `n` foreign header blocks marked mustUnderstand, one a line, then Credentials whose
     /// Ticket is `n` pieces of text, CDATA and references.
@@ -390,25 +389,15 @@ mod tests {
         )
     }
 
-    fn best_of_three(text: &str) -> Duration {
-        (0..3)
-            .map(|_| {
-                let start = Instant::now();
-                let headers = scan(text).expect("an envelope");
-                let found = soap::check(text, &headers, Profile::Wire);
-                let ticket = service::check(text, &headers, Profile::Wire);
-                assert!(found.len() > 1000 && ticket.is_some());
-                start.elapsed()
-            })
-            .min()
-            .unwrap_or_default()
-    }
-
     #[test]
     fn the_head_is_read_in_linear_time() {
         let (small, large) = (head(10_000), head(20_000));
-        let ratio = best_of_three(&large).as_secs_f64() / best_of_three(&small).as_secs_f64();
-        assert!(ratio < 3.5, "t(2n)/t(n) = {ratio:.2}");
+        crate::testkit::timing::assert_linear("the head", small.as_str(), large.as_str(), |text| {
+            let headers = scan(text).expect("an envelope");
+            let found = soap::check(text, &headers, Profile::Wire);
+            let ticket = service::check(text, &headers, Profile::Wire);
+            assert!(found.len() > 1000 && ticket.is_some());
+        });
     }
 
     #[test]

@@ -395,22 +395,11 @@ mod tests {
     #[test]
     fn linear_on_quote_soup() {
         let k = m(&["7T:abcdefghij=="]);
-        let best = |t: &str| {
-            (0..3)
-                .map(|_| {
-                    let s = std::time::Instant::now();
-                    let _ = k.text(t);
-                    s.elapsed()
-                })
-                .min()
-                .unwrap_or_default()
-        };
         for unit in ["'a ", "\"", "x'", "abcdef"] {
             let (small, large) = (unit.repeat(50_000), unit.repeat(100_000));
-            let ratio = (0..3)
-                .map(|_| best(&large).as_secs_f64() / best(&small).as_secs_f64().max(1e-6))
-                .fold(f64::MAX, f64::min);
-            assert!(ratio < 3.5, "{unit}: t(2n)/t(n) = {ratio:.2}");
+            crate::testkit::timing::assert_linear(unit, small.as_str(), large.as_str(), |t| {
+                std::hint::black_box(k.text(t));
+            });
         }
     }
 }

@@ -40,6 +40,7 @@
 
 pub mod edit;
 pub mod table_doc;
+pub mod timing;
 pub mod xml;
 
 use crate::contract::SoapVersion;
