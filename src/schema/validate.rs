@@ -307,16 +307,14 @@ fn start_tags(text: &str, wanted: &[&str]) -> HashMap<String, usize> {
             let local = e.local_name().as_ref().to_string();
             let n = counts.entry(local.clone()).or_insert(0);
             *n += 1;
-            let segment = if *n == 1 {
-                local
-            } else {
-                format!("{local}[{n}]")
-            };
+            // The step as the one path builder writes it, `/local` or `/local[n]`.
+            let mut step = String::with_capacity(local.len() + 4);
+            crate::text::path::segment(&mut step, &local, u32::try_from(*n).unwrap_or(u32::MAX));
             let leads_on = leads
                 .get(parent_path.as_str())
-                .is_some_and(|s| s.contains(segment.as_str()));
+                .is_some_and(|s| s.contains(&step[1..]));
             if leads_on {
-                let path = format!("{parent_path}/{segment}");
+                let path = format!("{parent_path}{step}");
                 if wanted.contains(path.as_str()) {
                     map.entry(path.clone()).or_insert(pos);
                 }
