@@ -26,6 +26,7 @@ pub mod contract;
 pub mod diff;
 pub mod model;
 pub mod report;
+pub mod rules;
 pub mod schema;
 pub mod serve;
 pub mod text;

@@ -428,3 +428,119 @@ fn import_masks_header_secrets_found_in_the_body() {
         assert!(!text.contains(secret), "{secret} in {text}");
     }
 }
+
+const LONG_TARGET: &str = "https://sod.superoffice.com/Cust12345/Remote/Services85/Relation.svc";
+
+/// A dump whose start line (an absolute-form URL) is longer than 63 bytes, and a HAR with
+/// more than 64 bytes of whitespace before its `{`: both carry credential headers.
+fn hard_to_sniff(dir: &Path) -> Vec<PathBuf> {
+    let body = String::from_utf8_lossy(&read(&fixture("wire/SaveContactRelation.request.wcf.xml")))
+        .into_owned();
+    let start = format!("POST {LONG_TARGET} HTTP/1.1");
+    assert!(start.len() > 63);
+    let dump = format!(
+        "{start}\r\nContent-Type: text/xml; charset=utf-8\r\n\
+         SOAPAction: \"{ACTION}SaveContactRelation\"\r\nAuthorization: Basic {AUTH}\r\n\
+         Cookie: ASP.NET_SessionId={COOKIE}\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let http = dir.join("long-start-line.http");
+    write(&http, dump.as_bytes());
+    let har = serde_json::json!({"log": {"version": "1.2", "entries": [{
+        "request": {"method": "POST", "url": LONG_TARGET,
+            "headers": [{"name": "SOAPAction", "value": format!("\"{ACTION}SaveContactRelation\"")},
+                        {"name": "Content-Type", "value": "text/xml; charset=utf-8"},
+                        {"name": "Authorization", "value": format!("Basic {AUTH}")},
+                        {"name": "Cookie", "value": format!("ASP.NET_SessionId={COOKIE}")}],
+            "postData": {"mimeType": "text/xml", "text": body}}
+    }]}});
+    let padded = format!("{}{har}", " \r\n\t".repeat(50));
+    let har_path = dir.join("padded.har");
+    write(&har_path, padded.as_bytes());
+    vec![http, har_path]
+}
+
+#[test]
+fn a_long_start_line_and_a_padded_har_are_read_as_captures() {
+    let dir = tempdir();
+    for path in hard_to_sniff(dir.path()) {
+        let c = capture::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        let from_bytes = capture::parse("p", &read(&path));
+        for docs in [&c.documents, &from_bytes.documents] {
+            assert_eq!(docs.len(), 1, "{}", path.display());
+            let d = &docs[0];
+            assert!(
+                d.text().is_some_and(|t| t.starts_with("<s:Envelope")),
+                "{}: {:?}",
+                path.display(),
+                d.text().map(|t| &t[..t.len().min(60)])
+            );
+            let Some(meta) = d.http.as_ref() else {
+                panic!("{}: no HTTP metadata", path.display());
+            };
+            assert_eq!(
+                meta.start,
+                capture::http::StartLine::Request {
+                    method: "POST".into(),
+                    target: LONG_TARGET.into()
+                }
+            );
+            for name in ["authorization", "cookie"] {
+                let value = meta.header(name).map(|h| h.value.as_str());
+                assert_eq!(value, Some("[REDACTED]"), "{}: {name}", path.display());
+            }
+            let shown = format!("{meta:?}");
+            assert!(!shown.contains(AUTH) && !shown.contains(COOKIE), "{shown}");
+            for secret in [AUTH, COOKIE] {
+                assert!(
+                    d.secrets.iter().any(|s| s == secret),
+                    "{secret} not collected"
+                );
+            }
+        }
+        let item = walk::check_document(&c.documents[0], Profile::Auto);
+        assert!(item.valid, "{}: {item:?}", path.display());
+    }
+}
+
+#[test]
+fn import_masks_the_credentials_of_a_long_start_line_and_a_padded_har() {
+    let dir = tempdir();
+    let files = hard_to_sniff(dir.path());
+    let to = dir.path().join("imported");
+    let mut args = vec!["import".to_string()];
+    args.extend(files.iter().map(|p| p.display().to_string()));
+    args.extend(["--to".to_string(), to.display().to_string()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", all(&o));
+    let names: Vec<PathBuf> = std::fs::read_dir(&to)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    // Both captures hold the same envelope: one file, a bare envelope.
+    assert_eq!(names.len(), 1, "{names:?}");
+    let text = String::from_utf8_lossy(&read(&names[0])).into_owned();
+    assert!(text.starts_with("<s:Envelope"), "{text}");
+    for secret in [AUTH, COOKIE, FIXTURE_TICKET, "Authorization", "Cookie"] {
+        assert!(!text.contains(secret), "{secret} in {text}");
+    }
+    assert!(!all(&o).contains(AUTH) && !all(&o).contains(COOKIE));
+}
+
+#[test]
+fn a_dump_saved_with_a_bom_is_a_capture() {
+    let dump = read(&fixture("captures/SaveContactRelation.request.curl.http"));
+    let mut with_bom = b"\xEF\xBB\xBF".to_vec();
+    with_bom.extend_from_slice(&dump);
+    let c = capture::parse("bom.http", &with_bom);
+    assert_eq!(c.documents.len(), 1);
+    assert!(c.documents[0].http.is_some());
+    let item = walk::check_document(&c.documents[0], Profile::Auto);
+    assert!(item.valid, "{item:?}");
+    // The body's lines are still lines of the file.
+    let plain = capture::parse("plain.http", &dump);
+    let line = |c: &capture::Capture| c.documents[0].http.as_ref().and_then(|m| m.body_line);
+    assert_eq!(line(&c), line(&plain));
+    assert!(line(&c).is_some());
+}

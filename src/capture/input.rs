@@ -25,7 +25,10 @@ pub enum InputKind {
 }
 
 impl InputKind {
+    /// The kind of input whose first bytes are `head` (at most `limits::SNIFF_BYTES` are looked
+    /// at): an HTTP start line read to its end, or a `{` after any whitespace.
     pub fn sniff(head: &[u8]) -> InputKind {
+        let head = &head[..head.len().min(SNIFF)];
         if http::looks_like_http(head) {
             InputKind::Http
         } else if har::looks_like_har(head) {
@@ -74,7 +77,7 @@ pub use crate::text::limits::MAX_CAPTURE_BYTES;
 
 /// Takes bytes apart by their content (see [`open`]).
 pub fn parse(source: &str, bytes: &[u8]) -> Capture {
-    match InputKind::sniff(&bytes[..bytes.len().min(SNIFF)]) {
+    match InputKind::sniff(bytes) {
         InputKind::Http => http::parse_dump(source, bytes),
         InputKind::Har => har::parse(source, bytes),
         InputKind::Envelope => Capture {
@@ -99,5 +102,32 @@ pub(crate) fn malformed_capture(source: String, why: &str, bytes: &[u8]) -> Docu
         encoding: SourceEncoding::Unknown,
         secrets,
         http: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_start_lines_and_padded_hars_are_captures() {
+        let post = "POST https://sod.superoffice.com/Cust12345/Remote/Services85/Relation.svc HTTP/1.1\r\n";
+        assert!(post.len() > 64);
+        assert_eq!(InputKind::sniff(post.as_bytes()), InputKind::Http);
+        let padded = format!("{}{{\"log\":{{}}}}", " \r\n\t".repeat(1000));
+        assert_eq!(InputKind::sniff(padded.as_bytes()), InputKind::Har);
+        assert_eq!(InputKind::sniff(b"\n <s:Envelope/>"), InputKind::Envelope);
+    }
+
+    #[test]
+    fn sniffing_looks_at_a_bounded_prefix_only() {
+        // The start line (or the HAR's `{`) must stand within the prefix; beyond it the
+        // bytes are one document, read as they are.
+        let line = format!("POST /{} HTTP/1.1\r\n", "a".repeat(SNIFF));
+        assert_eq!(InputKind::sniff(line.as_bytes()), InputKind::Envelope);
+        let har = format!("{}{{}}", " ".repeat(SNIFF));
+        assert_eq!(InputKind::sniff(har.as_bytes()), InputKind::Envelope);
+        let har = format!("{}{{}}", " ".repeat(SNIFF - 1));
+        assert_eq!(InputKind::sniff(har.as_bytes()), InputKind::Har);
     }
 }

@@ -1,0 +1,142 @@
+//! Capture parsing costs time linear in the input: each test doubles the input and compares
+//! the times (the best of three runs each), never an absolute bound. A parse that rescans
+//! the dump from byte 0 for each header or message takes four times as long for twice the
+//! input; a linear one about twice.
+
+use relation_contract::capture;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// One timing at a time: tests of this file run in parallel threads otherwise, and each
+/// would slow the others' measurements.
+static TIMING: Mutex<()> = Mutex::new(());
+
+/// Twice the input costs less than this many times as much: linear passes (about 2),
+/// quadratic fails (about 4).
+const MAX_RATIO: f64 = 3.5;
+
+const ENV: &str =
+    "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body/></s:Envelope>";
+
+/// How long one parse of `input` takes; the result is checked (outside the timing).
+fn time(input: &[u8], check: &dyn Fn(&capture::Capture)) -> Duration {
+    let start = Instant::now();
+    let c = capture::parse("t", input);
+    let took = start.elapsed();
+    check(&c);
+    took
+}
+
+/// t(2n) / t(n) for inputs made by `make`, each parse checked by `check(capture, n)`: the
+/// best of three runs each, the two sizes taken in turn (so a busy machine slows both).
+fn ratio(n: usize, make: fn(usize) -> Vec<u8>, check: fn(&capture::Capture, usize)) -> f64 {
+    let _one_at_a_time = TIMING.lock().unwrap_or_else(|e| e.into_inner());
+    let small = make(n);
+    let large = make(2 * n);
+    let (mut t1, mut t2) = (Duration::MAX, Duration::MAX);
+    for _ in 0..3 {
+        t1 = t1.min(time(&small, &|c| check(c, n)));
+        t2 = t2.min(time(&large, &|c| check(c, 2 * n)));
+    }
+    let r = t2.as_secs_f64() / t1.as_secs_f64().max(1e-6);
+    eprintln!("n={n}: {t1:?} -> {t2:?}, ratio {r:.2}");
+    r
+}
+
+fn many_headers(n: usize) -> Vec<u8> {
+    let mut d = String::from("POST /Relation.svc HTTP/1.1\r\nSOAPAction: \"x\"\r\n");
+    for i in 0..n {
+        d.push_str(&format!("X-H{}: v\r\n", i % 10));
+    }
+    d.push_str(&format!("Content-Length: {}\r\n\r\n{ENV}", ENV.len()));
+    d.into_bytes()
+}
+
+fn one_document_with_headers(c: &capture::Capture, n: usize) {
+    assert_eq!(c.documents.len(), 1);
+    let meta = c.documents[0].http.as_ref();
+    assert_eq!(meta.map(|m| m.headers.len()), Some(n + 2));
+    // The body's line in the dump: start line, SOAPAction, n headers, Content-Length, blank.
+    assert_eq!(meta.and_then(|m| m.body_line), u32::try_from(n + 5).ok());
+    let last = meta.and_then(|m| m.headers.last()).and_then(|h| h.line);
+    assert_eq!(last, u32::try_from(n + 3).ok());
+}
+
+#[test]
+fn header_lines_are_parsed_in_linear_time() {
+    let r = ratio(40_000, many_headers, one_document_with_headers);
+    assert!(r < MAX_RATIO, "40,000 -> 80,000 header lines: ratio {r:.2}");
+}
+
+fn many_messages(n: usize) -> Vec<u8> {
+    let req = format!(
+        "POST /r HTTP/1.1\r\nSOAPAction: \"x\"\r\nContent-Length: {}\r\n\r\n{ENV}\r\n",
+        ENV.len()
+    );
+    req.repeat(n).into_bytes()
+}
+
+fn one_document_per_message(c: &capture::Capture, n: usize) {
+    assert_eq!(c.documents.len(), n);
+    let last = c.documents.last();
+    assert_eq!(
+        last.map(|d| d.source.clone()),
+        Some(format!("t#messages[{}].request", n - 1))
+    );
+    // Each message is five lines, its body the fifth: the last body stands on line 5n.
+    let body_line = last.and_then(|d| d.http.as_ref()).and_then(|m| m.body_line);
+    assert_eq!(body_line, u32::try_from(5 * n).ok());
+}
+
+#[test]
+fn messages_of_a_dump_are_parsed_in_linear_time() {
+    let r = ratio(40_000, many_messages, one_document_per_message);
+    assert!(r < MAX_RATIO, "40,000 -> 80,000 messages: ratio {r:.2}");
+}
+
+fn har_with_headers(n: usize) -> Vec<u8> {
+    let headers: Vec<serde_json::Value> = (0..n)
+        .map(|i| serde_json::json!({"name": "Cookie", "value": format!("sid=session-{i}")}))
+        .collect();
+    let har = serde_json::json!({"log": {"version": "1.2", "entries": [{
+        "request": {"method": "POST", "url": "https://crm/Relation.svc", "headers": headers,
+            "postData": {"mimeType": "text/xml", "text": ENV}}}]}});
+    har.to_string().into_bytes()
+}
+
+fn har_document_with_secrets(c: &capture::Capture, n: usize) {
+    assert_eq!(c.documents.len(), 1);
+    // Each cookie header: the whole value and the cookie's value, all distinct.
+    assert_eq!(c.documents[0].secrets.len(), 2 * n);
+}
+
+#[test]
+fn har_headers_are_parsed_in_linear_time() {
+    let r = ratio(20_000, har_with_headers, har_document_with_secrets);
+    assert!(r < MAX_RATIO, "20,000 -> 40,000 HAR headers: ratio {r:.2}");
+}
+
+fn har_with_entries(n: usize) -> Vec<u8> {
+    let entry = serde_json::json!({
+        "request": {"method": "POST", "url": "https://crm/Relation.svc",
+            "headers": [{"name": "SOAPAction", "value": "\"x\""}],
+            "postData": {"mimeType": "text/xml", "text": ENV}}});
+    let entries = vec![entry; n];
+    serde_json::json!({"log": {"version": "1.2", "entries": entries}})
+        .to_string()
+        .into_bytes()
+}
+
+fn one_document_per_entry(c: &capture::Capture, n: usize) {
+    assert_eq!(c.documents.len(), n);
+    assert_eq!(
+        c.documents.last().map(|d| d.source.clone()),
+        Some(format!("t#entries[{}].request", n - 1))
+    );
+}
+
+#[test]
+fn har_entries_are_parsed_in_linear_time() {
+    let r = ratio(20_000, har_with_entries, one_document_per_entry);
+    assert!(r < MAX_RATIO, "20,000 -> 40,000 HAR entries: ratio {r:.2}");
+}
