@@ -544,3 +544,107 @@ fn a_dump_saved_with_a_bom_is_a_capture() {
     assert_eq!(line(&c), line(&plain));
     assert!(line(&c).is_some());
 }
+
+const ECHOED_TICKET: &str = "7T:ZWNob2VkLXRpY2tldC12YWx1ZQ==";
+
+/// A request with credentials and a fault response that echoes them, as a dump and a HAR.
+fn echoing_exchange(dir: &Path) -> Vec<PathBuf> {
+    let body = String::from_utf8_lossy(&read(&fixture("wire/SaveContactRelation.request.wcf.xml")))
+        .replace(FIXTURE_TICKET, ECHOED_TICKET);
+    let fault = format!(
+        "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body><s:Fault>\
+         <faultcode>s:Client</faultcode><faultstring>ticket {ECHOED_TICKET} refused for \
+         Basic {AUTH}, session {COOKIE}</faultstring></s:Fault></s:Body></s:Envelope>"
+    );
+    let dump = format!(
+        "POST /Relation.svc HTTP/1.1\r\nContent-Type: text/xml; charset=utf-8\r\n\
+         SOAPAction: \"{ACTION}SaveContactRelation\"\r\nAuthorization: Basic {AUTH}\r\n\
+         Cookie: ASP.NET_SessionId={COOKIE}\r\nContent-Length: {}\r\n\r\n{body}\
+         HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/xml; charset=utf-8\r\n\
+         Content-Length: {}\r\n\r\n{fault}",
+        body.len(),
+        fault.len()
+    );
+    let http = dir.join("echo.http");
+    write(&http, dump.as_bytes());
+    let har = serde_json::json!({"log": {"version": "1.2", "entries": [{
+        "request": {"method": "POST", "url": "https://crm/Relation.svc",
+            "headers": [{"name": "SOAPAction", "value": format!("\"{ACTION}SaveContactRelation\"")},
+                        {"name": "Content-Type", "value": "text/xml; charset=utf-8"},
+                        {"name": "Authorization", "value": format!("Basic {AUTH}")}],
+            "cookies": [{"name": "ASP.NET_SessionId", "value": COOKIE}],
+            "postData": {"mimeType": "text/xml", "text": body}},
+        "response": {"status": 500, "headers": [{"name": "Content-Type", "value": "text/xml"}],
+            "content": {"mimeType": "text/xml", "text": fault}}
+    }]}});
+    let har_path = dir.join("echo.har");
+    write(&har_path, har.to_string().as_bytes());
+    vec![http, har_path]
+}
+
+#[test]
+fn a_response_that_echoes_its_requests_credentials_is_redacted_with_them() {
+    let dir = tempdir();
+    let files = echoing_exchange(dir.path());
+    for path in &files {
+        let c = capture::open(path).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.documents.len(), 2, "{}", path.display());
+        // Each side of the exchange knows the other's secrets.
+        for d in &c.documents {
+            for secret in [ECHOED_TICKET, AUTH, COOKIE] {
+                assert!(
+                    d.secrets.iter().any(|s| s == secret),
+                    "{}: {secret} unknown",
+                    d.source
+                );
+            }
+        }
+    }
+    let to = dir.path().join("imported");
+    let mut args = vec!["import".to_string()];
+    args.extend(files.iter().map(|p| p.display().to_string()));
+    args.extend(["--to".to_string(), to.display().to_string()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", all(&o));
+    let written: Vec<PathBuf> = std::fs::read_dir(&to)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    assert!(written
+        .iter()
+        .any(|p| p.display().to_string().contains(".fault.")));
+    for p in &written {
+        let text = String::from_utf8_lossy(&read(p)).into_owned();
+        for secret in [ECHOED_TICKET, AUTH, COOKIE] {
+            assert!(
+                !text.contains(secret),
+                "{secret} in {}:\n{text}",
+                p.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn fuzz_find_a_response_quoting_its_requests_authorization_is_masked() {
+    // A response whose body quotes the header block of the request before it.
+    let bytes = include_bytes!("fuzz-regressions/capture-ce342e24.bin");
+    let auth = "SOTicket 7T:dGVzdC10aWNrZXQtZm9yLWZpeHR1cmVzLW9ubHk=";
+    let text = String::from_utf8_lossy(bytes);
+    assert!(text.matches(auth).count() >= 2);
+    let c = capture::parse("fuzz.http", bytes);
+    let response = c
+        .documents
+        .iter()
+        .find(|d| d.source.ends_with(".response"))
+        .unwrap_or_else(|| panic!("no response in {:?}", c.documents));
+    assert!(response.text().is_some_and(|t| t.contains(auth)));
+    assert!(response.secrets.iter().any(|s| s == auth));
+    let redacted = response
+        .text()
+        .map(|t| import::redact(t, &response.secrets))
+        .unwrap_or_default();
+    assert!(!redacted.contains("dGVzdC10aWNrZXQtZm9yLWZpeHR1cmVzLW9ubHk"));
+    assert!(!redacted.contains("ufq2kx5mz1w0sd3bqv4e0n1a"));
+}

@@ -56,7 +56,7 @@ pub(crate) fn parse_dump(source: &str, bytes: &[u8]) -> Capture {
     let messages = messages(bytes);
     let several = messages.len() > 1;
     let mut capture = Capture::default();
-    let mut request_action: Option<String> = None;
+    let mut request = Exchange::default();
     for (i, m) in messages.into_iter().enumerate() {
         let m = match m {
             Ok(m) => m,
@@ -81,17 +81,59 @@ pub(crate) fn parse_dump(source: &str, bytes: &[u8]) -> Capture {
             source.to_string()
         };
         let mut meta = m.meta;
+        let mut secrets = m.secrets;
         if meta.is_request() {
-            request_action = meta.header("soapaction").map(|h| h.value.clone());
+            request = Exchange {
+                action: meta.header("soapaction").map(|h| h.value.clone()),
+                document: None,
+                secrets: secrets.clone(),
+            };
         } else {
-            meta.request_action = request_action.take();
+            meta.request_action = request.action.take();
+            secrets.append(&mut request.secrets);
         }
-        match message_document(name.clone(), meta, m.secrets, &m.body) {
-            Some(doc) => capture.documents.push(doc),
-            None => capture.skipped.push(name),
+        let document = message_document(name.clone(), meta, secrets, &m.body);
+        let Some(doc) = document else {
+            capture.skipped.push(name);
+            continue;
+        };
+        match (kind, request.document.take()) {
+            ("request", _) => request.document = Some(capture.documents.len()),
+            (_, Some(i)) => {
+                if let Some(req) = capture.documents.get_mut(i) {
+                    share_secrets(&mut req.secrets, &doc.secrets);
+                }
+            }
+            _ => {}
         }
+        if kind == "request" {
+            request.secrets = doc.secrets.clone();
+        }
+        capture.documents.push(doc);
     }
     capture
+}
+
+/// The request a response answers: its action, its document (an index into the capture)
+/// and its secrets.
+#[derive(Default)]
+struct Exchange {
+    action: Option<String>,
+    document: Option<usize>,
+    secrets: Vec<String>,
+}
+
+/// A request and its response share their secrets: a response may echo its request's
+/// Ticket or credentials (a fault string quoting the request), a request may quote a cookie.
+/// Adds to `into` each secret of `from` it lacks.
+pub(crate) fn share_secrets(into: &mut Vec<String>, from: &[String]) {
+    let mut known: HashSet<&str> = into.iter().map(String::as_str).collect();
+    let new: Vec<String> = from
+        .iter()
+        .filter(|s| known.insert(s.as_str()))
+        .cloned()
+        .collect();
+    into.extend(new);
 }
 
 /// The document a message's body makes, or `None` when it holds no SOAP envelope (the

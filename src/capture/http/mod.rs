@@ -19,7 +19,7 @@ mod framing;
 mod meta;
 mod start;
 
-pub(crate) use dump::{message_document, parse_dump};
+pub(crate) use dump::{message_document, parse_dump, share_secrets};
 pub use meta::{
     header_secrets, is_secret_header, Header, HttpMeta, MediaType, StartLine, MASK, SECRET_HEADERS,
 };
