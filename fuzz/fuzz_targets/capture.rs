@@ -49,6 +49,23 @@ fn header_secrets(doc: &Document, data: &[u8]) -> Vec<String> {
         .collect()
 }
 
+/// The fixed words of the capture reader's own messages: a "secret" made of them (a cookie
+/// `HTTP/1.1`) shows up where the reader says why bytes are no message, and scrubbing it from
+/// the input changes the parse, so the comparison below cannot tell.
+const WORDS: &[&str] = &[
+    "is not an HTTP start line (`HTTP/1.1 200 OK` or `POST /path HTTP/1.1`): \
+     the bytes after the previous message are not a message",
+    "is not a header field (name: value)",
+    "the body has bytes where Content-Length says : the capture is truncated",
+    "the chunked body ends without its last (zero-size) chunk",
+    "is not a chunk size (hexadecimal)",
+    "a chunk of bytes runs past the end of the file: the capture is truncated",
+    "chunk data of bytes is not followed by a line end: the chunk size is wrong",
+    "the body is compressed (Content-Encoding: ): save the capture decoded",
+    "the body is marked base64 but is not valid base64",
+    "not a HAR 1.2 file: ",
+];
+
 /// `data` with every occurrence of `secret` replaced by as many `Q`s.
 fn scrub(data: &[u8], secret: &str) -> Vec<u8> {
     let needle = secret.as_bytes();
@@ -91,6 +108,7 @@ fuzz_target!(|data: &[u8]| {
             || secret.contains(['[', ']'])
             || http::MASK.contains(secret.as_str())
             || import::PLACEHOLDER.contains(secret.as_str())
+            || WORDS.iter().any(|w| w.contains(secret.as_str()))
             || outputs(&capture::parse("fuzz.http", &scrub(data, &secret)))
                 .iter()
                 .any(|o| o.contains(secret.as_str()));
