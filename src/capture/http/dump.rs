@@ -97,17 +97,15 @@ pub(crate) fn parse_dump(source: &str, bytes: &[u8]) -> Capture {
             capture.skipped.push(name);
             continue;
         };
-        match (kind, request.document.take()) {
-            ("request", _) => request.document = Some(capture.documents.len()),
-            (_, Some(i)) => {
-                if let Some(req) = capture.documents.get_mut(i) {
-                    share_secrets(&mut req.secrets, &doc.secrets);
-                }
-            }
-            _ => {}
-        }
-        if kind == "request" {
+        if doc.http.as_ref().is_some_and(HttpMeta::is_request) {
+            request.document = Some(capture.documents.len());
             request.secrets = doc.secrets.clone();
+        } else if let Some(req) = request
+            .document
+            .take()
+            .and_then(|i| capture.documents.get_mut(i))
+        {
+            share_secrets(&mut req.secrets, &doc.secrets);
         }
         capture.documents.push(doc);
     }
