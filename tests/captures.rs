@@ -648,3 +648,24 @@ fn fuzz_find_a_response_quoting_its_requests_authorization_is_masked() {
     assert!(!redacted.contains("dGVzdC10aWNrZXQtZm9yLWZpeHR1cmVzLW9ubHk"));
     assert!(!redacted.contains("ufq2kx5mz1w0sd3bqv4e0n1a"));
 }
+
+#[test]
+fn fuzz_find_a_body_quoting_a_later_requests_cookie_is_masked() {
+    // A response first, whose body quotes the header block of the request after it.
+    let bytes = include_bytes!("fuzz-regressions/capture-b346a680.bin");
+    let cookie = "ufq2kx5mz1w0sd3bqv4e0n1a";
+    let c = capture::parse("fuzz.http", bytes);
+    let quoting: Vec<&relation_contract::Document> = c
+        .documents
+        .iter()
+        .filter(|d| d.text().is_some_and(|t| t.contains(cookie)))
+        .collect();
+    assert!(!quoting.is_empty());
+    for d in quoting {
+        let redacted = d
+            .text()
+            .map(|t| import::redact(t, &d.secrets))
+            .unwrap_or_default();
+        assert!(!redacted.contains(cookie), "{}:\n{redacted}", d.source);
+    }
+}

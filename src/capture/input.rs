@@ -1,7 +1,9 @@
 //! Inputs recognised by their content: a bare envelope, a raw HTTP dump, a HAR file.
 
 use super::{encoding_violation, find_secrets, har, http, read_limited, Document, SourceEncoding};
+use crate::text::limits::MAX_SHARED_SECRETS;
 use crate::violation::{Code, Violation};
+use std::collections::HashSet;
 use std::io;
 use std::path::Path;
 
@@ -77,13 +79,38 @@ pub use crate::text::limits::MAX_CAPTURE_BYTES;
 
 /// Takes bytes apart by their content (see [`open`]).
 pub fn parse(source: &str, bytes: &[u8]) -> Capture {
-    match InputKind::sniff(bytes) {
+    let mut capture = match InputKind::sniff(bytes) {
         InputKind::Http => http::parse_dump(source, bytes),
         InputKind::Har => har::parse(source, bytes),
-        InputKind::Envelope => Capture {
-            documents: vec![Document::from_bytes(source, bytes)],
-            skipped: Vec::new(),
-        },
+        InputKind::Envelope => {
+            return Capture {
+                documents: vec![Document::from_bytes(source, bytes)],
+                skipped: Vec::new(),
+            }
+        }
+    };
+    share_across(&mut capture);
+    capture
+}
+
+/// Gives every document of a capture the secrets of all the others: a body may quote the
+/// credentials of any message in the file, not only of its own exchange. Bounded: when
+/// documents times distinct secrets pass `MAX_SHARED_SECRETS`, only each request and its
+/// response share theirs (done while parsing).
+fn share_across(capture: &mut Capture) {
+    let mut seen: HashSet<&str> = HashSet::new();
+    let all: Vec<String> = capture
+        .documents
+        .iter()
+        .flat_map(|d| &d.secrets)
+        .filter(|s| seen.insert(s.as_str()))
+        .cloned()
+        .collect();
+    if all.len().saturating_mul(capture.documents.len()) > MAX_SHARED_SECRETS {
+        return;
+    }
+    for d in &mut capture.documents {
+        http::share_secrets(&mut d.secrets, &all);
     }
 }
 

@@ -46,3 +46,8 @@ pub const SNIFF_BYTES: usize = 64 * 1024;
 /// Secret parts of HTTP credential headers shorter than this are not collected for
 /// redaction; header values themselves are never printed.
 pub const MIN_SECRET_LEN: usize = 4;
+
+/// Every document of a capture carries the secrets of all the others (a body may quote
+/// another message's credentials) while documents times distinct secrets stay below this;
+/// past it, a request and its response still share theirs.
+pub const MAX_SHARED_SECRETS: usize = 1_000_000;
