@@ -13,11 +13,6 @@ use std::fs::OpenOptions;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-/// What replaces a Ticket or ApplicationToken value (and any other secret) in an imported
-/// envelope: the one mask of every output, a plain `xs:string` value, so the envelope stays
-/// valid.
-pub const PLACEHOLDER: &str = secrets::MASK;
-
 /// What became of one document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Imported {
@@ -29,7 +24,7 @@ pub enum Imported {
     NotText,
 }
 
-/// The envelope text with every secret replaced by [`PLACEHOLDER`] where it stands: the
+/// The envelope text with every secret replaced by the one mask ([`secrets::MASK`]) where it stands: the
 /// content of each Ticket and ApplicationToken element (any prefix, CDATA, comments and
 /// nested markup included), secret attributes, and any other value that equals one of the
 /// document's secrets (HTTP credentials, a Ticket echoed in another field) or holds a piece

@@ -44,9 +44,16 @@ pub fn check(doc: &Document, profile: Profile) -> Verdict {
         .map(|v| (0, v))
         .collect();
     ranked.extend(
-        crate::capture::http::check(doc, &verdict)
-            .into_iter()
-            .map(|v| (1, v)),
+        rules::http::check(
+            doc,
+            rules::http::Envelope {
+                version: verdict.soap_version,
+                kind: verdict.kind,
+                operation: verdict.operation,
+            },
+        )
+        .into_iter()
+        .map(|v| (1, v)),
     );
     if let (Some(text), Some(_)) = (doc.text(), verdict.soap_version) {
         if let Some(headers) = rules::scan(text) {

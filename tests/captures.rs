@@ -1,8 +1,9 @@
 //! Captured traffic: HTTP dumps and HAR files, HTTP checks, the parallel walk, redaction in
 //! every output format, and `import`.
 
-use relation_contract::capture::{self, import};
+use relation_contract::capture;
 use relation_contract::fixtures::{self, Options};
+use relation_contract::import;
 use relation_contract::{Kind, Profile};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -423,5 +424,248 @@ fn import_masks_header_secrets_found_in_the_body() {
     let text = String::from_utf8_lossy(&read(&path)).into_owned();
     for secret in [AUTH, COOKIE, APPTOKEN, FIXTURE_TICKET, FIXTURE_TOKEN] {
         assert!(!text.contains(secret), "{secret} in {text}");
+    }
+}
+
+const LONG_TARGET: &str = "https://sod.superoffice.com/Cust12345/Remote/Services85/Relation.svc";
+
+/// A dump whose start line (an absolute-form URL) is longer than 63 bytes, and a HAR with
+/// more than 64 bytes of whitespace before its `{`: both carry credential headers.
+fn hard_to_sniff(dir: &Path) -> Vec<PathBuf> {
+    let body = String::from_utf8_lossy(&read(&fixture("wire/SaveContactRelation.request.wcf.xml")))
+        .into_owned();
+    let start = format!("POST {LONG_TARGET} HTTP/1.1");
+    assert!(start.len() > 63);
+    let dump = format!(
+        "{start}\r\nContent-Type: text/xml; charset=utf-8\r\n\
+         SOAPAction: \"{ACTION}SaveContactRelation\"\r\nAuthorization: Basic {AUTH}\r\n\
+         Cookie: ASP.NET_SessionId={COOKIE}\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let http = dir.join("long-start-line.http");
+    write(&http, dump.as_bytes());
+    let har = serde_json::json!({"log": {"version": "1.2", "entries": [{
+        "request": {"method": "POST", "url": LONG_TARGET,
+            "headers": [{"name": "SOAPAction", "value": format!("\"{ACTION}SaveContactRelation\"")},
+                        {"name": "Content-Type", "value": "text/xml; charset=utf-8"},
+                        {"name": "Authorization", "value": format!("Basic {AUTH}")},
+                        {"name": "Cookie", "value": format!("ASP.NET_SessionId={COOKIE}")}],
+            "postData": {"mimeType": "text/xml", "text": body}}
+    }]}});
+    let padded = format!("{}{har}", " \r\n\t".repeat(50));
+    let har_path = dir.join("padded.har");
+    write(&har_path, padded.as_bytes());
+    vec![http, har_path]
+}
+
+#[test]
+fn a_long_start_line_and_a_padded_har_are_read_as_captures() {
+    let dir = tempdir();
+    for path in hard_to_sniff(dir.path()) {
+        let c = capture::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        let from_bytes = capture::parse("p", &read(&path));
+        for docs in [&c.documents, &from_bytes.documents] {
+            assert_eq!(docs.len(), 1, "{}", path.display());
+            let d = &docs[0];
+            assert!(
+                d.text().is_some_and(|t| t.starts_with("<s:Envelope")),
+                "{}: {:?}",
+                path.display(),
+                d.text().map(|t| &t[..t.len().min(60)])
+            );
+            let Some(meta) = d.http.as_ref() else {
+                panic!("{}: no HTTP metadata", path.display());
+            };
+            assert_eq!(
+                meta.start,
+                capture::http::StartLine::Request {
+                    method: "POST".into(),
+                    target: LONG_TARGET.into()
+                }
+            );
+            for name in ["authorization", "cookie"] {
+                let value = meta.header(name).map(|h| h.value.as_str());
+                assert_eq!(value, Some("[REDACTED]"), "{}: {name}", path.display());
+            }
+            let shown = format!("{meta:?}");
+            assert!(!shown.contains(AUTH) && !shown.contains(COOKIE), "{shown}");
+            for secret in [AUTH, COOKIE] {
+                assert!(
+                    d.secrets.iter().any(|s| s == secret),
+                    "{secret} not collected"
+                );
+            }
+        }
+        let item = fixtures::judge_document(&c.documents[0], Profile::Auto);
+        assert!(item.valid, "{}: {item:?}", path.display());
+    }
+}
+
+#[test]
+fn import_masks_the_credentials_of_a_long_start_line_and_a_padded_har() {
+    let dir = tempdir();
+    let files = hard_to_sniff(dir.path());
+    let to = dir.path().join("imported");
+    let mut args = vec!["import".to_string()];
+    args.extend(files.iter().map(|p| p.display().to_string()));
+    args.extend(["--to".to_string(), to.display().to_string()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", all(&o));
+    let names: Vec<PathBuf> = std::fs::read_dir(&to)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    // Both captures hold the same envelope: one file, a bare envelope.
+    assert_eq!(names.len(), 1, "{names:?}");
+    let text = String::from_utf8_lossy(&read(&names[0])).into_owned();
+    assert!(text.starts_with("<s:Envelope"), "{text}");
+    for secret in [AUTH, COOKIE, FIXTURE_TICKET, "Authorization", "Cookie"] {
+        assert!(!text.contains(secret), "{secret} in {text}");
+    }
+    assert!(!all(&o).contains(AUTH) && !all(&o).contains(COOKIE));
+}
+
+#[test]
+fn a_dump_saved_with_a_bom_is_a_capture() {
+    let dump = read(&fixture("captures/SaveContactRelation.request.curl.http"));
+    let mut with_bom = b"\xEF\xBB\xBF".to_vec();
+    with_bom.extend_from_slice(&dump);
+    let c = capture::parse("bom.http", &with_bom);
+    assert_eq!(c.documents.len(), 1);
+    assert!(c.documents[0].http.is_some());
+    let item = fixtures::judge_document(&c.documents[0], Profile::Auto);
+    assert!(item.valid, "{item:?}");
+    // The body's lines are still lines of the file.
+    let plain = capture::parse("plain.http", &dump);
+    let line = |c: &capture::Capture| c.documents[0].http.as_ref().and_then(|m| m.body_line);
+    assert_eq!(line(&c), line(&plain));
+    assert!(line(&c).is_some());
+}
+
+const ECHOED_TICKET: &str = "7T:ZWNob2VkLXRpY2tldC12YWx1ZQ==";
+
+/// A request with credentials and a fault response that echoes them, as a dump and a HAR.
+fn echoing_exchange(dir: &Path) -> Vec<PathBuf> {
+    let body = String::from_utf8_lossy(&read(&fixture("wire/SaveContactRelation.request.wcf.xml")))
+        .replace(FIXTURE_TICKET, ECHOED_TICKET);
+    let fault = format!(
+        "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body><s:Fault>\
+         <faultcode>s:Client</faultcode><faultstring>ticket {ECHOED_TICKET} refused for \
+         Basic {AUTH}, session {COOKIE}</faultstring></s:Fault></s:Body></s:Envelope>"
+    );
+    let dump = format!(
+        "POST /Relation.svc HTTP/1.1\r\nContent-Type: text/xml; charset=utf-8\r\n\
+         SOAPAction: \"{ACTION}SaveContactRelation\"\r\nAuthorization: Basic {AUTH}\r\n\
+         Cookie: ASP.NET_SessionId={COOKIE}\r\nContent-Length: {}\r\n\r\n{body}\
+         HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/xml; charset=utf-8\r\n\
+         Content-Length: {}\r\n\r\n{fault}",
+        body.len(),
+        fault.len()
+    );
+    let http = dir.join("echo.http");
+    write(&http, dump.as_bytes());
+    let har = serde_json::json!({"log": {"version": "1.2", "entries": [{
+        "request": {"method": "POST", "url": "https://crm/Relation.svc",
+            "headers": [{"name": "SOAPAction", "value": format!("\"{ACTION}SaveContactRelation\"")},
+                        {"name": "Content-Type", "value": "text/xml; charset=utf-8"},
+                        {"name": "Authorization", "value": format!("Basic {AUTH}")}],
+            "cookies": [{"name": "ASP.NET_SessionId", "value": COOKIE}],
+            "postData": {"mimeType": "text/xml", "text": body}},
+        "response": {"status": 500, "headers": [{"name": "Content-Type", "value": "text/xml"}],
+            "content": {"mimeType": "text/xml", "text": fault}}
+    }]}});
+    let har_path = dir.join("echo.har");
+    write(&har_path, har.to_string().as_bytes());
+    vec![http, har_path]
+}
+
+#[test]
+fn a_response_that_echoes_its_requests_credentials_is_redacted_with_them() {
+    let dir = tempdir();
+    let files = echoing_exchange(dir.path());
+    for path in &files {
+        let c = capture::open(path).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.documents.len(), 2, "{}", path.display());
+        // Each side of the exchange knows the other's secrets.
+        for d in &c.documents {
+            for secret in [ECHOED_TICKET, AUTH, COOKIE] {
+                assert!(
+                    d.secrets.iter().any(|s| s == secret),
+                    "{}: {secret} unknown",
+                    d.source
+                );
+            }
+        }
+    }
+    let to = dir.path().join("imported");
+    let mut args = vec!["import".to_string()];
+    args.extend(files.iter().map(|p| p.display().to_string()));
+    args.extend(["--to".to_string(), to.display().to_string()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", all(&o));
+    let written: Vec<PathBuf> = std::fs::read_dir(&to)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    assert!(written
+        .iter()
+        .any(|p| p.display().to_string().contains(".fault.")));
+    for p in &written {
+        let text = String::from_utf8_lossy(&read(p)).into_owned();
+        for secret in [ECHOED_TICKET, AUTH, COOKIE] {
+            assert!(
+                !text.contains(secret),
+                "{secret} in {}:\n{text}",
+                p.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn fuzz_find_a_response_quoting_its_requests_authorization_is_masked() {
+    // A response whose body quotes the header block of the request before it.
+    let bytes = include_bytes!("fuzz-regressions/capture-ce342e24.bin");
+    let auth = "SOTicket 7T:dGVzdC10aWNrZXQtZm9yLWZpeHR1cmVzLW9ubHk=";
+    let text = String::from_utf8_lossy(bytes);
+    assert!(text.matches(auth).count() >= 2);
+    let c = capture::parse("fuzz.http", bytes);
+    let response = c
+        .documents
+        .iter()
+        .find(|d| d.source.ends_with(".response"))
+        .unwrap_or_else(|| panic!("no response in {:?}", c.documents));
+    assert!(response.text().is_some_and(|t| t.contains(auth)));
+    // An Authorization header's secret is its credential, after the scheme.
+    let credential = auth.split_once(' ').map_or(auth, |(_, c)| c);
+    assert!(response.secrets.iter().any(|s| s == credential));
+    let redacted = response
+        .text()
+        .map(|t| import::redact(t, &response.secrets))
+        .unwrap_or_default();
+    assert!(!redacted.contains("dGVzdC10aWNrZXQtZm9yLWZpeHR1cmVzLW9ubHk"));
+    assert!(!redacted.contains("ufq2kx5mz1w0sd3bqv4e0n1a"));
+}
+
+#[test]
+fn fuzz_find_a_body_quoting_a_later_requests_cookie_is_masked() {
+    // A response first, whose body quotes the header block of the request after it.
+    let bytes = include_bytes!("fuzz-regressions/capture-b346a680.bin");
+    let cookie = "ufq2kx5mz1w0sd3bqv4e0n1a";
+    let c = capture::parse("fuzz.http", bytes);
+    let quoting: Vec<&relation_contract::Document> = c
+        .documents
+        .iter()
+        .filter(|d| d.text().is_some_and(|t| t.contains(cookie)))
+        .collect();
+    assert!(!quoting.is_empty());
+    for d in quoting {
+        let redacted = d
+            .text()
+            .map(|t| import::redact(t, &d.secrets))
+            .unwrap_or_default();
+        assert!(!redacted.contains(cookie), "{}:\n{redacted}", d.source);
     }
 }

@@ -527,7 +527,7 @@ fn the_stub_s_fault_masks_an_echoed_ticket() {
 /// A recording whose request line is longer than 63 bytes (a second query parameter) is an
 /// HTTP dump `validate` must read as one, its query Ticket masked.
 #[test]
-#[ignore = "wired at merge: capture (sniffing of start lines longer than 63 bytes)"]
+
 fn a_long_recorded_start_line_is_read_as_a_capture() {
     let case = &CASES[5];
     let target = format!("{SERVICE_PATH}?trace=1&Ticket={}", case.secret);

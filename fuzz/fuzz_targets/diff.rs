@@ -5,7 +5,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use relation_contract::diff::{self, documented_example, DiffReport, Options};
-use relation_contract::report::redact::MASK;
+use relation_contract::secrets::MASK;
 use relation_contract::{Document, Kind, Operation};
 
 /// Every output of every diff of `doc`, and whether each self-diff was equal.

@@ -6,7 +6,7 @@
 //! violation lines count from the body's first line, and the charset is compared with the
 //! XML declaration only.
 
-use super::http::{message_document, Header, HttpMeta, StartLine};
+use super::http::{message_document, share_secrets, Header, HttpMeta, StartLine};
 use super::Capture;
 use serde::Deserialize;
 
@@ -95,6 +95,8 @@ pub(crate) fn parse(source: &str, bytes: &[u8]) -> Capture {
     let mut capture = Capture::default();
     for (n, entry) in har.log.entries.into_iter().enumerate() {
         let mut action: Option<String> = None;
+        // The request's secrets go to its response, and back (see `share_secrets`).
+        let mut request: (Option<usize>, Vec<String>) = (None, Vec::new());
         if let Some(req) = entry.request {
             let name = format!("{source}#entries[{n}].request");
             let start = StartLine::Request {
@@ -104,7 +106,15 @@ pub(crate) fn parse(source: &str, bytes: &[u8]) -> Capture {
             let (meta, mut secrets) = HttpMeta::new(start, headers(&req.headers));
             secrets.extend(cookie_secrets(&req.cookies));
             action = meta.header("soapaction").map(|h| h.value.clone());
-            part(&mut capture, name, meta, secrets, req.post_data.as_ref());
+            let index = part(
+                &mut capture,
+                name,
+                meta,
+                secrets.clone(),
+                req.post_data.as_ref(),
+            );
+            let own = index.and_then(|i| capture.documents.get(i));
+            request = (index, own.map_or(secrets, |d| d.secrets.clone()));
         }
         if let Some(resp) = entry.response {
             let name = format!("{source}#entries[{n}].response");
@@ -114,20 +124,33 @@ pub(crate) fn parse(source: &str, bytes: &[u8]) -> Capture {
             };
             let (mut meta, mut secrets) = HttpMeta::new(start, headers(&resp.headers));
             secrets.extend(cookie_secrets(&resp.cookies));
+            secrets.append(&mut request.1);
             meta.request_action = action;
-            part(&mut capture, name, meta, secrets, resp.content.as_ref());
+            let index = part(&mut capture, name, meta, secrets, resp.content.as_ref());
+            if let (Some(req), Some(resp)) = (request.0, index) {
+                let response_secrets = capture
+                    .documents
+                    .get(resp)
+                    .map(|d| d.secrets.clone())
+                    .unwrap_or_default();
+                if let Some(doc) = capture.documents.get_mut(req) {
+                    share_secrets(&mut doc.secrets, &response_secrets);
+                }
+            }
         }
     }
     capture
 }
 
+/// Adds the document a body makes to the capture (or its name to the skipped ones); the
+/// index of the document added.
 fn part(
     capture: &mut Capture,
     name: String,
     mut meta: HttpMeta,
     secrets: Vec<String>,
     body: Option<&Body>,
-) {
+) -> Option<usize> {
     let bytes: Vec<u8> = match body.and_then(|b| b.text.as_deref()) {
         None => Vec::new(),
         Some(text) => {
@@ -144,7 +167,7 @@ fn part(
                     capture
                         .documents
                         .push(super::malformed_capture(name, why, text.as_bytes()));
-                    return;
+                    return Some(capture.documents.len() - 1);
                 }
                 None => {
                     meta.wire_bytes = false;
@@ -154,8 +177,14 @@ fn part(
         }
     };
     match message_document(name.clone(), meta, secrets, &bytes) {
-        Some(doc) => capture.documents.push(doc),
-        None => capture.skipped.push(name),
+        Some(doc) => {
+            capture.documents.push(doc);
+            Some(capture.documents.len() - 1)
+        }
+        None => {
+            capture.skipped.push(name);
+            None
+        }
     }
 }
 
@@ -172,7 +201,7 @@ fn headers(list: &[NameValue]) -> Vec<Header> {
 fn cookie_secrets(cookies: &[NameValue]) -> Vec<String> {
     cookies
         .iter()
-        .flat_map(|c| super::http::header_secrets("cookie", &format!("{}={}", c.name, c.value)))
+        .flat_map(|c| crate::secrets::header_secrets("cookie", &format!("{}={}", c.name, c.value)))
         .collect()
 }
 

@@ -1,7 +1,9 @@
 //! Inputs recognised by their content: a bare envelope, a raw HTTP dump, a HAR file.
 
-use super::{encoding_violation, find_secrets, har, http, read_limited, Document, SourceEncoding};
+use super::{encoding_violation, har, http, read_limited, Document, SourceEncoding};
+use crate::text::limits::MAX_SHARED_SECRETS;
 use crate::violation::{Code, Violation};
+use std::collections::HashSet;
 use std::io;
 use std::path::Path;
 
@@ -25,7 +27,10 @@ pub enum InputKind {
 }
 
 impl InputKind {
+    /// The kind of input whose first bytes are `head` (at most `limits::SNIFF_BYTES` are looked
+    /// at): an HTTP start line read to its end, or a `{` after any whitespace.
     pub fn sniff(head: &[u8]) -> InputKind {
+        let head = &head[..head.len().min(SNIFF)];
         if http::looks_like_http(head) {
             InputKind::Http
         } else if har::looks_like_har(head) {
@@ -74,19 +79,44 @@ pub use crate::text::limits::MAX_CAPTURE_BYTES;
 
 /// Takes bytes apart by their content (see [`open`]).
 pub fn parse(source: &str, bytes: &[u8]) -> Capture {
-    match InputKind::sniff(&bytes[..bytes.len().min(SNIFF)]) {
+    let mut capture = match InputKind::sniff(bytes) {
         InputKind::Http => http::parse_dump(source, bytes),
         InputKind::Har => har::parse(source, bytes),
-        InputKind::Envelope => Capture {
-            documents: vec![Document::from_bytes(source, bytes)],
-            skipped: Vec::new(),
-        },
+        InputKind::Envelope => {
+            return Capture {
+                documents: vec![Document::from_bytes(source, bytes)],
+                skipped: Vec::new(),
+            }
+        }
+    };
+    share_across(&mut capture);
+    capture
+}
+
+/// Gives every document of a capture the secrets of all the others: a body may quote the
+/// credentials of any message in the file, not only of its own exchange. Bounded: when
+/// documents times distinct secrets pass `MAX_SHARED_SECRETS`, only each request and its
+/// response share theirs (done while parsing).
+fn share_across(capture: &mut Capture) {
+    let mut seen: HashSet<&str> = HashSet::new();
+    let all: Vec<String> = capture
+        .documents
+        .iter()
+        .flat_map(|d| &d.secrets)
+        .filter(|s| seen.insert(s.as_str()))
+        .cloned()
+        .collect();
+    if all.len().saturating_mul(capture.documents.len()) > MAX_SHARED_SECRETS {
+        return;
+    }
+    for d in &mut capture.documents {
+        http::share_secrets(&mut d.secrets, &all);
     }
 }
 
 /// A document for a capture that could not be taken apart: its text is the violation.
 pub(crate) fn malformed_capture(source: String, why: &str, bytes: &[u8]) -> Document {
-    let secrets = find_secrets(&String::from_utf8_lossy(bytes));
+    let secrets = crate::secrets::find(&String::from_utf8_lossy(bytes));
     let v: Violation = encoding_violation(why, 1, 1);
     Document {
         source,
@@ -99,5 +129,32 @@ pub(crate) fn malformed_capture(source: String, why: &str, bytes: &[u8]) -> Docu
         encoding: SourceEncoding::Unknown,
         secrets,
         http: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_start_lines_and_padded_hars_are_captures() {
+        let post = "POST https://sod.superoffice.com/Cust12345/Remote/Services85/Relation.svc HTTP/1.1\r\n";
+        assert!(post.len() > 64);
+        assert_eq!(InputKind::sniff(post.as_bytes()), InputKind::Http);
+        let padded = format!("{}{{\"log\":{{}}}}", " \r\n\t".repeat(1000));
+        assert_eq!(InputKind::sniff(padded.as_bytes()), InputKind::Har);
+        assert_eq!(InputKind::sniff(b"\n <s:Envelope/>"), InputKind::Envelope);
+    }
+
+    #[test]
+    fn sniffing_looks_at_a_bounded_prefix_only() {
+        // The start line (or the HAR's `{`) must stand within the prefix; beyond it the
+        // bytes are one document, read as they are.
+        let line = format!("POST /{} HTTP/1.1\r\n", "a".repeat(SNIFF));
+        assert_eq!(InputKind::sniff(line.as_bytes()), InputKind::Envelope);
+        let har = format!("{}{{}}", " ".repeat(SNIFF));
+        assert_eq!(InputKind::sniff(har.as_bytes()), InputKind::Envelope);
+        let har = format!("{}{{}}", " ".repeat(SNIFF - 1));
+        assert_eq!(InputKind::sniff(har.as_bytes()), InputKind::Har);
     }
 }

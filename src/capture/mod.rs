@@ -10,9 +10,6 @@
 
 mod har;
 pub mod http;
-/// Kept for the merge: `import` moved to [`crate::import`].
-#[doc(hidden)]
-pub use crate::import;
 mod input;
 mod text;
 pub mod walk;
@@ -136,16 +133,6 @@ pub(crate) fn read_limited(
     Ok(bytes.len() > limit)
 }
 
-/// Kept for the merge: the names live in [`crate::secrets`].
-#[doc(hidden)]
-pub use crate::secrets::SECRET_ELEMENTS;
-
-/// Kept for the merge: [`crate::secrets::find`].
-#[doc(hidden)]
-pub fn find_secrets(text: &str) -> Vec<String> {
-    crate::secrets::find(text)
-}
-
 /// Violation for bytes that did not become text.
 pub(crate) fn encoding_violation(message: impl Into<String>, line: u32, column: u32) -> Violation {
     Violation::new(Code::XmlEncoding, "", message).at(Some(line), Some(column))
@@ -160,7 +147,7 @@ mod tests {
         let t = "<s:Envelope><a:ApplicationToken>tok-1</a:ApplicationToken>\
                  <Credentials><Ticket>7T:abc==</Ticket></Credentials><Ticket/></s:Envelope>";
         assert_eq!(
-            find_secrets(t),
+            crate::secrets::find(t),
             vec!["tok-1".to_string(), "7T:abc==".to_string()]
         );
     }
@@ -168,7 +155,7 @@ mod tests {
     #[test]
     fn finds_secrets_in_broken_documents_and_escaped_forms() {
         let t = "<Ticket>a&amp;b</Ticket><ApplicationToken>unclosed";
-        let s = find_secrets(t);
+        let s = crate::secrets::find(t);
         assert!(s.contains(&"a&amp;b".to_string()));
         assert!(s.contains(&"a&b".to_string()));
         assert!(s.contains(&"unclosed".to_string()));
@@ -183,7 +170,7 @@ mod tests {
             "<Ticket>x".repeat(100_000),
         ] {
             let start = std::time::Instant::now();
-            let s = find_secrets(&text);
+            let s = crate::secrets::find(&text);
             assert!(s.len() <= MAX_SECRETS + 1);
             assert!(
                 start.elapsed() < std::time::Duration::from_secs(5),
@@ -195,13 +182,13 @@ mod tests {
         let many: String = (0..5000)
             .map(|i| format!("<Ticket>t{i}</Ticket>"))
             .collect();
-        assert_eq!(find_secrets(&many).len(), MAX_SECRETS + 1);
+        assert_eq!(crate::secrets::find(&many).len(), MAX_SECRETS + 1);
         let doc = Document::from_bytes("many", many.as_bytes());
         assert_eq!(doc.text.err().map(|v| v.code), Some(Code::XmlLimit));
     }
 
     #[test]
     fn closing_tags_and_other_names_are_not_secrets() {
-        assert!(find_secrets("<TicketNumber>1</TicketNumber></Ticket>").is_empty());
+        assert!(crate::secrets::find("<TicketNumber>1</TicketNumber></Ticket>").is_empty());
     }
 }

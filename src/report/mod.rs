@@ -7,14 +7,9 @@
 
 mod human;
 mod junit;
-#[doc(hidden)]
-pub mod redact;
 
 pub use human::HumanPrinter;
 pub use junit::JunitPrinter;
-/// Kept for the merge: see [`redact`].
-#[doc(hidden)]
-pub use redact::Redactor;
 
 use crate::capture::Document;
 use crate::contract::{Kind, Operation, Profile, SoapVersion};

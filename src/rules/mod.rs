@@ -3,12 +3,15 @@
 //! - [`service`]: what the service insists on beyond the schema (a request carries a
 //!   `Credentials` header block with a non-empty `Ticket`);
 //! - [`soap`]: SOAP's own header semantics (a header block the contract does not know,
-//!   marked `mustUnderstand`).
+//!   marked `mustUnderstand`);
+//! - [`http`]: what HTTP says about a document of a capture (SOAPAction, Content-Type,
+//!   charset).
 //!
 //! Both read the envelope's header blocks through [`scan`]: one quick-xml pass over the
 //! head of the document (it stops at the first `Body`), independent of libxml2 and of the
 //! typed decoder, so the rules see a document that breaks other rules too.
 
+pub mod http;
 pub mod service;
 pub mod soap;
 

@@ -9,7 +9,6 @@ use std::ops::Range;
 /// How a text is masked.
 struct Style<'m> {
     pub masker: &'m Masker,
-    pub mask: &'m str,
     /// Keep the line structure (source lines for display): a masked value keeps its line
     /// breaks after the mask.
     pub lines: bool,
@@ -90,7 +89,7 @@ fn mask_with(t: &str, style: &Style<'_>) -> String {
 
 /// The mask for a value, with its line breaks kept when lines are kept.
 fn masked(style: &Style<'_>, raw: &str) -> String {
-    let mut m = style.mask.to_string();
+    let mut m = MASK.to_string();
     m.push_str(&breaks(style, raw));
     m
 }
@@ -112,7 +111,6 @@ pub fn mask_document(text: &str, masker: &Masker) -> String {
         text,
         &Style {
             masker,
-            mask: MASK,
             lines: false,
             min_exact: MIN_SECRET_LEN,
             prose: false,
@@ -128,7 +126,6 @@ pub fn mask_reply(text: &str, masker: &Masker) -> String {
         text,
         &Style {
             masker,
-            mask: MASK,
             lines: false,
             min_exact: MIN_SECRET_LEN,
             prose: true,
@@ -146,27 +143,10 @@ pub fn mask_source(text: &str, masker: &Masker) -> String {
         text,
         &Style {
             masker,
-            mask: MASK,
             lines: true,
             min_exact: 1,
             prose: true,
             dump_lines: true,
-        },
-    )
-}
-
-/// Only the secret elements' and attributes' values replaced by `mask`, nothing else looked
-/// at (what `report::redact::mask_secret_elements` did; kept for the merge).
-pub fn mask_elements(text: &str, mask: &str) -> String {
-    mask_with(
-        text,
-        &Style {
-            masker: &Masker::default(),
-            mask,
-            lines: false,
-            min_exact: usize::MAX,
-            prose: false,
-            dump_lines: false,
         },
     )
 }

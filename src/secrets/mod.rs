@@ -25,7 +25,7 @@ mod scan;
 mod vocabulary;
 
 pub use http::{header_secrets, mask_header, mask_start_line, mask_target, target_secrets};
-pub use mask::{mask_document, mask_elements, mask_reply, mask_source};
+pub use mask::{mask_document, mask_reply, mask_source};
 pub use masker::{Masker, PIECE};
 pub use scan::find;
 

@@ -38,8 +38,10 @@ pub const MAX_LIBXML_ERRORS: usize = 200;
 /// is left out, and the finding keeps its line and column.
 pub const MAX_SOURCE_LINE: usize = 4096;
 
-/// How many bytes are read to tell a capture from a bare envelope.
-pub const SNIFF_BYTES: usize = 64;
+/// How many bytes are read to tell a capture from a bare envelope (64 KiB): an HTTP dump's
+/// start line (an absolute-form URL may be long; RFC 9112 asks for at least 8,000 bytes) and
+/// a HAR file's leading whitespace must end within them.
+pub const SNIFF_BYTES: usize = 64 * 1024;
 
 /// Secret parts of HTTP credential headers shorter than this are not collected for
 /// redaction; header values themselves are never printed.
@@ -53,3 +55,8 @@ pub const DIFF_ALIGN_WORK: usize = 2_000_000;
 
 /// Most lines of a unified text diff shown; the rest is cut, and the diff says so.
 pub const DIFF_MAX_LINES: usize = 2_000;
+
+/// Every document of a capture carries the secrets of all the others (a body may quote
+/// another message's credentials) while documents times distinct secrets stay below this;
+/// past it, a request and its response still share theirs.
+pub const MAX_SHARED_SECRETS: usize = 1_000_000;
