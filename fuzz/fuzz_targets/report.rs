@@ -4,11 +4,11 @@
 
 use libfuzzer_sys::fuzz_target;
 use relation_contract::report::{self, Format, ReportItem, Summary};
-use relation_contract::{schema, secrets, Document, Profile};
+use relation_contract::{pipeline, secrets, Document, Profile};
 
 /// The report of a document in every format.
 fn render(doc: &Document) -> Vec<String> {
-    let item = ReportItem::new(doc, schema::validate(doc, Profile::Auto));
+    let item = ReportItem::new(doc, pipeline::check(doc, Profile::Auto));
     let mut summary = Summary::default();
     summary.add(&item);
     [Format::Human, Format::Json, Format::Junit]

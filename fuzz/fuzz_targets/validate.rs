@@ -1,9 +1,10 @@
-//! Validation (libxml2 parse + XSD under a profile) on arbitrary bytes read as a document:
+//! The one pipeline (libxml2 parse, XSD under a profile, the HTTP, service and SOAP header
+//! rules) on arbitrary bytes read as a document:
 //! a verdict, never a panic and never a memory error in the FFI layer.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use relation_contract::{schema, Document, Profile};
+use relation_contract::{pipeline, Document, Profile};
 
 fuzz_target!(|data: &[u8]| {
     // The first byte picks the profile, the rest is the document.
@@ -16,7 +17,7 @@ fuzz_target!(|data: &[u8]| {
         _ => Profile::Documented,
     };
     let doc = Document::from_bytes("fuzz.xml", bytes);
-    let v = schema::validate(&doc, profile);
+    let v = pipeline::check(&doc, profile);
     // A document that is not text, or not XML, is never valid.
     if doc.text.is_err() {
         assert!(!v.is_valid());
