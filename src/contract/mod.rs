@@ -248,6 +248,33 @@ mod tests {
     }
 
     #[test]
+    fn spellings_are_the_stable_ones_and_display_writes_them() {
+        let versions = [(SoapVersion::V11, "1.1"), (SoapVersion::V12, "1.2")];
+        for (v, s) in versions {
+            assert_eq!((v.as_str(), v.to_string()), (s, s.to_string()));
+            assert_eq!(SoapVersion::from_namespace(v.namespace()), Some(v));
+        }
+        for (k, s) in [
+            (Kind::Request, "request"),
+            (Kind::Response, "response"),
+            (Kind::Fault, "fault"),
+        ] {
+            assert_eq!((k.as_str(), k.to_string()), (s, s.to_string()));
+        }
+        for (p, s, v) in [
+            (Profile::Auto, "auto", SoapVersion::V11),
+            (Profile::Wire, "wire", SoapVersion::V11),
+            (Profile::Documented, "documented", SoapVersion::V12),
+        ] {
+            assert_eq!((p.as_str(), p.to_string()), (s, s.to_string()));
+            assert_eq!(p.soap_version(), v);
+        }
+        for op in Operation::ALL {
+            assert_eq!(op.to_string(), op.name());
+        }
+    }
+
+    #[test]
     fn soap_actions_map_back_to_their_operation() {
         for op in Operation::ALL {
             assert_eq!(
