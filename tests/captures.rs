@@ -687,4 +687,11 @@ fn fuzz_find_a_cookie_run_into_a_broken_tags_attribute_name_stays_masked() {
         assert!(out.contains("xml.malformed"), "{out}");
         assert!(!out.contains(&cookie[..6]), "{format}: {out}");
     }
+    // Import writes that document too: masked where the cookie stands.
+    let c = capture::parse("fault.http", bytes);
+    let secrets = import::capture_secrets(&c);
+    for doc in &c.documents {
+        let written = doc.text().map(|t| import::redact(t, &secrets));
+        assert!(written.is_some_and(|w| !w.contains(&cookie[..6])));
+    }
 }

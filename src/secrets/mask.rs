@@ -107,7 +107,7 @@ fn breaks(style: &Style<'_>, raw: &str) -> String {
 /// or holds a piece of one masked whole, and credential lines of an HTTP dump that was not
 /// recognised as one masked too. The markup stays as it was: what parsed still parses.
 pub fn mask_document(text: &str, masker: &Masker) -> String {
-    mask_with(
+    let masked = mask_with(
         text,
         &Style {
             masker,
@@ -116,13 +116,16 @@ pub fn mask_document(text: &str, masker: &Masker) -> String {
             prose: false,
             dump_lines: true,
         },
-    )
+    );
+    // A broken document can hold a secret where no value stands (a fuzz find: a cookie run
+    // into an attribute's name): a run still holding a piece of one is masked whole.
+    masker.runs(&masked)
 }
 
 /// A reply the tool wrote itself (a fault that may quote the request's values): as
 /// [`mask_document`], and the text of every element read as prose that may quote values.
 pub fn mask_reply(text: &str, masker: &Masker) -> String {
-    mask_with(
+    let masked = mask_with(
         text,
         &Style {
             masker,
@@ -131,7 +134,8 @@ pub fn mask_reply(text: &str, masker: &Masker) -> String {
             prose: true,
             dump_lines: false,
         },
-    )
+    );
+    masker.runs(&masked)
 }
 
 /// Source text for display (the lines a report shows): masked like [`mask_reply`], with the

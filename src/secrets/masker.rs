@@ -30,6 +30,10 @@ pub const PIECE: usize = 6;
 pub struct Masker {
     exact: HashSet<String>,
     pieces: HashSet<String>,
+    /// The pieces of the secrets that hold no markup (`<`, `>`): a raw element content such
+    /// as `A<!--</Ticket>-->B` is a secret too, but its pieces of markup are no credential
+    /// and stand in every close tag.
+    bare_pieces: HashSet<String>,
 }
 
 impl Masker {
@@ -56,8 +60,13 @@ impl Masker {
                 .map(|(i, _)| i)
                 .chain([part.len()])
                 .collect();
+            let bare = !part.contains(['<', '>']);
             for w in idx.windows(PIECE + 1) {
-                self.pieces.insert(part[w[0]..w[PIECE]].to_string());
+                let piece = &part[w[0]..w[PIECE]];
+                self.pieces.insert(piece.to_string());
+                if bare {
+                    self.bare_pieces.insert(piece.to_string());
+                }
             }
         }
     }
@@ -180,6 +189,41 @@ impl Masker {
         out
     }
 
+    /// Text of a file that has already been masked structurally (an imported envelope, a
+    /// recording): a run between delimiters that still holds a piece of a secret (a value
+    /// run into a name of a broken tag, where no value stands) is masked whole. Nothing
+    /// else changes: a short secret or one equal to a word is no piece, so a value `1` or a
+    /// name `Envelope` stays, and what parsed still parses.
+    pub fn runs(&self, text: &str) -> String {
+        if self.bare_pieces.is_empty() {
+            return text.to_string();
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut start: Option<usize> = None;
+        for (at, c) in text.char_indices() {
+            if is_delimiter(c) {
+                if let Some(s) = start.take() {
+                    self.push_run(&mut out, &text[s..at]);
+                }
+                out.push(c);
+            } else if start.is_none() {
+                start = Some(at);
+            }
+        }
+        if let Some(s) = start {
+            self.push_run(&mut out, &text[s..]);
+        }
+        out
+    }
+
+    fn push_run(&self, out: &mut String, run: &str) {
+        if self.has_piece_of(&self.bare_pieces, run, false) {
+            out.push_str(MASK);
+        } else {
+            out.push_str(run);
+        }
+    }
+
     /// An element path: a segment whose name is a secret (four characters or more) or holds
     /// a piece of one is masked, the others, and the `[n]` counts, stay.
     pub fn path(&self, path: &str) -> String {
@@ -220,7 +264,12 @@ impl Masker {
     /// inside one alphanumeric run that is a contract name (or, outside quotes, any plain
     /// word) does not count.
     fn has_piece(&self, s: &str, quoted: bool) -> bool {
-        if self.pieces.is_empty() {
+        self.has_piece_of(&self.pieces, s, quoted)
+    }
+
+    /// [`Masker::has_piece`] over one set of pieces.
+    fn has_piece_of(&self, pieces: &HashSet<String>, s: &str, quoted: bool) -> bool {
+        if pieces.is_empty() {
             return false;
         }
         let chars: Vec<(usize, char)> = s.char_indices().collect();
@@ -247,7 +296,7 @@ impl Masker {
         let mut judged: Option<((usize, usize), bool)> = None;
         (0..=chars.len() - PIECE).any(|k| {
             let w = &s[byte(k)..byte(k + PIECE)];
-            if !self.pieces.contains(w) {
+            if !pieces.contains(w) {
                 return false;
             }
             let (a, e) = run[k];
@@ -307,6 +356,18 @@ fn closing_quotes(chars: &[(usize, char)]) -> Vec<Option<usize>> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn runs_holding_a_piece_are_masked_whole_and_nothing_else() {
+        let m = Masker::new(&["ufq2kx5mz1w0sd3b".to_string(), "1".into()]);
+        assert_eq!(
+            m.runs("<faultstring xml:lanufq2kx5mz1w0 unable>x</faultstring>"),
+            format!("<faultstring {MASK} unable>x</faultstring>")
+        );
+        let plain = "<a mustUnderstand=\"1\">Envelope 1</a>";
+        assert_eq!(m.runs(plain), plain);
+        assert_eq!(Masker::new(&["1".into()]).runs(plain), plain);
+    }
 
     #[test]
     fn inside_a_value_each_long_secret_is_replaced_where_it_stands() {
