@@ -156,7 +156,8 @@ impl Tree {
 }
 
 /// Why a text could not be brought to canonical form.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{line}:{column}: {message}")]
 pub struct CanonError {
     /// 1-based line and column (in characters) in the text.
     pub line: u32,
@@ -165,14 +166,6 @@ pub struct CanonError {
     pub doctype: bool,
     pub message: String,
 }
-
-impl fmt::Display for CanonError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}", self.line, self.column, self.message)
-    }
-}
-
-impl std::error::Error for CanonError {}
 
 impl CanonError {
     /// The error as a [`Violation`] (`xml.doctype` or `xml.malformed`).

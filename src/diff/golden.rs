@@ -92,7 +92,14 @@ impl fmt::Display for GoldenError {
     }
 }
 
-impl std::error::Error for GoldenError {}
+impl std::error::Error for GoldenError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            GoldenError::Diff(e) => Some(e),
+            _ => None,
+        }
+    }
+}
 
 /// Whether the environment asks for blessing (`RELATION_CONTRACT_BLESS=1`).
 pub fn bless_from_env() -> bool {

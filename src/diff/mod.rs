@@ -63,7 +63,6 @@ pub use render::{canonical_text, unified};
 use crate::capture::Document;
 use crate::contract::{Kind, Operation, NS_SOAP11};
 use serde::Serialize;
-use std::fmt;
 
 /// Exit status when the documents are equal.
 pub const EXIT_EQUAL: i32 = 0;
@@ -279,9 +278,10 @@ pub(crate) fn unreadable(
 }
 
 /// Why a diff could not be made. Every variant means exit status [`EXIT_ERROR`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DiffError {
     /// A document is not text, not well-formed XML, or holds a DOCTYPE.
+    #[error("{document}:{}{message}", position(*line, *column))]
     Unreadable {
         document: String,
         message: String,
@@ -289,9 +289,20 @@ pub enum DiffError {
         column: Option<u32>,
     },
     /// No documented example to compare with.
+    #[error("{document}: {message}")]
     NoExample { document: String, message: String },
     /// A file could not be read or written.
+    #[error("{path}: {message}")]
     Io { path: String, message: String },
+}
+
+/// `LINE:COLUMN: ` when both are known, else a space: how [`DiffError::Unreadable`] names
+/// where the document breaks.
+fn position(line: Option<u32>, column: Option<u32>) -> String {
+    match (line, column) {
+        (Some(l), Some(c)) => format!("{l}:{c}: "),
+        _ => " ".to_string(),
+    }
 }
 
 impl DiffError {
@@ -300,29 +311,36 @@ impl DiffError {
     }
 }
 
-impl fmt::Display for DiffError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            DiffError::Unreadable {
-                document,
-                message,
-                line,
-                column,
-            } => match (line, column) {
-                (Some(l), Some(c)) => write!(f, "{document}:{l}:{c}: {message}"),
-                _ => write!(f, "{document}: {message}"),
-            },
-            DiffError::NoExample { document, message } => write!(f, "{document}: {message}"),
-            DiffError::Io { path, message } => write!(f, "{path}: {message}"),
-        }
-    }
-}
-
-impl std::error::Error for DiffError {}
-
 #[cfg(test)]
 mod bundled_tests {
     use super::*;
+
+    #[test]
+    fn errors_name_the_document_and_where_it_breaks() {
+        let e = |line, column| DiffError::Unreadable {
+            document: "c.xml".into(),
+            message: "not well-formed".into(),
+            line,
+            column,
+        };
+        assert_eq!(
+            e(Some(3), Some(7)).to_string(),
+            "c.xml:3:7: not well-formed"
+        );
+        assert_eq!(e(Some(3), None).to_string(), "c.xml: not well-formed");
+        let io = DiffError::Io {
+            path: "g.xml".into(),
+            message: "denied".into(),
+        };
+        assert_eq!(io.to_string(), "g.xml: denied");
+        let g = GoldenError::Diff(io);
+        assert_eq!(
+            std::error::Error::source(&g)
+                .map(|s| s.to_string())
+                .as_deref(),
+            Some("g.xml: denied")
+        );
+    }
 
     #[test]
     fn every_bundled_example_parses_once_and_is_served_from_the_cache() {
