@@ -695,3 +695,24 @@ fn fuzz_find_a_cookie_run_into_a_broken_tags_attribute_name_stays_masked() {
         assert!(written.is_some_and(|w| !w.contains(&cookie[..6])));
     }
 }
+
+#[test]
+fn fuzz_find_a_secret_of_several_words_is_masked_in_messages() {
+    // A dump whose credential header's value is a phrase of plain words (`Fjordline
+    // Logistikk AS`) that the body quotes again: each word alone is a plain word the masker
+    // leaves alone, so the phrase is masked whole where it stands.
+    let bytes = include_bytes!("fuzz-regressions/capture-3d76fe18.bin");
+    let phrase = "Fjordline Logistikk AS";
+    let c = capture::parse("fuzz.http", bytes);
+    assert!(c
+        .documents
+        .iter()
+        .any(|d| d.secrets.iter().any(|s| s == phrase)));
+    let dir = tempdir();
+    let path = dir.path().join("dump.http");
+    write(&path, bytes);
+    for format in ["human", "json", "junit"] {
+        let o = run(&["validate", "--format", format, &path.display().to_string()]);
+        assert!(!all(&o).contains(phrase), "{format}: {}", all(&o));
+    }
+}

@@ -101,6 +101,8 @@ impl Masker {
         if self.is_empty() {
             return text.to_string();
         }
+        let phrased = self.phrases(text);
+        let text = phrased.as_str();
         let chars: Vec<(usize, char)> = text.char_indices().collect();
         let closing = closing_quotes(&chars);
         let mut out = String::with_capacity(text.len());
@@ -222,6 +224,51 @@ impl Masker {
         } else {
             out.push_str(run);
         }
+    }
+
+    /// `text` with every secret made of several words (a cookie `Fjordline Logistikk AS`)
+    /// masked where it stands as a whole phrase, between word boundaries: its words one by
+    /// one are plain words, which the run rules leave alone. A secret of one word is left
+    /// to those rules.
+    fn phrases(&self, text: &str) -> String {
+        let mut phrases: Vec<&str> = self
+            .exact
+            .iter()
+            .map(String::as_str)
+            .filter(|s| s.contains(char::is_whitespace))
+            .collect();
+        if phrases.is_empty() {
+            return text.to_string();
+        }
+        phrases.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        // Only a position whose byte starts some phrase is compared: one look-up a byte.
+        let mut starts = [false; 256];
+        for p in &phrases {
+            starts[usize::from(p.as_bytes()[0])] = true;
+        }
+        let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(c) = rest.chars().next() {
+            let before = out.chars().next_back();
+            let candidate = starts[usize::from(rest.as_bytes()[0])];
+            let hit = phrases.iter().filter(|_| candidate).find(|p| {
+                rest.starts_with(**p)
+                    && boundary(before)
+                    && boundary(rest[p.len()..].chars().next())
+            });
+            match hit {
+                Some(p) => {
+                    out.push_str(MASK);
+                    rest = &rest[p.len()..];
+                }
+                None => {
+                    out.push(c);
+                    rest = &rest[c.len_utf8()..];
+                }
+            }
+        }
+        out
     }
 
     /// An element path: a segment whose name is a secret (four characters or more) or holds
@@ -356,6 +403,20 @@ fn closing_quotes(chars: &[(usize, char)]) -> Vec<Option<usize>> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_secret_of_several_words_is_masked_as_a_phrase() {
+        let m = Masker::new(&["Fjordline Logistikk AS".to_string()]);
+        assert_eq!(
+            m.text("expected a value, found Fjordline Logistikk AS in it"),
+            format!("expected a value, found {MASK} in it")
+        );
+        // Only whole words: a phrase inside a longer word, and its words alone, stay.
+        assert_eq!(
+            m.text("xFjordline Logistikk AS; Fjordline alone"),
+            "xFjordline Logistikk AS; Fjordline alone"
+        );
+    }
 
     #[test]
     fn runs_holding_a_piece_are_masked_whole_and_nothing_else() {
