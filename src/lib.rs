@@ -6,20 +6,27 @@
 //! The data's way, one module per stage:
 //!
 //! ```text
-//! bytes -> capture   (Document: text, encoding, secrets, HTTP metadata; the file walk)
+//! bytes -> capture   (Documents: text, encoding, HTTP metadata, the secrets each holds,
+//!                     found by `secrets`; sniffing, HTTP dumps, HAR files, the file walk)
 //!       -> pipeline  (check(document, profile) -> the verdict: every finding, one order)
 //!            schema    libxml2 parse (no recover, no net, no DOCTYPE); envelope shape and
-//!                      XSD under a profile
-//!            rules     HTTP (SOAPAction, Content-Type, charset, from capture's http),
-//!                      service (Credentials/Ticket), SOAP headers (mustUnderstand)
-//!       -> report    (human rustc-style, JSON lines, JUnit; redaction applied once, here)
+//!                      XSD under a profile; all unsafe code in schema::ffi
+//!            rules     HTTP (SOAPAction, Content-Type, charset), service (Credentials and
+//!                      Ticket), SOAP headers (mustUnderstand)
+//!       -> report    (human rustc-style, JSON lines, JUnit over one item stream; every item
+//!                     masked by `secrets` when it is made)
 //!
-//! a valid document -> codec (strict namespace-aware decode with quick-xml -> typed model;
-//!                            encode), for the stub and diff
+//! a valid request -> codec (strict decode with quick-xml into the typed model, member
+//!                           order and types from contract::table; encode) for the stub
+//! two documents   -> diff  (canonical trees, classified differences, goldens judged by
+//!                           the pipeline, secrets masked in the tree)
 //! ```
 //!
-//! `validate` and [`fixtures`] (`check`) print [`pipeline::check`]'s verdict, and [`serve`]
-//! answers it: the same bytes get the same findings from every command.
+//! [`contract`] holds the facts once (the table of every type, held to the XSD by a test),
+//! [`text`] the small foundations every stage shares (line index, element paths, lexemes
+//! and calendar, the XML declaration, escaping, limits). `validate`, [`fixtures`] (`check`),
+//! [`import`], golden assertions and [`serve`] all take [`pipeline::check`]'s verdict: the
+//! same bytes get the same findings from every command.
 //!
 //! [`serve`] puts the stages behind HTTP: a contract stub of `Relation.svc` for client tests.
 //!

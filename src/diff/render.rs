@@ -150,7 +150,7 @@ pub fn human(report: &DiffReport, color: bool) -> String {
 /// A unified diff of two texts; with `color`, removed lines red, added green, and the
 /// changed words inside them emphasised.
 ///
-/// Linear in the texts: the lines are aligned by [`super::align`] (exact up to a
+/// Linear in the texts: the lines are aligned by the diff's bounded alignment (`align`) (exact up to a
 /// fixed amount of work, then an O(n log n) approximation, which the output then says),
 /// and at most [`DIFF_MAX_LINES`] lines of diff are written: past them the output is cut
 /// and says how many lines were left out.
