@@ -119,7 +119,16 @@ mod tests {
         ] {
             assert!(is_wordlike(w), "{w}");
         }
-        for w in ["", "  ", "7T:abc==", "abc1", "Basic dXNl0w==", "sid=x"] {
+        for w in [
+            "",
+            "  ",
+            "7T:abc==",
+            "abc1",
+            "Basic dXNl0w==",
+            "sid=x",
+            "--",
+            "a b2",
+        ] {
             assert!(!is_wordlike(w), "{w}");
         }
     }
