@@ -501,21 +501,28 @@ fn a_long_start_line_and_a_padded_har_are_read_as_captures() {
     }
 }
 
-#[test]
-fn import_masks_the_credentials_of_a_long_start_line_and_a_padded_har() {
-    let dir = tempdir();
-    let files = hard_to_sniff(dir.path());
-    let to = dir.path().join("imported");
+/// Runs `import FILES... --to TO`, which must succeed; what it printed, and the files it
+/// wrote.
+fn import_all(files: &[PathBuf], to: &Path) -> (Output, Vec<PathBuf>) {
     let mut args = vec!["import".to_string()];
     args.extend(files.iter().map(|p| p.display().to_string()));
     args.extend(["--to".to_string(), to.display().to_string()]);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let o = run(&args);
     assert_eq!(o.status.code(), Some(0), "{}", all(&o));
-    let names: Vec<PathBuf> = std::fs::read_dir(&to)
+    let written = std::fs::read_dir(to)
         .unwrap_or_else(|e| panic!("{e}"))
         .filter_map(|e| e.ok().map(|e| e.path()))
         .collect();
+    (o, written)
+}
+
+#[test]
+fn import_masks_the_credentials_of_a_long_start_line_and_a_padded_har() {
+    let dir = tempdir();
+    let files = hard_to_sniff(dir.path());
+    let to = dir.path().join("imported");
+    let (o, names) = import_all(&files, &to);
     // Both captures hold the same envelope: one file, a bare envelope.
     assert_eq!(names.len(), 1, "{names:?}");
     let text = String::from_utf8_lossy(&read(&names[0])).into_owned();
@@ -599,16 +606,7 @@ fn a_response_that_echoes_its_requests_credentials_is_redacted_with_them() {
         }
     }
     let to = dir.path().join("imported");
-    let mut args = vec!["import".to_string()];
-    args.extend(files.iter().map(|p| p.display().to_string()));
-    args.extend(["--to".to_string(), to.display().to_string()]);
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let o = run(&args);
-    assert_eq!(o.status.code(), Some(0), "{}", all(&o));
-    let written: Vec<PathBuf> = std::fs::read_dir(&to)
-        .unwrap_or_else(|e| panic!("{e}"))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
+    let (_, written) = import_all(&files, &to);
     assert!(written
         .iter()
         .any(|p| p.display().to_string().contains(".fault.")));

@@ -309,6 +309,23 @@ impl<'i> Parser<'i> {
         }
     }
 
+    /// One piece of character content at `pos`, checked and joined to the text so far
+    /// (which starts where its first piece does).
+    fn content(
+        &self,
+        acc: &mut Option<Cow<'i, str>>,
+        text_pos: &mut usize,
+        piece: Cow<'i, str>,
+        pos: usize,
+    ) -> Res<()> {
+        self.check_chars(&piece, pos)?;
+        if acc.is_none() {
+            *text_pos = pos;
+        }
+        append(acc, piece);
+        Ok(())
+    }
+
     /// The next token: adjacent text, CDATA and references merged (comments and PIs
     /// skipped, also between text pieces).
     pub(super) fn next(&mut self) -> Res<Tok<'i>> {
@@ -328,22 +345,13 @@ impl<'i> Parser<'i> {
                 Event::Empty(e) => Tok::Start(self.elem(&e, pos, true)?),
                 Event::End(_) => Tok::End,
                 Event::Eof => Tok::Eof,
+                // Text and CDATA are one character content.
                 Event::Text(t) => {
-                    let s = t.xml10_content();
-                    self.check_chars(&s, pos)?;
-                    if acc.is_none() {
-                        text_pos = pos;
-                    }
-                    append(&mut acc, s);
+                    self.content(&mut acc, &mut text_pos, t.xml10_content(), pos)?;
                     continue;
                 }
                 Event::CData(t) => {
-                    let s = t.xml10_content();
-                    self.check_chars(&s, pos)?;
-                    if acc.is_none() {
-                        text_pos = pos;
-                    }
-                    append(&mut acc, s);
+                    self.content(&mut acc, &mut text_pos, t.xml10_content(), pos)?;
                     continue;
                 }
                 Event::GeneralRef(r) => {
