@@ -649,3 +649,45 @@ fn the_same_code_at_two_elements_is_two_findings() {
     want.sort();
     assert_eq!(found, want);
 }
+
+#[test]
+fn a_member_after_a_missing_required_one_comes_too_early() {
+    let x = one(
+        &wcf_with_body("<s:Fault><faultcode>s:Client</faultcode><detail/></s:Fault>"),
+        Profile::Wire,
+        Code::XsdMissing,
+        "/Envelope/Body/Fault/detail",
+    );
+    assert!(x.message.contains("comes too early"), "{}", x.message);
+}
+
+#[test]
+fn a_foreign_element_in_body_is_soap_body_content_but_in_header_is_not() {
+    let x = one(
+        &wcf_with_body("<Foo xmlns=\"urn:x\"/>"),
+        Profile::Wire,
+        Code::SoapBodyContent,
+        "/Envelope/Body/Foo",
+    );
+    assert!(
+        x.message.contains("not an operation element"),
+        "{}",
+        x.message
+    );
+    // A contract name without a namespace in the Header: not the Body's finding, and not
+    // a Services85 name in the wrong namespace either (a header block is the envelope's).
+    let x = one(
+        &wcf_with(
+            "<a:Action",
+            "<ApplicationToken>t</ApplicationToken><a:Action",
+        ),
+        Profile::Wire,
+        Code::XsdUnexpected,
+        "/Envelope/Header/ApplicationToken[2]",
+    );
+    assert!(
+        x.message.contains("not declared in Header"),
+        "{}",
+        x.message
+    );
+}
