@@ -472,3 +472,28 @@ fn only_uncollapsed_whitespace(node: Option<Node<'_>>, message: &str) -> bool {
     }
     ffi::is_valid_builtin(ty, collapsed)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_drops_namespaces_and_keeps_value_sets() {
+        assert_eq!(
+            clean("This element is not expected. Expected is ( {urn:a:b}Key, {urn:c}Value )."),
+            "This element is not expected. Expected is ( Key, Value )."
+        );
+        assert_eq!(
+            clean("{http://x/y}A{http://z}B"),
+            "AB.",
+            "each namespace goes whole, and nothing of it stays"
+        );
+        assert_eq!(
+            clean("The value 'X' is not an element of the set {'Select', 'Update'}"),
+            "The value 'X' is not an element of the set {'Select', 'Update'}."
+        );
+        assert_eq!(clean("a { b"), "a { b.");
+        // Braces around a word without a colon are no namespace.
+        assert_eq!(clean("pattern {abc} here"), "pattern {abc} here.");
+    }
+}
