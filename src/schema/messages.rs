@@ -496,4 +496,37 @@ mod tests {
         // Braces around a word without a colon are no namespace.
         assert_eq!(clean("pattern {abc} here"), "pattern {abc} here.");
     }
+
+    #[test]
+    fn detail_is_the_words_after_the_element_prefix() {
+        assert_eq!(
+            detail("Element '{urn:a}B': This element is not expected."),
+            "This element is not expected."
+        );
+        assert_eq!(
+            detail("Element 'B', attribute 'x': The attribute 'x' is not allowed."),
+            "The attribute 'x' is not allowed."
+        );
+        assert_eq!(
+            detail("Element 'B' without words"),
+            "Element 'B' without words"
+        );
+        assert_eq!(
+            detail("Missing child element(s)."),
+            "Missing child element(s)."
+        );
+    }
+
+    #[test]
+    fn expected_part_is_what_follows_expected_is() {
+        assert_eq!(
+            expected_part("This element is not expected. Expected is ( Key ).").as_deref(),
+            Some("( Key )")
+        );
+        assert_eq!(
+            expected_part("Expected is one of ( A, B ).").as_deref(),
+            Some("one of ( A, B )")
+        );
+        assert_eq!(expected_part("This element is not expected."), None);
+    }
 }
