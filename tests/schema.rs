@@ -691,3 +691,28 @@ fn a_foreign_element_in_body_is_soap_body_content_but_in_header_is_not() {
         x.message
     );
 }
+
+#[test]
+fn one_value_finding_per_element_the_most_specific() {
+    let q = "xmlns:q=\"http://www.w3.org/2001/XMLSchema\"";
+    // Nil with content beats the contradicting xsi:type libxml2 also reports.
+    one(
+        &wcf_with(
+            "<Comment i:nil=\"true\"/>",
+            &format!("<Comment i:nil=\"true\" i:type=\"q:int\" {q}>x</Comment>"),
+        ),
+        Profile::Wire,
+        Code::XsdNilContent,
+        &format!("{CRE}/Comment"),
+    );
+    // The contradicting xsi:type beats the value that is not the declared type's.
+    one(
+        &wcf_with(
+            "<RelationId>0",
+            &format!("<RelationId i:type=\"q:boolean\" {q}>x"),
+        ),
+        Profile::Wire,
+        Code::XsdType,
+        &format!("{CRE}/RelationId"),
+    );
+}
