@@ -716,3 +716,38 @@ fn one_value_finding_per_element_the_most_specific() {
         &format!("{CRE}/RelationId"),
     );
 }
+
+#[test]
+fn whitespace_around_a_collapsed_value_is_no_finding_but_a_bad_value_still_is() {
+    for padded in [" 0 ", "\t0\n", "\r\n  0"] {
+        let t = wcf_with("<RelationId>0<", &format!("<RelationId>{padded}<"));
+        assert_eq!(codes(&run(&t, Profile::Wire)), vec![], "{padded:?}");
+    }
+    for bad in [" x ", "x", " 0 0 "] {
+        let t = wcf_with("<RelationId>0<", &format!("<RelationId>{bad}<"));
+        one(
+            &t,
+            Profile::Wire,
+            Code::XsdValue,
+            &format!("{CRE}/RelationId"),
+        );
+    }
+    let t = wcf_with(
+        "<CreatedDate>2021-03-25T21:35:56.1234567Z<",
+        "<CreatedDate>\n 2021-03-25T21:35:56.1234567Z \n<",
+    );
+    assert_eq!(codes(&run(&t, Profile::Wire)), vec![]);
+}
+
+#[test]
+fn text_in_empty_content_under_documented_is_no_whitespace_defect() {
+    let t = "<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\"><s:Body>\
+             <DeleteContactRelationResponse xmlns=\"http://www.superoffice.net/ws/crm/NetServer/Services85\"> x \
+             </DeleteContactRelationResponse></s:Body></s:Envelope>";
+    one(
+        t,
+        Profile::Documented,
+        Code::XsdText,
+        "/Envelope/Body/DeleteContactRelationResponse",
+    );
+}

@@ -467,6 +467,9 @@ fn only_uncollapsed_whitespace(node: Option<Node<'_>>, message: &str) -> bool {
     };
     let value = text_content(node);
     let collapsed = value.trim_matches([' ', '\t', '\n', '\r']);
+    // A shortcut: without whitespace to collapse, libxml2's own check below would say
+    // what it said already (so `||` to `&&` is equivalent), and parsed text never holds
+    // a NUL, which `is_valid_builtin` could not pass to libxml2.
     if collapsed.len() == value.len() || collapsed.contains('\0') {
         return false;
     }
