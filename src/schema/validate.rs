@@ -549,4 +549,21 @@ mod tests {
         let v = parse(&utf16ish).err().expect("NUL is not an XML character");
         assert_eq!(v.code, Code::XmlMalformed);
     }
+
+    #[test]
+    fn findings_are_capped_only_above_the_budget() {
+        let text = "<a><b/></a>";
+        let found = |n: usize| -> Vec<Found> {
+            (0..n)
+                .map(|_| Found::new(Code::XsdValue, "/a/b", "bad"))
+                .collect()
+        };
+        let at = positioned(text, found(MAX_VIOLATIONS));
+        assert_eq!(at.len(), MAX_VIOLATIONS);
+        assert!(at.iter().all(|v| v.code == Code::XsdValue));
+        assert_eq!((at[0].line, at[0].column), (Some(1), Some(4)));
+        let over = positioned(text, found(MAX_VIOLATIONS + 1));
+        assert_eq!(over.len(), MAX_VIOLATIONS + 1);
+        assert_eq!(over.last().map(|v| v.code), Some(Code::XmlLimit));
+    }
 }
