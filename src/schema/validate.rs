@@ -240,7 +240,13 @@ fn find_doctype(text: &str) -> Option<usize> {
         return None;
     }
     let mut i = 0;
-    while let Some(off) = text[i..].find('<') {
+    // Each round moves past one `<` at least, so the scan ends within `text.len()` rounds.
+    // Should a change stop it advancing, the bound ends it at once, failing closed (the
+    // text is refused as if it had a DOCTYPE) instead of hanging.
+    for _ in 0..=text.len() {
+        let Some(off) = text[i..].find('<') else {
+            return None;
+        };
         let at = i + off;
         let rest = &text[at..];
         let skip_to = |end: &str, from: usize| {
@@ -260,7 +266,7 @@ fn find_doctype(text: &str) -> Option<usize> {
             i = at + 1;
         }
     }
-    None
+    Some(i)
 }
 
 /// Byte offset of the start tag `<` of each wanted path (the path rule of [`crate::text::path`]).
@@ -360,8 +366,9 @@ mod tests {
             .expect("the scan did not finish within 10 s: it stopped advancing")
     }
 
-    fn doctype_at(text: &'static str) -> Option<usize> {
-        within(move || find_doctype(text))
+    fn doctype_at(text: impl Into<String>) -> Option<usize> {
+        let text = text.into();
+        within(move || find_doctype(&text))
     }
 
     #[test]
@@ -486,6 +493,9 @@ mod tests {
         assert_eq!(doctype_at("<a><![CDATA[x]]><!DOCTYPE a></a>"), Some(16));
         assert_eq!(doctype_at("<a><b/>xy<!DOCTYPE a></a>"), Some(9));
         assert_eq!(doctype_at("<a>é<!DOCTYPE a></a>"), Some(5));
+        // One round per `<`: the bound on the rounds holds for a text of nothing else.
+        assert_eq!(doctype_at("<".repeat(1000) + "<!DOCTYPE a>"), Some(1000));
+        assert_eq!(doctype_at("<".repeat(1000) + "<!--<!DOCTYPE a>-->"), None);
     }
 
     #[test]
