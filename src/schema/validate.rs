@@ -291,12 +291,17 @@ fn start_tags(text: &str, wanted: &[&str]) -> HashMap<String, usize> {
     // Stack of (path, child-name counts) for followed elements, `None` for the others.
     let mut stack: Vec<Option<(String, HashMap<String, usize>)>> =
         vec![Some((String::new(), HashMap::new()))];
+    // Stopping once all are found only saves time (`<` to `<=` scans on to the end and
+    // finds the same offsets: `or_insert` keeps the first).
     while map.len() < wanted.len() {
         let pos = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
         let (e, empty) = match reader.read_event() {
             Ok(Event::Start(e)) => (e, false),
             Ok(Event::Empty(e)) => (e, true),
             Ok(Event::End(_)) => {
+                // Never false on text libxml2 parsed (every end tag has its start tag), so
+                // `>` to `>=` is equivalent: the guard only keeps the root frame on
+                // malformed text, which `parse` has refused before.
                 if stack.len() > 1 {
                     stack.pop();
                 }
