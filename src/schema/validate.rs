@@ -244,9 +244,7 @@ fn find_doctype(text: &str) -> Option<usize> {
     // Should a change stop it advancing, the bound ends it at once, failing closed (the
     // text is refused as if it had a DOCTYPE) instead of hanging.
     for _ in 0..=text.len() {
-        let Some(off) = text[i..].find('<') else {
-            return None;
-        };
+        let off = text[i..].find('<')?;
         let at = i + off;
         let rest = &text[at..];
         let skip_to = |end: &str, from: usize| {
