@@ -193,6 +193,13 @@ fn unknown_mask_flag_is_xsd_list() {
         &format!("{CRE}/TableRight/Mask"),
     );
     assert!(x.message.contains("Bogus"), "{}", x.message);
+    // The list finding names its bad item with the enumeration's words for that element.
+    assert!(
+        x.message
+            .contains("(The value 'Bogus' is not an element of the set"),
+        "{}",
+        x.message
+    );
 }
 
 #[test]
@@ -516,4 +523,231 @@ fn a_host_schema_with_imports_from_files_still_compiles_after_validation() {
     assert_eq!(std::thread::spawn(host).join().ok(), Some(Ok((true, true))));
     // Our own validation is as strict as before, on the same thread.
     assert!(run(WCF, Profile::Wire).is_valid());
+}
+
+/// The WCF request with its Body's operation element taken out.
+fn wcf_with_body(content: &str) -> String {
+    let start = WCF
+        .find("<SaveContactRelation")
+        .expect("the operation element");
+    let end = WCF.find("</s:Body>").expect("the Body's end tag");
+    format!("{}{content}{}", &WCF[..start], &WCF[end..])
+}
+
+#[test]
+fn an_empty_body_is_soap_body_content_and_an_empty_fault_is_xsd_missing() {
+    let x = one(
+        &wcf_with_body(""),
+        Profile::Wire,
+        Code::SoapBodyContent,
+        "/Envelope/Body",
+    );
+    assert!(x.message.contains("Body is empty"), "{}", x.message);
+    // A missing child of another element of the SOAP namespace is no empty Body.
+    one(
+        &wcf_with_body("<s:Fault/>"),
+        Profile::Wire,
+        Code::XsdMissing,
+        "/Envelope/Body/Fault",
+    );
+}
+
+#[test]
+fn whitespace_in_empty_content_is_a_documentation_defect_only_under_documented() {
+    let wire = "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body>\
+                <DeleteContactRelationResponse xmlns=\"http://www.superoffice.net/ws/crm/NetServer/Services85\">\n\
+                </DeleteContactRelationResponse></s:Body></s:Envelope>";
+    one(
+        wire,
+        Profile::Wire,
+        Code::XsdText,
+        "/Envelope/Body/DeleteContactRelationResponse",
+    );
+    let soap12 = wire.replace(
+        "http://schemas.xmlsoap.org/soap/envelope/",
+        "http://www.w3.org/2003/05/soap-envelope",
+    );
+    one(
+        &soap12,
+        Profile::Documented,
+        Code::DocWhitespaceInEmpty,
+        "/Envelope/Body/DeleteContactRelationResponse",
+    );
+}
+
+#[test]
+fn soap_attributes_are_dropped_only_on_header_blocks() {
+    // On a header block, SOAP's own attribute is SOAP's business...
+    assert_eq!(
+        codes(&run(
+            &wcf_with("<h:TimeZone ", "<h:TimeZone s:mustUnderstand=\"1\" "),
+            Profile::Wire
+        )),
+        vec![]
+    );
+    // ...but another attribute there is the payload schema's.
+    one(
+        &wcf_with("<h:TimeZone ", "<h:TimeZone x=\"1\" "),
+        Profile::Wire,
+        Code::XsdAttribute,
+        "/Envelope/Header/TimeZone",
+    );
+    // SOAP's attribute on the Body's child (its parent is in the SOAP namespace, but it is
+    // no header block) or deeper in the payload is a finding.
+    one(
+        &wcf_with(
+            "<SaveContactRelation ",
+            "<SaveContactRelation s:mustUnderstand=\"1\" ",
+        ),
+        Profile::Wire,
+        Code::XsdAttribute,
+        "/Envelope/Body/SaveContactRelation",
+    );
+    one(
+        &wcf_with("<RelationId>", "<RelationId s:mustUnderstand=\"1\">"),
+        Profile::Wire,
+        Code::XsdAttribute,
+        &format!("{CRE}/RelationId"),
+    );
+}
+
+#[test]
+fn an_xsi_type_that_names_no_type_is_xsd_type() {
+    // libxml2's words here do not say "specified by xsi:type": its error code does.
+    let x = one(
+        &wcf_with(
+            "<Comment i:nil=\"true\"/>",
+            "<Comment i:type=\"q:nosuch\" xmlns:q=\"http://www.w3.org/2001/XMLSchema\">x</Comment>",
+        ),
+        Profile::Wire,
+        Code::XsdType,
+        &format!("{CRE}/Comment"),
+    );
+    assert!(x.message.contains("nosuch"), "{}", x.message);
+}
+
+#[test]
+fn the_same_code_at_two_elements_is_two_findings() {
+    let t = wcf_with("<SourceContactId>12<", "<SourceContactId>a<").replacen(
+        "<DestinationContactId>34<",
+        "<DestinationContactId>b<",
+        1,
+    );
+    assert_eq!(
+        codes(&run(&t, Profile::Wire)),
+        vec![
+            (Code::XsdValue, format!("{CRE}/SourceContactId")),
+            (Code::XsdValue, format!("{CRE}/DestinationContactId")),
+        ]
+    );
+    // And two codes at one element are two findings.
+    let t = wcf_with("<Reversed>0<", "<Reversed x=\"1\">z<");
+    let mut found = codes(&run(&t, Profile::Wire));
+    found.sort();
+    let path = format!("{CRE}/Reversed");
+    let mut want = vec![(Code::XsdValue, path.clone()), (Code::XsdAttribute, path)];
+    want.sort();
+    assert_eq!(found, want);
+}
+
+#[test]
+fn a_member_after_a_missing_required_one_comes_too_early() {
+    let x = one(
+        &wcf_with_body("<s:Fault><faultcode>s:Client</faultcode><detail/></s:Fault>"),
+        Profile::Wire,
+        Code::XsdMissing,
+        "/Envelope/Body/Fault/detail",
+    );
+    assert!(x.message.contains("comes too early"), "{}", x.message);
+}
+
+#[test]
+fn a_foreign_element_in_body_is_soap_body_content_but_in_header_is_not() {
+    let x = one(
+        &wcf_with_body("<Foo xmlns=\"urn:x\"/>"),
+        Profile::Wire,
+        Code::SoapBodyContent,
+        "/Envelope/Body/Foo",
+    );
+    assert!(
+        x.message.contains("not an operation element"),
+        "{}",
+        x.message
+    );
+    // A contract name without a namespace in the Header: not the Body's finding, and not
+    // a Services85 name in the wrong namespace either (a header block is the envelope's).
+    let x = one(
+        &wcf_with(
+            "<a:Action",
+            "<ApplicationToken>t</ApplicationToken><a:Action",
+        ),
+        Profile::Wire,
+        Code::XsdUnexpected,
+        "/Envelope/Header/ApplicationToken[2]",
+    );
+    assert!(
+        x.message.contains("not declared in Header"),
+        "{}",
+        x.message
+    );
+}
+
+#[test]
+fn one_value_finding_per_element_the_most_specific() {
+    let q = "xmlns:q=\"http://www.w3.org/2001/XMLSchema\"";
+    // Nil with content beats the contradicting xsi:type libxml2 also reports.
+    one(
+        &wcf_with(
+            "<Comment i:nil=\"true\"/>",
+            &format!("<Comment i:nil=\"true\" i:type=\"q:int\" {q}>x</Comment>"),
+        ),
+        Profile::Wire,
+        Code::XsdNilContent,
+        &format!("{CRE}/Comment"),
+    );
+    // The contradicting xsi:type beats the value that is not the declared type's.
+    one(
+        &wcf_with(
+            "<RelationId>0",
+            &format!("<RelationId i:type=\"q:boolean\" {q}>x"),
+        ),
+        Profile::Wire,
+        Code::XsdType,
+        &format!("{CRE}/RelationId"),
+    );
+}
+
+#[test]
+fn whitespace_around_a_collapsed_value_is_no_finding_but_a_bad_value_still_is() {
+    for padded in [" 0 ", "\t0\n", "\r\n  0"] {
+        let t = wcf_with("<RelationId>0<", &format!("<RelationId>{padded}<"));
+        assert_eq!(codes(&run(&t, Profile::Wire)), vec![], "{padded:?}");
+    }
+    for bad in [" x ", "x", " 0 0 "] {
+        let t = wcf_with("<RelationId>0<", &format!("<RelationId>{bad}<"));
+        one(
+            &t,
+            Profile::Wire,
+            Code::XsdValue,
+            &format!("{CRE}/RelationId"),
+        );
+    }
+    let t = wcf_with(
+        "<CreatedDate>2021-03-25T21:35:56.1234567Z<",
+        "<CreatedDate>\n 2021-03-25T21:35:56.1234567Z \n<",
+    );
+    assert_eq!(codes(&run(&t, Profile::Wire)), vec![]);
+}
+
+#[test]
+fn text_in_empty_content_under_documented_is_no_whitespace_defect() {
+    let t = "<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\"><s:Body>\
+             <DeleteContactRelationResponse xmlns=\"http://www.superoffice.net/ws/crm/NetServer/Services85\"> x \
+             </DeleteContactRelationResponse></s:Body></s:Envelope>";
+    one(
+        t,
+        Profile::Documented,
+        Code::XsdText,
+        "/Envelope/Body/DeleteContactRelationResponse",
+    );
 }

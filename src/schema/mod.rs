@@ -73,12 +73,23 @@ impl Validation {
 /// document is refused, not repaired), no network, diagnostics collected rather than
 /// printed, and the text read as the UTF-8 it is here (whatever its declaration says; the
 /// read stage transcoded it).
+///
+/// Each option is pinned by a test (`schema::validate::tests`, `ffi::loader::tests`), except
+/// where deleting it changes nothing, as said at the option.
 pub fn parse_options() -> ParserOptions<'static> {
     ParserOptions {
         recover: false,
+        // Pinned by `ffi::loader::tests::parse_options_keep_libxml2_off_the_network`. In
+        // `validate` two more layers hold: no DOCTYPE reaches libxml2, and our entity loader
+        // refuses every URL during our own parsing.
         no_net: true,
+        // Equivalent if deleted: `ParserOptions::default()` sets both too, and libxml2 hands
+        // every diagnostic to the structured collector the parse installs, never to its
+        // printing channel (the tests in `validate.rs` read warnings and errors from it).
         no_error: true,
         no_warning: true,
+        // Pinned with `encoding`: an explicit encoding already keeps the declaration from
+        // switching it, except for a name libxml2 does not know, which ignore_enc lets pass.
         ignore_enc: true,
         encoding: Some("UTF-8"),
         ..ParserOptions::default()

@@ -192,7 +192,7 @@ fn parser_limit(words: &str) -> Option<&'static str> {
         Some("a text node or a token is longer than the 10,000,000 bytes libxml2 parses")
     } else if w.contains("xml_parse_huge") || w.contains("too long") || w.contains("too big") {
         Some("a name, attribute value, comment or other token exceeds a libxml2 size limit")
-    } else if w.contains("amplification") || w.contains("entity loop") {
+    } else if w.contains("amplification") || w.contains("entity reference loop") {
         Some("entity expansion exceeds libxml2's limit")
     } else {
         None
@@ -240,7 +240,11 @@ fn find_doctype(text: &str) -> Option<usize> {
         return None;
     }
     let mut i = 0;
-    while let Some(off) = text[i..].find('<') {
+    // Each round moves past one `<` at least, so the scan ends within `text.len()` rounds.
+    // Should a change stop it advancing, the bound ends it at once, failing closed (the
+    // text is refused as if it had a DOCTYPE) instead of hanging.
+    for _ in 0..=text.len() {
+        let off = text[i..].find('<')?;
         let at = i + off;
         let rest = &text[at..];
         let skip_to = |end: &str, from: usize| {
@@ -260,7 +264,7 @@ fn find_doctype(text: &str) -> Option<usize> {
             i = at + 1;
         }
     }
-    None
+    Some(i)
 }
 
 /// Byte offset of the start tag `<` of each wanted path (the path rule of [`crate::text::path`]).
@@ -285,12 +289,17 @@ fn start_tags(text: &str, wanted: &[&str]) -> HashMap<String, usize> {
     // Stack of (path, child-name counts) for followed elements, `None` for the others.
     let mut stack: Vec<Option<(String, HashMap<String, usize>)>> =
         vec![Some((String::new(), HashMap::new()))];
+    // Stopping once all are found only saves time (`<` to `<=` scans on to the end and
+    // finds the same offsets: `or_insert` keeps the first).
     while map.len() < wanted.len() {
         let pos = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
         let (e, empty) = match reader.read_event() {
             Ok(Event::Start(e)) => (e, false),
             Ok(Event::Empty(e)) => (e, true),
             Ok(Event::End(_)) => {
+                // Never false on text libxml2 parsed (every end tag has its start tag), so
+                // `>` to `>=` is equivalent: the guard only keeps the root frame on
+                // malformed text, which `parse` has refused before.
                 if stack.len() > 1 {
                     stack.pop();
                 }
@@ -326,4 +335,248 @@ fn start_tags(text: &str, wanted: &[&str]) -> HashMap<String, usize> {
         }
     }
     map
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use libxml::error::XmlErrorLevel;
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    const VALID: &str = include_str!("../../fixtures/documented/SaveContactRelation.request.xml");
+
+    fn document(text: &str) -> Document {
+        Document::from_bytes("test.xml", text.as_bytes())
+    }
+
+    fn codes(text: &str) -> Vec<Code> {
+        validate(&document(text), Profile::Documented)
+            .violations
+            .iter()
+            .map(|v| v.code)
+            .collect()
+    }
+
+    /// Runs `f` on its own thread and fails the test after a few seconds instead of hanging
+    /// (a scan that stops advancing is a bug this must report, not sit in).
+    fn within<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(f());
+        });
+        rx.recv_timeout(Duration::from_secs(10))
+            .expect("the scan did not finish within 10 s: it stopped advancing")
+    }
+
+    fn doctype_at(text: impl Into<String>) -> Option<usize> {
+        let text = text.into();
+        within(move || find_doctype(&text))
+    }
+
+    #[test]
+    fn the_fixture_is_valid_so_the_tests_below_see_only_their_change() {
+        assert_eq!(codes(VALID), vec![]);
+    }
+
+    #[test]
+    fn parse_options_do_not_recover_a_malformed_document() {
+        // Mismatched end tag: a recovering parser repairs it into a tree.
+        let text = "<a><b></a>";
+        let recovering = libxml::parser::ParserOptions {
+            recover: true,
+            ..parse_options()
+        };
+        assert!(
+            Doc::parse(text, recovering).is_ok(),
+            "the control: recovery repairs it"
+        );
+        assert!(
+            matches!(
+                Doc::parse(text, parse_options()),
+                Err(XmlParseFailure::ParseFailed(_))
+            ),
+            "parse_options must not recover: a malformed document yields no tree"
+        );
+        assert_eq!(parse(text).err().map(|v| v.code), Some(Code::XmlMalformed));
+    }
+
+    #[test]
+    fn a_libxml2_warning_does_not_refuse_a_valid_envelope() {
+        // XML 1.1 is a version libxml2 warns about and parses as 1.0: not an error.
+        let text = VALID.replacen("version=\"1.0\"", "version=\"1.1\"", 1);
+        let (_, diags) = Doc::parse(&text, parse_options()).expect("well-formed");
+        assert!(
+            diags
+                .iter()
+                .any(|d| matches!(d.level, XmlErrorLevel::Warning)),
+            "the control: libxml2 warns about {diags:?}"
+        );
+        assert_eq!(codes(&text), vec![]);
+    }
+
+    #[test]
+    fn an_error_on_a_tree_libxml2_built_refuses_the_document() {
+        // An undeclared prefix is a namespace error: libxml2 still returns a tree. This is
+        // the layer that also refuses whatever a recovering parser would have repaired.
+        let text = "<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\"><s:Body>\
+                    <x:SaveContactRelation/></s:Body></s:Envelope>";
+        let (_, diags) = Doc::parse(text, parse_options()).expect("libxml2 builds a tree");
+        assert!(diags
+            .iter()
+            .any(|d| matches!(d.level, XmlErrorLevel::Error)));
+        let v = parse(text).err().expect("refused");
+        assert_eq!(v.code, Code::XmlMalformed);
+        assert!(v.message.contains("prefix"), "{}", v.message);
+    }
+
+    #[test]
+    fn a_refused_document_is_named_by_its_error_not_by_an_earlier_warning() {
+        let text = "<?xml version=\"1.1\"?><a><b></a>";
+        let v = parse(text).err().expect("refused");
+        assert_eq!(v.code, Code::XmlMalformed);
+        assert!(!v.message.contains("version"), "{}", v.message);
+        assert!(v.message.contains("mismatch"), "{}", v.message);
+    }
+
+    #[test]
+    fn only_errors_and_fatal_errors_are_error_levels() {
+        assert!(is_error_level(&XmlErrorLevel::Error));
+        assert!(is_error_level(&XmlErrorLevel::Fatal));
+        assert!(!is_error_level(&XmlErrorLevel::Warning));
+        assert!(!is_error_level(&XmlErrorLevel::None));
+    }
+
+    #[test]
+    fn each_of_libxml2s_limit_messages_is_a_limit_on_its_own() {
+        // libxml2 2.9's words, one per alternative.
+        for words in [
+            "Excessive depth in document: 256 use XML_PARSE_HUGE option",
+            "xmlSAX2Characters: huge text node",
+            "Huge input lookup",
+            "Name too long use XML_PARSE_HUGE option",
+            "AttValue length too long",
+            "Comment too big found",
+            "Maximum entity amplification factor exceeded",
+            "Detected an entity reference loop",
+        ] {
+            assert!(parser_limit(words).is_some(), "not a limit: {words}");
+            let d = libxml::error::StructuredError {
+                message: Some(words.to_string()),
+                level: XmlErrorLevel::Fatal,
+                filename: None,
+                line: Some(1),
+                col: Some(1),
+                domain: 1,
+                code: 1,
+            };
+            assert_eq!(malformed(&d).code, Code::XmlLimit, "{words}");
+        }
+        assert_eq!(
+            parser_limit("Opening and ending tag mismatch: b and a"),
+            None
+        );
+    }
+
+    #[test]
+    fn a_real_depth_limit_is_a_limit() {
+        let text = "<a>".repeat(300) + &"</a>".repeat(300);
+        assert_eq!(parse(&text).err().map(|v| v.code), Some(Code::XmlLimit));
+    }
+
+    #[test]
+    fn a_doctype_is_found_at_its_offset_after_each_kind_of_markup() {
+        assert_eq!(doctype_at("<!DOCTYPE a><a/>"), Some(0));
+        assert_eq!(
+            doctype_at("<?xml version=\"1.0\"?><!DOCTYPE a><a/>"),
+            Some(21)
+        );
+        assert_eq!(doctype_at("<!-- c --><!DOCTYPE a><a/>"), Some(10));
+        assert_eq!(doctype_at("<!----><!DOCTYPE a><a/>"), Some(7));
+        assert_eq!(doctype_at("<a><![CDATA[x]]><!DOCTYPE a></a>"), Some(16));
+        assert_eq!(doctype_at("<a><b/>xy<!DOCTYPE a></a>"), Some(9));
+        assert_eq!(doctype_at("<a>é<!DOCTYPE a></a>"), Some(5));
+        // One round per `<`: the bound on the rounds holds for a text of nothing else.
+        assert_eq!(doctype_at("<".repeat(1000) + "<!DOCTYPE a>"), Some(1000));
+        assert_eq!(doctype_at("<".repeat(1000) + "<!--<!DOCTYPE a>-->"), None);
+    }
+
+    #[test]
+    fn a_doctype_inside_a_comment_cdata_or_instruction_is_no_doctype() {
+        assert_eq!(doctype_at("<!-- <!DOCTYPE a> --><a/>"), None);
+        assert_eq!(doctype_at("<!--<!DOCTYPE a>--><a/>"), None);
+        assert_eq!(doctype_at("<a><![CDATA[<!DOCTYPE a>]]></a>"), None);
+        assert_eq!(doctype_at("<?pi <!DOCTYPE a> ?><a/>"), None);
+        assert_eq!(doctype_at("<?pi<!DOCTYPE a>?><a/>"), None);
+        // Unterminated: the rest is inside it.
+        assert_eq!(doctype_at("<a/><!-- <!DOCTYPE a>"), None);
+        assert_eq!(doctype_at("<a><![CDATA[ <!DOCTYPE a>"), None);
+        assert_eq!(doctype_at("<a/><? <!DOCTYPE a>"), None);
+        // After the end of one: found again.
+        assert_eq!(
+            doctype_at("<!--x--><?p?><![CDATA[]]><!DOCTYPE a>"),
+            Some(25)
+        );
+    }
+
+    #[test]
+    fn a_doctype_finding_stands_at_its_line_and_column() {
+        let v = validate(
+            &document("<?xml version=\"1.0\"?>\n<!-- x -->  <!DOCTYPE a>\n<a/>"),
+            Profile::Wire,
+        );
+        let v = &v.violations[0];
+        assert_eq!(
+            (v.code, v.line, v.column),
+            (Code::XmlDoctype, Some(2), Some(13))
+        );
+    }
+
+    #[test]
+    fn a_declared_encoding_is_not_applied_to_text_that_is_already_utf8() {
+        // Read as ISO-8859-1, the name's two UTF-8 bytes would become "ZoÃ«".
+        let text = VALID
+            .replacen("encoding=\"UTF-8\"", "encoding=\"ISO-8859-1\"", 1)
+            .replacen("</SOAP-ENV:Body>", "<Zoë/></SOAP-ENV:Body>", 1);
+        assert!(text.contains("ISO-8859-1") && text.contains("<Zoë/>"));
+        let v = validate(&document(&text), Profile::Documented);
+        assert!(
+            v.violations.iter().any(|v| v.element.contains("Zoë")),
+            "{:?}",
+            v.violations
+        );
+        assert!(!v.violations.iter().any(|v| v.element.contains('Ã')));
+        // Nor is a name libxml2 does not know: the read stage has judged the encoding.
+        let unknown = "<?xml version=\"1.0\" encoding=\"x-unknown\"?><a/>";
+        assert!(parse(unknown).is_ok(), "{:?}", parse(unknown).err());
+    }
+
+    #[test]
+    fn text_is_parsed_as_utf8_even_where_its_bytes_look_like_utf16() {
+        // "<?xml..." with a NUL after every character: valid UTF-8 text with NULs, which
+        // libxml2's own detection would read as UTF-16LE, a valid document.
+        let utf16ish: String = "<?xml version=\"1.0\"?><a/>"
+            .chars()
+            .flat_map(|c| [c, '\0'])
+            .collect();
+        let v = parse(&utf16ish).err().expect("NUL is not an XML character");
+        assert_eq!(v.code, Code::XmlMalformed);
+    }
+
+    #[test]
+    fn findings_are_capped_only_above_the_budget() {
+        let text = "<a><b/></a>";
+        let found = |n: usize| -> Vec<Found> {
+            (0..n)
+                .map(|_| Found::new(Code::XsdValue, "/a/b", "bad"))
+                .collect()
+        };
+        let at = positioned(text, found(MAX_VIOLATIONS));
+        assert_eq!(at.len(), MAX_VIOLATIONS);
+        assert!(at.iter().all(|v| v.code == Code::XsdValue));
+        assert_eq!((at[0].line, at[0].column), (Some(1), Some(4)));
+        let over = positioned(text, found(MAX_VIOLATIONS + 1));
+        assert_eq!(over.len(), MAX_VIOLATIONS + 1);
+        assert_eq!(over.last().map(|v| v.code), Some(Code::XmlLimit));
+    }
 }

@@ -451,6 +451,76 @@ pub fn with_schema<R>(v12: bool, f: impl FnOnce(Result<&Compiled, &CompileError>
 mod tests {
     use super::*;
 
+    /// Parses `text` with libxml2's own reader and `options`' network setting, loading the
+    /// external DTD (which `validate` never lets through) to give it a URL to open.
+    fn read_loading_the_dtd(text: &str, no_net: bool) {
+        let mut flags = b::xmlParserOption_XML_PARSE_DTDLOAD
+            | b::xmlParserOption_XML_PARSE_NOERROR
+            | b::xmlParserOption_XML_PARSE_NOWARNING;
+        if no_net {
+            flags |= b::xmlParserOption_XML_PARSE_NONET;
+        }
+        let flags = i32::try_from(flags).unwrap();
+        let len = i32::try_from(text.len()).unwrap();
+        // SAFETY: the buffer lives across the call; a returned document is freed at once.
+        unsafe {
+            let d = b::xmlReadMemory(
+                text.as_ptr().cast(),
+                len,
+                std::ptr::null(),
+                std::ptr::null(),
+                flags,
+            );
+            if !d.is_null() {
+                b::xmlFreeDoc(d);
+            }
+        }
+    }
+
+    #[test]
+    fn parse_options_keep_libxml2_off_the_network() {
+        use std::net::TcpListener;
+        use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+        use std::sync::Arc;
+        install_loader();
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let (count, stop) = (
+            Arc::new(AtomicUsize::new(0)),
+            Arc::new(AtomicBool::new(false)),
+        );
+        let (c, s) = (Arc::clone(&count), Arc::clone(&stop));
+        // Counts connections and closes each at once, so a fetch fails fast.
+        let acceptor = std::thread::spawn(move || {
+            while !s.load(Ordering::SeqCst) {
+                match listener.accept() {
+                    Ok(_) => {
+                        c.fetch_add(1, Ordering::SeqCst);
+                    }
+                    Err(_) => std::thread::sleep(std::time::Duration::from_millis(5)),
+                }
+            }
+        });
+        let text = format!("<!DOCTYPE a SYSTEM \"http://127.0.0.1:{port}/x.dtd\"><a/>");
+        // Outside our own work: the loader that was there before (libxml2's) decides.
+        read_loading_the_dtd(&text, crate::schema::parse_options().no_net);
+        let with_options = count.load(Ordering::SeqCst);
+        read_loading_the_dtd(&text, false);
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        let without = count.load(Ordering::SeqCst);
+        stop.store(true, Ordering::SeqCst);
+        acceptor.join().unwrap();
+        assert_eq!(
+            with_options, 0,
+            "parse_options let libxml2 open a network URL"
+        );
+        assert!(
+            without > 0,
+            "the control: without no_net libxml2 fetches the DTD"
+        );
+    }
+
     #[test]
     fn loader_serves_only_our_schemas() {
         install_loader();
