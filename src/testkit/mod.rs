@@ -38,6 +38,7 @@
 //! [`conforming_message`] only those whose shape the profile of their SOAP version accepts
 //! (SOAP 1.1 keeps its header blocks inside `Header`).
 
+pub mod corpus;
 pub mod edit;
 pub mod table_doc;
 pub mod timing;
