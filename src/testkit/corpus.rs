@@ -291,7 +291,25 @@ fn markup(text: &str, r: u64) -> Option<(String, String)> {
     let env = t.find("/Envelope")?;
     let at_body = body.start.end;
     let insert = |at: usize, s: &str| splice(text, vec![(at..at, s.to_string())]);
-    Some(match r % 8 {
+    let int_leaf = leaves(&t, |d| d.kind == edit::Kind::Int).into_iter().next();
+    let in_value = |what: &str| -> Option<String> {
+        let c = t.nodes[int_leaf?].content()?;
+        Some(splice(text, vec![(c, what.to_string())]))
+    };
+    Some(match r % 12 {
+        8 => ("character references to whitespace between elements".into(), insert(at_body, "&#x20;&#10;")),
+        9 => ("a comment inside a number".into(), in_value("4<!-- c -->2")?),
+        10 => ("CDATA and text making one number".into(), in_value("<![CDATA[4]]>2")?),
+        11 => {
+            let i = leaves(&t, |d| d.nillable).into_iter().nth((r / 12) as usize % 3)?;
+            let n = &t.nodes[i];
+            let nil = format!(" xmlns:xn=\"{NS_XSI}\" xn:nil=\" true \"");
+            let c = n.content()?;
+            (
+                format!("xsi:nil=\" true \" on {}", n.local),
+                splice(text, vec![add_attribute(text, n, &nil), (c, String::new())]),
+            )
+        }
         0 => ("whitespace-only CDATA between elements".into(), insert(at_body, "<![CDATA[ \n ]]>")),
         1 => ("a comment between elements".into(), insert(at_body, "<!-- c -->")),
         2 => ("a processing instruction".into(), insert(at_body, "<?trace on?>")),
@@ -324,6 +342,14 @@ fn markup(text: &str, r: u64) -> Option<(String, String)> {
         6 => ("text in Body".into(), insert(at_body, "x")),
         _ => ("whitespace-only CDATA in Header".into(), into_header(text, "<![CDATA[\t]]>")?),
     })
+}
+
+/// The leaves (elements holding text) of the payload whose declaration `keep` takes.
+fn leaves(t: &Tree, keep: impl Fn(&edit::Declared) -> bool) -> Vec<usize> {
+    let decls = edit::declared(t);
+    (0..t.nodes.len())
+        .filter(|&i| t.is_leaf(i) && decls[i].as_ref().is_some_and(&keep))
+        .collect()
 }
 
 /// Lexemes for the simple types, each written where the contract has that type.
