@@ -98,7 +98,21 @@ enum Command {
     /// store; stops on Ctrl-C or SIGTERM.
     ///
     /// Prints `listening on http://ADDR/Remote/Services85/Relation.svc` as its first line.
-    Serve(relation_contract::serve::ServeArgs),
+    Serve(ServeArgs),
+}
+
+/// The `serve` command's arguments.
+#[derive(Debug, Clone, clap::Args)]
+struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port (the first line on stdout names it).
+    #[arg(long, default_value = "127.0.0.1:0")]
+    addr: String,
+    /// Write every exchange into DIR as raw HTTP/1.1 request and response files, redacted.
+    #[arg(long, value_name = "DIR")]
+    record: Option<PathBuf>,
+    /// Keep the store in FILE across restarts (JSON, replaced atomically on every change).
+    #[arg(long, value_name = "FILE")]
+    state: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -119,7 +133,7 @@ fn main() -> ExitCode {
             ignore,
             format,
         } => run_diff(&capture, against.as_deref(), mode, ignore, format),
-        Command::Serve(args) => Ok(relation_contract::serve::main(args)),
+        Command::Serve(args) => Ok(serve(args)),
     };
     match code {
         Ok(c) => ExitCode::from(c),
@@ -372,4 +386,81 @@ fn run_diff(
 
 fn exit_byte(code: i32) -> u8 {
     u8::try_from(code).unwrap_or(2)
+}
+
+/// The `serve` command: the library's stub with a sink that prints each event on stderr,
+/// run until Ctrl-C or SIGTERM. 0 after a clean stop, 2 when the stub cannot start.
+fn serve(args: ServeArgs) -> u8 {
+    use relation_contract::serve::{Event, ServeOptions, StubServer};
+    let print = |event: &Event| {
+        let line = match event {
+            Event::Rejected {
+                operation,
+                violation: v,
+            } => {
+                let op = operation.map_or("request", |o| o.name());
+                let at = if v.element.is_empty() {
+                    String::new()
+                } else {
+                    format!(" at {}", v.element)
+                };
+                format!("rejected {op}: {}{at}: {}", v.code, v.message)
+            }
+            Event::Warning(w) => format!("warning: {w}"),
+            Event::Error(e) => format!("error: {e}"),
+        };
+        let _ = writeln!(io::stderr().lock(), "{line}");
+    };
+    let addr = args.addr.clone();
+    let opts = ServeOptions {
+        addr: args.addr,
+        record: args.record,
+        state: args.state,
+        workers: 0,
+        events: Some(std::sync::Arc::new(print)),
+    };
+    let stub = match StubServer::start_with(opts) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: cannot start the stub on {addr}: {e}");
+            return 2;
+        }
+    };
+    {
+        let mut out = io::stdout().lock();
+        // A closed stdout is no reason not to serve.
+        let _ = writeln!(out, "listening on {}", stub.url());
+        let _ = out.flush();
+    }
+    if let Err(e) = wait_for_signal() {
+        eprintln!("warning: cannot wait for a signal ({e}); stopping");
+    }
+    let stats = stub.stop();
+    eprintln!(
+        "stopped after {} requests ({} refused), {} relations stored",
+        stats.requests, stats.refused, stats.stored
+    );
+    0
+}
+
+/// Blocks until Ctrl-C or (on Unix) SIGTERM.
+fn wait_for_signal() -> io::Result<()> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            let mut term = signal(SignalKind::terminate())?;
+            tokio::select! {
+                r = tokio::signal::ctrl_c() => r,
+                _ = term.recv() => Ok(()),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            tokio::signal::ctrl_c().await
+        }
+    })
 }

@@ -186,3 +186,45 @@ fn the_scanner_sees_uses() {
         .collect();
     assert_eq!(uses, want);
 }
+
+/// The library never prints: no print macro and no handle on stdout or stderr in any
+/// library file (the binary, `src/main.rs`, prints; comments and unit tests may).
+#[test]
+fn the_library_never_prints() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut found = Vec::new();
+    for f in files {
+        if owner(&src, &f).as_deref() == Some("main") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&f).unwrap_or_default();
+        for (n, line) in text
+            .lines()
+            .take_while(|l| l.trim() != "#[cfg(test)]")
+            .enumerate()
+        {
+            let code = line.split("//").next().unwrap_or("");
+            let prints = [
+                "println!",
+                "eprintln!",
+                "print!",
+                "eprint!",
+                "dbg!",
+                "stdout()",
+                "stderr()",
+            ]
+            .iter()
+            .any(|m| code.contains(m));
+            if prints {
+                found.push(format!("{}:{}: {}", f.display(), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "the library prints:\n{}",
+        found.join("\n")
+    );
+}

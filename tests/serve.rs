@@ -664,3 +664,50 @@ fn a_ticket_in_cdata_is_masked_in_the_recording_too() {
         assert!(!text.contains(APP_TOKEN), "{}:\n{text}", p.display());
     }
 }
+
+/// The library prints nothing: what the stub has to say goes to the caller's sink, one
+/// event per violation of a refused request; `stop` counts what the stub did.
+#[test]
+fn the_stub_tells_its_events_to_the_sink_it_is_given() {
+    use relation_contract::serve::Event;
+    use std::sync::{Arc, Mutex};
+    let seen: Arc<Mutex<Vec<Event>>> = Arc::default();
+    let sink = seen.clone();
+    let stub = StubServer::start_with(ServeOptions {
+        events: Some(Arc::new(move |e: &Event| {
+            sink.lock().unwrap().push(e.clone())
+        })),
+        ..ServeOptions::default()
+    })
+    .unwrap();
+    let addr = stub.addr();
+    let a = action(Operation::SaveContactRelation);
+    let headers = [
+        ("Content-Type", "text/xml; charset=utf-8"),
+        ("SOAPAction", a.as_str()),
+    ];
+    let bad = fixture("invalid/SaveContactRelation.request.order-swap.xml");
+    assert_eq!(send(addr, "POST", SERVICE_PATH, &headers, &bad).status, 500);
+    let mut good = Vec::new();
+    codec::encode_request(&save(entity("counted")), &mut good).unwrap();
+    assert_eq!(
+        send(addr, "POST", SERVICE_PATH, &headers, &good).status,
+        200
+    );
+    let stats = stub.stop();
+    assert_eq!((stats.requests, stats.refused, stats.stored), (2, 1, 1));
+    let seen = seen.lock().unwrap();
+    assert!(!seen.is_empty(), "the refused request is told");
+    for e in seen.iter() {
+        match e {
+            Event::Rejected {
+                operation,
+                violation,
+            } => {
+                assert_eq!(*operation, Some(Operation::SaveContactRelation));
+                assert_eq!(violation.code.as_str(), "xsd.order", "{violation:?}");
+            }
+            other => panic!("only the rejection is an event here: {other:?}"),
+        }
+    }
+}

@@ -8,12 +8,12 @@
 //! request that honours it is carried out against a store of contact relations and
 //! answered as the service does, by the project's own encoder.
 //!
-//! Two ways in:
-//! - the command `relation-contract serve [--addr HOST:PORT] [--record DIR] [--state FILE]`
-//!   ([`main`]), which prints `listening on http://ADDR/Remote/Services85/Relation.svc`
-//!   first and runs until Ctrl-C or SIGTERM;
-//! - [`StubServer`] for Rust test suites: starts on a free loopback port in a background
-//!   thread, gives its URL, lists the violations it saw, and stops when dropped.
+//! [`StubServer`] starts on a free loopback port in a background thread, gives its URL,
+//! lists the violations it saw, and stops when dropped. The library never prints: what the
+//! stub has to say while it runs (each refused request, a failed recording) goes as an
+//! [`Event`] to the sink [`ServeOptions::events`] names, if any. The command
+//! `relation-contract serve` is this stub with a sink that prints, run until Ctrl-C or
+//! SIGTERM.
 //!
 //! ```no_run
 //! use relation_contract::serve::StubServer;
@@ -47,7 +47,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use record::{Recorder, Side};
 use std::convert::Infallible;
-use std::io::{self, Write};
+use std::io;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -68,22 +68,39 @@ const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long a stop waits for requests in flight.
 const DRAIN: Duration = Duration::from_secs(5);
 
-/// The `serve` command's arguments.
-#[derive(Debug, Clone, clap::Args)]
-pub struct ServeArgs {
-    /// Address to listen on; port 0 picks a free port (the first line on stdout names it).
-    #[arg(long, default_value = "127.0.0.1:0")]
-    pub addr: String,
-    /// Write every exchange into DIR as raw HTTP/1.1 request and response files, redacted.
-    #[arg(long, value_name = "DIR")]
-    pub record: Option<PathBuf>,
-    /// Keep the store in FILE across restarts (JSON, replaced atomically on every change).
-    #[arg(long, value_name = "FILE")]
-    pub state: Option<PathBuf>,
+/// What the stub says while it runs, to the sink of [`ServeOptions::events`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// A request broke the contract: one event per violation (message redacted).
+    Rejected {
+        operation: Option<Operation>,
+        violation: Violation,
+    },
+    /// The stub could not do something it should and went on (a recording not written, a
+    /// connection not accepted, requests still in flight at the stop).
+    Warning(String),
+    /// Something failed that a client or an operator must hear of: a request the contract
+    /// allows that the stub could not carry out (answered with a server fault; redacted),
+    /// a state file not written.
+    Error(String),
+}
+
+/// Where a stub's [`Event`]s go.
+pub type EventSink = Arc<dyn Fn(&Event) + Send + Sync>;
+
+/// What a stub did, counted at its stop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stats {
+    /// POSTs to the service taken.
+    pub requests: u64,
+    /// Of those, refused for breaking the contract.
+    pub refused: usize,
+    /// Contact relations in the store.
+    pub stored: usize,
 }
 
 /// How a stub is set up.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ServeOptions {
     /// `HOST:PORT`; port 0 picks a free port.
     pub addr: String,
@@ -91,25 +108,34 @@ pub struct ServeOptions {
     pub record: Option<PathBuf>,
     /// Keep the store in this file.
     pub state: Option<PathBuf>,
+    /// Worker threads of the stub's runtime (0: one per core).
+    pub workers: usize,
+    /// Where the stub's [`Event`]s go (`None`: nowhere; refused requests are also kept,
+    /// see [`StubServer::rejections`]).
+    pub events: Option<EventSink>,
+}
+
+impl std::fmt::Debug for ServeOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServeOptions")
+            .field("addr", &self.addr)
+            .field("record", &self.record)
+            .field("state", &self.state)
+            .field("workers", &self.workers)
+            .field("events", &self.events.as_ref().map(|_| "a sink"))
+            .finish()
+    }
 }
 
 impl Default for ServeOptions {
-    /// A free loopback port, in-memory store, nothing recorded.
+    /// A free loopback port, in-memory store, nothing recorded, two workers, no sink.
     fn default() -> Self {
         ServeOptions {
             addr: "127.0.0.1:0".to_string(),
             record: None,
             state: None,
-        }
-    }
-}
-
-impl From<ServeArgs> for ServeOptions {
-    fn from(a: ServeArgs) -> Self {
-        ServeOptions {
-            addr: a.addr,
-            record: a.record,
-            state: a.state,
+            workers: 2,
+            events: None,
         }
     }
 }
@@ -124,12 +150,21 @@ pub struct Rejection {
 }
 
 /// What every connection's handler shares.
-#[derive(Debug)]
 struct Shared {
     store: Store,
     recorder: Option<Recorder>,
     rejections: Mutex<Vec<Rejection>>,
     requests: AtomicU64,
+    events: Option<EventSink>,
+}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Shared")
+            .field("store", &self.store)
+            .field("requests", &self.requests)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Shared {
@@ -152,109 +187,39 @@ impl Shared {
             recorder,
             rejections: Mutex::new(Vec::new()),
             requests: AtomicU64::new(0),
+            events: opts.events.clone(),
         })
+    }
+
+    fn emit(&self, event: Event) {
+        if let Some(sink) = &self.events {
+            sink(&event);
+        }
+    }
+
+    fn stats(&self) -> Stats {
+        Stats {
+            requests: self.requests.load(Ordering::Relaxed),
+            refused: self
+                .rejections
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .len(),
+            stored: self.store.len(),
+        }
     }
 
     fn reject(&self, rejection: Rejection) {
         for v in &rejection.violations {
-            let at = if v.element.is_empty() {
-                String::new()
-            } else {
-                format!(" at {}", v.element)
-            };
-            let op = rejection
-                .operation
-                .map_or("request".to_string(), |o| o.name().to_string());
-            eprintln!("rejected {op}: {}{at}: {}", v.code, v.message);
+            self.emit(Event::Rejected {
+                operation: rejection.operation,
+                violation: v.clone(),
+            });
         }
         self.rejections
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .push(rejection);
-    }
-}
-
-/// The `serve` command: runs until Ctrl-C or SIGTERM. Returns the exit status (0 after a
-/// clean stop, 2 when the stub cannot start).
-pub fn main(args: ServeArgs) -> u8 {
-    let opts = ServeOptions::from(args);
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("error: cannot start the runtime: {e}");
-            return 2;
-        }
-    };
-    rt.block_on(async {
-        let shared = match Shared::new(&opts) {
-            Ok(s) => Arc::new(s),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return 2;
-            }
-        };
-        let listener = match TcpListener::bind(&opts.addr).await {
-            Ok(l) => l,
-            Err(e) => {
-                eprintln!("error: cannot listen on {}: {e}", opts.addr);
-                return 2;
-            }
-        };
-        let addr = match listener.local_addr() {
-            Ok(a) => a,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return 2;
-            }
-        };
-        {
-            let mut out = io::stdout().lock();
-            // A closed stdout is no reason not to serve.
-            let _ = writeln!(out, "listening on {}", url_of(addr));
-            let _ = out.flush();
-        }
-        let (stop_tx, stop_rx) = watch::channel(false);
-        tokio::spawn(async move {
-            wait_for_signal().await;
-            let _ = stop_tx.send(true);
-        });
-        serve(listener, shared.clone(), stop_rx).await;
-        eprintln!(
-            "stopped after {} requests ({} refused), {} relations stored",
-            shared.requests.load(Ordering::Relaxed),
-            shared
-                .rejections
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .len(),
-            shared.store.len()
-        );
-        0
-    })
-}
-
-async fn wait_for_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
     }
 }
 
@@ -268,7 +233,8 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stop: watch::Rece
     let (writer_stop_tx, writer_stop_rx) = watch::channel(false);
     let writer = {
         let store = shared.store.clone();
-        tokio::spawn(async move { store.run_writer(writer_stop_rx).await })
+        let events = shared.events.clone();
+        tokio::spawn(async move { store.run_writer(writer_stop_rx, events).await })
     };
     let graceful = GracefulShutdown::new();
     let mut http = http1::Builder::new();
@@ -294,7 +260,7 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stop: watch::Rece
                 }
                 Err(e) => {
                     // Out of file descriptors and the like: wait a moment, go on.
-                    eprintln!("warning: accept failed: {e}");
+                    shared.emit(Event::Warning(format!("accept failed: {e}")));
                     tokio::time::sleep(Duration::from_millis(20)).await;
                 }
             },
@@ -305,7 +271,9 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stop: watch::Rece
     tokio::select! {
         _ = graceful.shutdown() => {}
         _ = tokio::time::sleep(DRAIN) => {
-            eprintln!("warning: requests still in flight after {DRAIN:?}; stopping anyway");
+            shared.emit(Event::Warning(format!(
+                "requests still in flight after {DRAIN:?}; stopping anyway"
+            )));
         }
     }
     let _ = writer_stop_tx.send(true);
@@ -422,7 +390,7 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>
             },
         );
         if let Err(e) = written {
-            eprintln!("warning: cannot record the exchange: {e}");
+            shared.emit(Event::Warning(format!("cannot record the exchange: {e}")));
         }
     }
     let mut response = Response::new(Full::new(Bytes::from(answer)));
@@ -445,7 +413,7 @@ async fn answer(
             let why = Masker::new(&doc.secrets).text(&format!(
                 "the stub cannot carry out a request the contract allows: {why}"
             ));
-            eprintln!("error: {why}");
+            shared.emit(Event::Error(why.clone()));
             (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 ops::server_fault(&why),
@@ -488,7 +456,7 @@ async fn answer(
             match done.and_then(|r| ops::encode_response(&r)) {
                 Ok(body) => (StatusCode::OK, body, operation),
                 Err(ops::ServerError(why)) => {
-                    eprintln!("error: {why}");
+                    shared.emit(Event::Error(why.clone()));
                     (
                         StatusCode::INTERNAL_SERVER_ERROR,
                         ops::server_fault(&why),
@@ -524,11 +492,11 @@ impl StubServer {
         let std_listener = std::net::TcpListener::bind(&opts.addr)?;
         std_listener.set_nonblocking(true)?;
         let addr = std_listener.local_addr()?;
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .thread_name("relation-stub")
-            .enable_all()
-            .build()?;
+        let mut rt = tokio::runtime::Builder::new_multi_thread();
+        if opts.workers > 0 {
+            rt.worker_threads(opts.workers);
+        }
+        let rt = rt.thread_name("relation-stub").enable_all().build()?;
         let (stop, stop_rx) = watch::channel(false);
         let for_thread = shared.clone();
         let (ready_tx, ready_rx) = std::sync::mpsc::channel::<io::Result<()>>();
@@ -620,9 +588,11 @@ impl StubServer {
         panic!("{s}");
     }
 
-    /// Stops the stub and waits for it (what dropping it does).
-    pub fn stop(mut self) {
+    /// Stops the stub and waits for it (what dropping it does): requests in flight finish,
+    /// the state file is written a last time. Returns what the stub did.
+    pub fn stop(mut self) -> Stats {
         self.shutdown();
+        self.shared.stats()
     }
 
     fn shutdown(&mut self) {

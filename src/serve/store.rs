@@ -7,6 +7,7 @@
 //! one write (group commit), so durability costs one fsync per burst rather than per save.
 //! A kill at any moment leaves either the old file or the new one, never a torn one.
 
+use super::{Event, EventSink};
 use crate::model::ContactRelationEntity;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -254,7 +255,12 @@ impl Store {
     /// The writer loop of a store with a state file: writes a snapshot whenever the store
     /// has changed since the last one, until `stop` fires; then writes a last one if needed.
     /// Returns at once for an in-memory store.
-    pub(crate) async fn run_writer(&self, mut stop: watch::Receiver<bool>) {
+    /// A failed write is an [`Event::Error`] to `events`.
+    pub(crate) async fn run_writer(
+        &self,
+        mut stop: watch::Receiver<bool>,
+        events: Option<EventSink>,
+    ) {
         let Some(p) = self.persist.clone() else {
             return;
         };
@@ -264,14 +270,20 @@ impl Store {
                 _ = p.wake.notified() => false,
                 _ = stop.wait_for(|s| *s) => true,
             };
-            self.write_if_changed(&p, &mut written).await;
+            self.write_if_changed(&p, &mut written, events.as_ref())
+                .await;
             if stopping {
                 return;
             }
         }
     }
 
-    async fn write_if_changed(&self, p: &Arc<Persist>, written: &mut u64) {
+    async fn write_if_changed(
+        &self,
+        p: &Arc<Persist>,
+        written: &mut u64,
+        events: Option<&EventSink>,
+    ) {
         let (generation, snapshot) = {
             let inner = Inner::lock(&self.inner);
             if inner.generation == *written {
@@ -294,10 +306,12 @@ impl Store {
         let failed = match result {
             Ok(()) => false,
             Err(e) => {
-                eprintln!(
-                    "error: {}: cannot write the state file: {e}",
-                    p.path.display()
-                );
+                if let Some(sink) = events {
+                    sink(&Event::Error(format!(
+                        "{}: cannot write the state file: {e}",
+                        p.path.display()
+                    )));
+                }
                 true
             }
         };
