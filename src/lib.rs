@@ -25,10 +25,13 @@
 //! [`contract`] holds the facts once (the table of every type, held to the XSD by a test),
 //! [`text`] the small foundations every stage shares (line index, element paths, lexemes
 //! and calendar, the XML declaration, escaping, limits). `validate`, [`fixtures`] (`check`),
-//! [`import`], golden assertions and [`serve`] all take [`pipeline::check`]'s verdict: the
+//! [`import`], golden assertions and the stub all take [`pipeline::check`]'s verdict: the
 //! same bytes get the same findings from every command.
 //!
-//! [`serve`] puts the stages behind HTTP: a contract stub of `Relation.svc` for client tests.
+//! `serve` (cargo feature `serve`, on by default) puts the stages behind HTTP: a contract
+//! stub of `Relation.svc` for client tests. The features `cli` and `parallel` serve the
+//! command and the many-file walk; `default-features = false` leaves all three out. The
+//! library never prints and installs no signal handler: the command does both.
 //!
 //! The wire speaks SOAP 1.1 with header blocks inside `Header`; the documentation shows SOAP
 //! 1.2 with header blocks loose under `Envelope`. Both are understood, and every report names
@@ -47,6 +50,7 @@ pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod secrets;
+#[cfg(feature = "serve")]
 pub mod serve;
 pub mod text;
 pub mod violation;

@@ -8,6 +8,7 @@
 //! chunk, never by the number of files; the order, and so the output, does not depend on
 //! the number of threads.
 
+#[cfg(feature = "parallel")]
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -70,24 +71,33 @@ pub fn run<T: Send, E>(
     judge: &(dyn Fn(&WalkItem) -> T + Sync),
     mut sink: impl FnMut(T) -> Result<(), E>,
 ) -> Result<(), E> {
+    #[cfg(feature = "parallel")]
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
         .thread_name(|i| format!("validate-{i}"))
         .build();
+    #[cfg(feature = "parallel")]
     let threads = pool
         .as_ref()
         .map_or(1, rayon::ThreadPool::current_num_threads);
+    // Without the `parallel` feature every file is judged on this thread.
+    #[cfg(not(feature = "parallel"))]
+    let threads: usize = {
+        let _ = jobs;
+        1
+    };
     let chunk_size = if chunk > 0 {
         chunk
     } else {
         threads.saturating_mul(64).max(64)
     };
     let work = |chunk: &[WalkItem]| -> Vec<T> {
-        match &pool {
-            Ok(pool) => pool.install(|| chunk.par_iter().map(judge).collect()),
-            // No pool could be built: judge on this thread.
-            Err(_) => chunk.iter().map(judge).collect(),
+        #[cfg(feature = "parallel")]
+        if let Ok(pool) = &pool {
+            return pool.install(|| chunk.par_iter().map(judge).collect());
         }
+        // No pool (no `parallel`, or none could be built): judge on this thread.
+        chunk.iter().map(judge).collect()
     };
     let mut walk = files(paths);
     let mut chunk: Vec<WalkItem> = Vec::with_capacity(chunk_size);

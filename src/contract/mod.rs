@@ -169,7 +169,7 @@ impl fmt::Display for Kind {
 }
 
 /// Which shape of envelope a document is held to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Profile {
     /// Chosen by the envelope's namespace: SOAP 1.1 is held to `wire`, SOAP 1.2 to

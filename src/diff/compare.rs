@@ -21,7 +21,7 @@ use serde::Serialize;
 use std::fmt;
 
 /// How values are compared.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// The expected side's values are placeholders: a value only has to be of its declared
