@@ -37,6 +37,7 @@
 //! 1.2 with header blocks loose under `Envelope`. Both are understood, and every report names
 //! the [`Profile`] that was applied: one shape is never silently taken for the other.
 
+pub mod assert;
 pub mod atomic;
 pub mod capture;
 pub mod codec;

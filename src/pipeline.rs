@@ -32,6 +32,35 @@ use crate::violation::{Code, Violation};
 /// finding in the pipeline's order.
 pub type Verdict = Validation;
 
+/// The verdict a service endpoint gives a request document (with its HTTP metadata, when
+/// it has any), as the contract stub gives it: [`check`] under the wire profile, and one
+/// finding more when the Body holds a response or a fault (`Relation.svc` takes requests).
+/// The verdict, and every finding.
+pub fn check_request(doc: &Document) -> (Verdict, Vec<Violation>) {
+    let verdict = check(doc, Profile::Wire);
+    let mut violations = verdict.violations.clone();
+    if let (Some(kind), Some(op)) = (verdict.kind, verdict.operation) {
+        if kind != Kind::Request {
+            let name = match kind {
+                Kind::Response => op.response_name(),
+                _ => "Fault",
+            };
+            violations.push(Violation::new(
+                Code::SoapBodyContent,
+                format!("/Envelope/Body/{name}"),
+                format!("Relation.svc takes requests: the Body holds a {kind} ({name})"),
+            ));
+        }
+    } else if verdict.kind == Some(Kind::Fault) {
+        violations.push(Violation::new(
+            Code::SoapBodyContent,
+            "/Envelope/Body",
+            "Relation.svc takes requests: the Body holds a fault",
+        ));
+    }
+    (verdict, violations)
+}
+
 /// Judges one document under a profile: every rule, every finding.
 pub fn check(doc: &Document, profile: Profile) -> Verdict {
     let mut verdict = schema::validate(doc, profile);

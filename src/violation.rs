@@ -230,9 +230,42 @@ impl Violation {
     }
 }
 
+/// `code at path line:column: message`; what is not known is left out (`xml.empty:
+/// the document is empty ...`, `xsd.order at /Envelope/Body/X line 3: ...`).
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code.as_str())?;
+        if !self.element.is_empty() {
+            write!(f, " at {}", self.element)?;
+        }
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => write!(f, " {l}:{c}")?,
+            (Some(l), None) => write!(f, " line {l}")?,
+            _ => {}
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_violation_displays_as_code_path_position_message() {
+        let v = Violation::new(Code::XsdOrder, "/Envelope/Body/X", "out of order");
+        assert_eq!(v.to_string(), "xsd.order at /Envelope/Body/X: out of order");
+        assert_eq!(
+            v.clone().at(Some(3), Some(7)).to_string(),
+            "xsd.order at /Envelope/Body/X 3:7: out of order"
+        );
+        assert_eq!(
+            v.at(Some(3), None).to_string(),
+            "xsd.order at /Envelope/Body/X line 3: out of order"
+        );
+        let empty = Violation::new(Code::XmlEmpty, "", "the document is empty");
+        assert_eq!(empty.to_string(), "xml.empty: the document is empty");
+    }
 
     #[test]
     fn every_code_parses_back_and_is_unique() {

@@ -20,6 +20,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("codec", 2),
     ("pipeline", 3),
     ("report", 4),
+    ("assert", 4),
     ("import", 4),
     ("diff", 4),
     ("fixtures", 4),

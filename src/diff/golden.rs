@@ -202,6 +202,7 @@ pub fn check_golden(
 /// When the capture does not match, the golden is missing, or something is unreadable:
 /// this is a test assertion, and the panic message holds the diff (redacted) and how to
 /// bless.
+#[track_caller]
 pub fn assert_golden(capture_text: &str, golden: impl AsRef<Path>, opts: &Options) {
     let doc = Document::from_bytes("capture", capture_text.as_bytes());
     assert_document(&doc, golden.as_ref(), opts);
@@ -212,6 +213,7 @@ pub fn assert_golden(capture_text: &str, golden: impl AsRef<Path>, opts: &Option
 /// # Panics
 ///
 /// As [`assert_golden`], and when the capture file cannot be read.
+#[track_caller]
 pub fn assert_golden_file(capture: impl AsRef<Path>, golden: impl AsRef<Path>, opts: &Options) {
     let capture = capture.as_ref();
     match Document::read(capture) {
@@ -220,6 +222,7 @@ pub fn assert_golden_file(capture: impl AsRef<Path>, golden: impl AsRef<Path>, o
     }
 }
 
+#[track_caller]
 fn assert_document(doc: &Document, golden: &Path, opts: &Options) {
     if let Err(e) = check_golden(doc, golden, opts, bless_from_env()) {
         panic!("{e}");

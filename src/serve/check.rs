@@ -7,10 +7,10 @@ use super::SERVICE_PATH;
 use crate::capture::http::{Header, HttpMeta, StartLine};
 use crate::capture::Document;
 use crate::codec;
-use crate::contract::{Kind, Operation, Profile};
+use crate::contract::{Kind, Operation};
 use crate::model::{Message, RequestEnvelope};
-use crate::pipeline;
-use crate::violation::{Code, Violation};
+
+use crate::violation::Violation;
 use hyper::header::HeaderMap;
 
 /// What the checks made of a request.
@@ -31,34 +31,9 @@ pub(crate) enum Outcome {
     Undecodable(String),
 }
 
-/// The stub's verdict on a request document (with its HTTP metadata, when it has any):
-/// the pipeline's findings under the wire profile, and one more when the Body holds a
-/// response or a fault (`Relation.svc` takes requests). The same findings `validate
-/// --profile wire` reports on the same document, but for that one.
-pub fn request_findings(doc: &Document) -> (pipeline::Verdict, Vec<Violation>) {
-    let verdict = pipeline::check(doc, Profile::Wire);
-    let mut violations = verdict.violations.clone();
-    if let (Some(kind), Some(op)) = (verdict.kind, verdict.operation) {
-        if kind != Kind::Request {
-            let name = match kind {
-                Kind::Response => op.response_name(),
-                _ => "Fault",
-            };
-            violations.push(Violation::new(
-                Code::SoapBodyContent,
-                format!("/Envelope/Body/{name}"),
-                format!("Relation.svc takes requests: the Body holds a {kind} ({name})"),
-            ));
-        }
-    } else if verdict.kind == Some(Kind::Fault) {
-        violations.push(Violation::new(
-            Code::SoapBodyContent,
-            "/Envelope/Body",
-            "Relation.svc takes requests: the Body holds a fault",
-        ));
-    }
-    (verdict, violations)
-}
+/// The stub's verdict on a request document: [`pipeline::check_request`], which a test
+/// suite may call without the stub.
+pub use crate::pipeline::check_request as request_findings;
 
 /// Checks a request's headers and body.
 pub(crate) fn check(headers: &HeaderMap, doc: &mut Document) -> Checked {
