@@ -2,8 +2,8 @@
 # Installs the system packages the build needs (libxml2 for XSD validation, pkg-config to
 # find it, libclang for the libxml crate's bindgen). Idempotent: a package already present
 # is not touched, and apt is asked nothing when all of them are there. Then the Python
-# package the differential test's oracle needs (tests/differential/requirements.txt), by
-# pip, only when the pinned version is not there already.
+# packages the tests run (scripts/python-requirements.txt), by pip, only when a pinned
+# version is not there already.
 set -euo pipefail
 
 packages=(libxml2-dev pkg-config libclang-dev)
@@ -24,13 +24,23 @@ else
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# The oracle of tests/differential: xmlschema at the pinned version (Debian's package is
-# older than the 4.x the oracle is written for).
-requirements="$(dirname "$0")/../tests/differential/requirements.txt"
-want="$(sed -n 's/^xmlschema==//p' "$requirements")"
-if python3 -c "import sys, xmlschema; sys.exit(xmlschema.__version__ != '$want')" 2>/dev/null; then
-  echo "setup: python package present (xmlschema $want)"
+# The Python packages the tests run (the differential test's XSD oracle, a JUnit reader),
+# at the versions pinned in python-requirements.txt; pip is asked only when one is missing
+# or at another version.
+requirements="$(dirname "$0")/python-requirements.txt"
+if python3 - "$requirements" <<'PY' 2>/dev/null
+import sys
+from importlib.metadata import version
+for line in open(sys.argv[1]):
+    line = line.split("#")[0].strip()
+    if line:
+        name, want = line.split("==")
+        if version(name) != want:
+            sys.exit(1)
+PY
+then
+  echo "setup: python packages present ($(grep -c '==' "$requirements") pinned)"
 else
-  echo "setup: installing python packages from tests/differential/requirements.txt"
+  echo "setup: installing python packages from scripts/python-requirements.txt"
   python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore -r "$requirements"
 fi

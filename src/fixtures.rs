@@ -28,8 +28,12 @@ pub use crate::capture::walk::{is_document, DOCUMENT_EXTENSIONS};
 
 /// One document's verdict from the pipeline, redacted and ready to print: what `validate`
 /// prints and what `check` holds each fixture to.
+/// The time it took is kept on the item (JUnit's `time`).
 pub fn judge_document(doc: &Document, profile: Profile) -> ReportItem {
-    ReportItem::new(doc, pipeline::check(doc, profile))
+    let started = std::time::Instant::now();
+    let mut item = ReportItem::new(doc, pipeline::check(doc, profile));
+    item.elapsed = Some(started.elapsed());
+    item
 }
 
 /// How a `validate` run goes.

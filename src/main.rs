@@ -25,6 +25,28 @@ const PROGRESS_ABOVE: usize = 8;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Colour on the terminal: `auto` (when stdout is a terminal and NO_COLOR is unset),
+    /// `always` or `never`.
+    #[arg(long, value_enum, global = true, default_value_t = ColorArg::Auto)]
+    color: ColorArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorArg {
+    /// Whether to colour output on a stream that is (or is not) a terminal.
+    fn on(self, is_terminal: bool) -> bool {
+        match self {
+            ColorArg::Auto => report::color_wanted(is_terminal),
+            ColorArg::Always => true,
+            ColorArg::Never => false,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -48,6 +70,10 @@ enum Command {
         /// Worker threads (0: one per core). The output is the same for any number.
         #[arg(long, short = 'j', default_value_t = 0)]
         jobs: usize,
+        /// Exit 0 when the paths hold no document at all (else that is exit 2: a folder a
+        /// client was to record into and never did is no passing run).
+        #[arg(long)]
+        allow_empty: bool,
         /// Files or directories (walked in path order; *.xml, *.http and *.har are taken).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
@@ -183,17 +209,32 @@ fn main() -> ExitCode {
             profile,
             format,
             jobs,
+            allow_empty,
             paths,
-        } => validate(&paths, profile.into(), format.into(), jobs),
+        } => validate(
+            &paths,
+            profile.into(),
+            format.into(),
+            jobs,
+            allow_empty,
+            cli.color,
+        ),
         Command::Import { captures, to } => import(&captures, &to),
-        Command::Check { dir } => run_check(&dir),
+        Command::Check { dir } => run_check(&dir, cli.color),
         Command::Diff {
             capture,
             against,
             mode,
             ignore,
             format,
-        } => run_diff(&capture, against.as_deref(), mode.into(), ignore, format),
+        } => run_diff(
+            &capture,
+            against.as_deref(),
+            mode.into(),
+            ignore,
+            format,
+            cli.color,
+        ),
         #[cfg(feature = "serve")]
         Command::Serve(args) => Ok(serve(args)),
     };
@@ -204,10 +245,17 @@ fn main() -> ExitCode {
     }
 }
 
-fn validate(paths: &[PathBuf], profile: Profile, format: Format, jobs: usize) -> io::Result<u8> {
+fn validate(
+    paths: &[PathBuf],
+    profile: Profile,
+    format: Format,
+    jobs: usize,
+    allow_empty: bool,
+    color: ColorArg,
+) -> io::Result<u8> {
     let stdout = io::stdout();
     let stdout_tty = stdout.is_terminal();
-    let color = report::color_wanted(stdout_tty);
+    let color = color.on(stdout_tty);
     let mut printer = report::printer(format, stdout.lock(), color);
     let mut summary = Summary::default();
     let bar = progress_bar(paths);
@@ -226,6 +274,7 @@ fn validate(paths: &[PathBuf], profile: Profile, format: Format, jobs: usize) ->
             if let Some(why) = &file.error {
                 summary.unreadable += 1;
                 eprintln!("error: {}: cannot be read: {why}", file.path.display());
+                printer.unreadable(&file.path.display().to_string(), why)?;
             }
             for item in &file.items {
                 printer.item(item)?;
@@ -244,6 +293,14 @@ fn validate(paths: &[PathBuf], profile: Profile, format: Format, jobs: usize) ->
         b.finish_and_clear();
     }
     printer.finish(&summary)?;
+    if summary.documents == 0 && summary.unreadable == 0 && !allow_empty {
+        eprintln!(
+            "error: the paths hold no document to validate ({} part(s) without a SOAP \
+             envelope skipped); --allow-empty makes that exit 0",
+            summary.skipped
+        );
+        return Ok(2);
+    }
     Ok(exit_byte(summary.exit_code()))
 }
 
@@ -326,14 +383,14 @@ fn import(inputs: &[PathBuf], to: &Path) -> io::Result<u8> {
     Ok(if failed > 0 { 2 } else { 0 })
 }
 
-fn run_check(dir: &Path) -> io::Result<u8> {
+fn run_check(dir: &Path, color: ColorArg) -> io::Result<u8> {
     if !dir.is_dir() {
         eprintln!("error: {}: not a directory of fixtures", dir.display());
         return Ok(2);
     }
     let outcome = fixtures::check(dir);
     let stdout = io::stdout();
-    let color = report::color_wanted(stdout.is_terminal());
+    let color = color.on(stdout.is_terminal());
     let mut out = stdout.lock();
     for row in outcome.rows.iter().filter(|r| !r.passed()) {
         writeln!(out, "FAILED [{}] {}", row.group.name(), row.item.path)?;
@@ -401,6 +458,7 @@ fn run_diff(
     mode: diff::Mode,
     mut ignore: Vec<String>,
     format: DiffFormat,
+    color: ColorArg,
 ) -> io::Result<u8> {
     let fail = |what: &Path, e: &dyn std::fmt::Display| {
         eprintln!("error: {}: {e}", what.display());
@@ -438,10 +496,7 @@ fn run_diff(
     let mut out = stdout.lock();
     match format {
         DiffFormat::Json => writeln!(out, "{}", report.json())?,
-        DiffFormat::Human => {
-            let color = report::color_wanted(stdout.is_terminal());
-            write!(out, "{}", report.human(color))?
-        }
+        DiffFormat::Human => write!(out, "{}", report.human(color.on(stdout.is_terminal())))?,
     }
     Ok(exit_byte(report.exit_code()))
 }

@@ -398,3 +398,160 @@ fn import_names_each_documents_verdict() {
     let wire = line("wire/SaveContactRelation.request.minimal.xml");
     assert!(wire.ends_with(": valid under wire"), "{out}");
 }
+
+/// JSON lines are typed: every document line says `"type": "document"`, the last line
+/// `"type": "summary"` with the format's version.
+#[test]
+fn json_lines_carry_their_type_and_the_summary_its_format() {
+    let o = run(&[
+        "validate",
+        "--format",
+        "json",
+        fixture("wire").to_str().unwrap(),
+    ]);
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let (last, docs) = lines.split_last().expect("lines");
+    assert!(docs.len() > 5);
+    assert!(docs
+        .iter()
+        .all(|d| d["type"] == "document" && d["path"].is_string()));
+    assert_eq!(last["type"], "summary");
+    assert_eq!(last["format"], 1);
+    assert_eq!(last["summary"]["documents"], docs.len());
+    // The type comes first, where a line-oriented reader looks.
+    assert!(stdout(&o).lines().all(|l| l.starts_with("{\"type\":")));
+}
+
+/// A folder that holds no document is no passing run (a recording folder the client never
+/// reached): exit 2 and a message, unless `--allow-empty`.
+#[test]
+fn validating_nothing_exits_2_unless_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "not a document").unwrap();
+    let path = dir.path().to_str().unwrap();
+    let o = run(&["validate", path]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("hold no document"), "{err}");
+    assert!(err.contains("--allow-empty"), "{err}");
+    let o = run(&["validate", "--allow-empty", path]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(stdout(&o).contains("0 document(s)"));
+}
+
+/// `--color always` colours even where NO_COLOR is set and stdout is no terminal;
+/// `never` and `auto` (off a terminal) do not.
+#[test]
+fn color_is_chosen_by_the_flag() {
+    let bad = fixture("invalid/SaveContactRelation.request.order-swap.xml");
+    let bad = bad.to_str().unwrap();
+    let escape = |args: &[&str]| stdout(&run(args)).contains('\u{1b}');
+    assert!(escape(&["validate", "--color", "always", bad]));
+    assert!(!escape(&["validate", "--color", "never", bad]));
+    assert!(!escape(&["validate", bad]));
+    assert!(
+        escape(&["--color", "always", "validate", bad]),
+        "a global flag"
+    );
+}
+
+/// A JUnit consumer (Python's junitparser, installed by scripts/setup.sh) reads a run over
+/// a valid, an invalid and an unreadable input: one testcase each, the failure's message
+/// `file:line:column [code] message` and its type the code, a time on every testcase,
+/// the unreadable path an error.
+#[test]
+fn junit_reads_in_junitparser_with_positions_codes_times_and_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = fixture("wire/SaveContactRelation.request.minimal.xml");
+    let bad = fixture("invalid/SaveContactRelation.request.order-swap.xml");
+    let missing = dir.path().join("missing.xml");
+    let o = run(&[
+        "validate",
+        "--format",
+        "junit",
+        good.to_str().unwrap(),
+        bad.to_str().unwrap(),
+        missing.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "an unreadable path is exit 2");
+    let report = dir.path().join("report.xml");
+    std::fs::write(&report, &o.stdout).unwrap();
+    let script = r#"
+import json, sys
+from junitparser import JUnitXml, Failure, Error
+xml = JUnitXml.fromfile(sys.argv[1])
+cases = []
+for suite in xml:
+    for case in suite:
+        results = [{"kind": type(r).__name__, "message": r.message, "type": r.type} for r in case.result]
+        cases.append({"name": case.name, "time": case.time, "results": results})
+print(json.dumps({"tests": xml.tests, "failures": xml.failures, "errors": xml.errors, "cases": cases}))
+"#;
+    let py = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(&report)
+        .output()
+        .expect("python3 (bash scripts/setup.sh installs junitparser)");
+    assert!(
+        py.status.success(),
+        "junitparser could not read the report:\n{}\n{}",
+        String::from_utf8_lossy(&py.stderr),
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&py.stdout).unwrap();
+    assert_eq!(
+        (
+            v["tests"].as_u64(),
+            v["failures"].as_u64(),
+            v["errors"].as_u64()
+        ),
+        (Some(3), Some(1), Some(1))
+    );
+    let cases = v["cases"].as_array().unwrap();
+    assert_eq!(cases.len(), 3);
+    assert!(cases
+        .iter()
+        .all(|c| c["time"].as_f64().is_some_and(|t| t >= 0.0)));
+    let timed = cases
+        .iter()
+        .filter(|c| c["time"].as_f64() > Some(0.0))
+        .count();
+    assert_eq!(
+        timed, 2,
+        "the two documents were judged, and timed: {cases:?}"
+    );
+    let failure = &cases[1]["results"][0];
+    assert_eq!(failure["kind"], "Failure");
+    assert_eq!(failure["type"], "xsd.order");
+    let message = failure["message"].as_str().unwrap();
+    let (at, rest) = message
+        .split_once(" [xsd.order] ")
+        .expect("file:line:column [code] message");
+    let mut parts = at.rsplitn(3, ':');
+    let (col, line) = (parts.next().unwrap(), parts.next().unwrap());
+    assert!(
+        col.parse::<u32>().is_ok() && line.parse::<u32>().is_ok(),
+        "{message}"
+    );
+    assert!(
+        parts.next().unwrap().ends_with("order-swap.xml"),
+        "{message}"
+    );
+    assert!(!rest.is_empty());
+    assert!(
+        cases[0]["results"].as_array().unwrap().is_empty(),
+        "the valid one passes"
+    );
+    let error = &cases[2]["results"][0];
+    assert_eq!(error["kind"], "Error");
+    assert!(error["message"].as_str().unwrap().contains("missing.xml"));
+}

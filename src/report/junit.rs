@@ -1,12 +1,20 @@
-//! JUnit XML: one testcase per document, one failure per invalid document.
+//! JUnit XML: one testcase per document (with the time it took to judge, when timed), one
+//! failure per invalid document, one testcase with an `<error>` per unreadable path.
+//!
+//! A failure's `message` is the first violation as `file:line:column [code] message` and
+//! its `type` that code; its text lists every violation the same way, with the element.
 
-use super::{Printer, ReportItem, Summary};
+use super::{position, Printer, ReportItem, Summary};
 use crate::text::escape::escape;
 use std::io::{self, Write};
 
 pub struct JunitPrinter<W: Write> {
     out: W,
     cases: String,
+    /// Testcases written for unreadable paths.
+    errors: usize,
+    /// Seconds over every timed testcase.
+    time: f64,
 }
 
 impl<W: Write> JunitPrinter<W> {
@@ -14,6 +22,8 @@ impl<W: Write> JunitPrinter<W> {
         JunitPrinter {
             out,
             cases: String::new(),
+            errors: 0,
+            time: 0.0,
         }
     }
 }
@@ -22,38 +32,40 @@ impl<W: Write> Printer for JunitPrinter<W> {
     fn item(&mut self, item: &ReportItem) -> io::Result<()> {
         let name = escape(item.path.as_str());
         let class = format!("relation-contract.{}", item.profile);
+        let secs = item.elapsed.map_or(0.0, |d| d.as_secs_f64());
+        self.time += secs;
         self.cases.push_str(&format!(
-            "    <testcase classname=\"{}\" name=\"{name}\">\n",
+            "    <testcase classname=\"{}\" name=\"{name}\" time=\"{secs:.6}\">\n",
             escape(class.as_str())
         ));
-        if !item.valid {
-            let first = item
-                .violations
-                .first()
-                .map(|f| f.violation.code.as_str())
-                .unwrap_or("invalid");
+        if let (false, Some(first)) = (item.valid, item.violations.first()) {
+            let line = |v: &crate::violation::Violation| {
+                format!(
+                    "{} [{}] {}",
+                    position(&item.path, v.line, v.column),
+                    v.code,
+                    v.message
+                )
+            };
             let mut body = String::new();
             for f in &item.violations {
                 let v = &f.violation;
-                body.push_str(&format!(
-                    "{}:{}:{}: {} [{}] {}\n",
-                    item.path,
-                    v.line.map_or(String::new(), |l| l.to_string()),
-                    v.column.map_or(String::new(), |c| c.to_string()),
-                    v.element,
-                    v.code,
-                    v.message
-                ));
+                let at = if v.element.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (element {})", v.element)
+                };
+                body.push_str(&format!("{}{at}\n", line(v)));
             }
-            let message = format!(
-                "{} violation(s) ({})",
+            body.push_str(&format!(
+                "{} violation(s) ({})\n",
                 item.violations.len(),
                 item.describe()
-            );
+            ));
             self.cases.push_str(&format!(
                 "      <failure message=\"{}\" type=\"{}\">{}</failure>\n",
-                escape(message.as_str()),
-                escape(first),
+                escape(line(&first.violation).as_str()),
+                escape(first.violation.code.as_str()),
                 escape(body.as_str())
             ));
         }
@@ -61,12 +73,29 @@ impl<W: Write> Printer for JunitPrinter<W> {
         Ok(())
     }
 
+    fn unreadable(&mut self, path: &str, why: &str) -> io::Result<()> {
+        self.errors += 1;
+        let message = format!("{path}: cannot be read: {why}");
+        self.cases.push_str(&format!(
+            "    <testcase classname=\"relation-contract\" name=\"{}\" time=\"0\">\n      \
+             <error message=\"{}\" type=\"unreadable\"/>\n    </testcase>\n",
+            escape(path),
+            escape(message.as_str())
+        ));
+        Ok(())
+    }
+
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        let tests = summary.documents + self.errors;
         writeln!(self.out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>")?;
         writeln!(
             self.out,
-            "<testsuites tests=\"{0}\" failures=\"{1}\">\n  <testsuite name=\"relation-contract\" tests=\"{0}\" failures=\"{1}\" errors=\"{2}\">",
-            summary.documents, summary.invalid, summary.unreadable
+            "<testsuites tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\" time=\"{time:.6}\">\n  \
+             <testsuite name=\"relation-contract\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\" \
+             skipped=\"0\" time=\"{time:.6}\">",
+            failures = summary.invalid,
+            errors = self.errors,
+            time = self.time
         )?;
         self.out.write_all(self.cases.as_bytes())?;
         writeln!(self.out, "  </testsuite>\n</testsuites>")?;

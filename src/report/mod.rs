@@ -23,6 +23,19 @@ use std::io::{self, Write};
 
 pub use crate::text::limits::MAX_SOURCE_LINE;
 
+/// The version of the JSON lines format, in the summary line (`"format"`): a consumer that
+/// reads version 1 reads every later line it knows the `type` of.
+pub const JSON_FORMAT_VERSION: u32 = 1;
+
+/// `path:line:column`, `path:line` or `path`, as much as is known.
+pub fn position(path: &str, line: Option<u32>, column: Option<u32>) -> String {
+    match (line, column) {
+        (Some(l), Some(c)) => format!("{path}:{l}:{c}"),
+        (Some(l), None) => format!("{path}:{l}"),
+        _ => path.to_string(),
+    }
+}
+
 /// One violation as printed: redacted, with the source line it points at.
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
@@ -43,6 +56,9 @@ pub struct ReportItem {
     pub profile: Profile,
     pub valid: bool,
     pub violations: Vec<Finding>,
+    /// How long judging the document took, when it was timed (JUnit's `time`).
+    #[serde(skip)]
+    pub elapsed: Option<std::time::Duration>,
 }
 
 impl ReportItem {
@@ -102,6 +118,7 @@ impl ReportItem {
             profile: validation.profile,
             valid: violations.is_empty(),
             violations,
+            elapsed: None,
         }
     }
 
@@ -174,6 +191,12 @@ pub enum Format {
 /// A printer over the result stream.
 pub trait Printer {
     fn item(&mut self, item: &ReportItem) -> io::Result<()>;
+    /// A path that could not be read (counted in the summary's `unreadable`). Printers
+    /// that have a place for it say so there (JUnit: a testcase with an `<error>`); the
+    /// others leave it to the caller's message on stderr.
+    fn unreadable(&mut self, _path: &str, _why: &str) -> io::Result<()> {
+        Ok(())
+    }
     fn finish(&mut self, summary: &Summary) -> io::Result<()>;
 }
 
@@ -188,15 +211,41 @@ impl<W: Write> JsonPrinter<W> {
     }
 }
 
+/// One JSON line of a document: its `type` first, then the item's fields.
+#[derive(Serialize)]
+struct DocumentLine<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(flatten)]
+    item: &'a ReportItem,
+}
+
 impl<W: Write> Printer for JsonPrinter<W> {
+    /// `{"type": "document", "path": ..., ...}`.
     fn item(&mut self, item: &ReportItem) -> io::Result<()> {
-        serde_json::to_writer(&mut self.out, item)?;
+        let line = DocumentLine {
+            kind: "document",
+            item,
+        };
+        serde_json::to_writer(&mut self.out, &line)?;
         self.out.write_all(b"\n")
     }
 
-    /// The last line: `{"summary": {...}}`.
+    /// The last line: `{"type": "summary", "format": 1, "summary": {...}}`.
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
-        serde_json::to_writer(&mut self.out, &serde_json::json!({ "summary": summary }))?;
+        #[derive(Serialize)]
+        struct SummaryLine<'a> {
+            #[serde(rename = "type")]
+            kind: &'static str,
+            format: u32,
+            summary: &'a Summary,
+        }
+        let line = SummaryLine {
+            kind: "summary",
+            format: JSON_FORMAT_VERSION,
+            summary,
+        };
+        serde_json::to_writer(&mut self.out, &line)?;
         self.out.write_all(b"\n")?;
         self.out.flush()
     }
