@@ -751,3 +751,94 @@ fn text_in_empty_content_under_documented_is_no_whitespace_defect() {
         "/Envelope/Body/DeleteContactRelationResponse",
     );
 }
+
+/// The host process's own libxml2 work is never refused by ours, whichever runs first and
+/// on whichever thread: a host schema that `xs:include`s a second file compiles and judges
+/// 200 times in four threads, each also validating our documents before and after, and
+/// our validation stays as strict as before.
+#[test]
+fn a_host_schema_with_an_include_compiles_every_time_beside_our_validation() {
+    use libxml::parser::Parser;
+    use libxml::schemas::{SchemaParserContext, SchemaValidationContext};
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("part.xsd"),
+        "<xs:schema xmlns:xs='http://www.w3.org/2001/XMLSchema' targetNamespace='urn:host'>\
+         <xs:simpleType name='Small'><xs:restriction base='xs:int'>\
+         <xs:maxInclusive value='9'/></xs:restriction></xs:simpleType></xs:schema>",
+    )
+    .unwrap();
+    let main = dir.path().join("own.xsd");
+    std::fs::write(
+        &main,
+        "<xs:schema xmlns:xs='http://www.w3.org/2001/XMLSchema' xmlns:h='urn:host' \
+         targetNamespace='urn:host'><xs:include schemaLocation='part.xsd'/>\
+         <xs:element name='n' type='h:Small'/></xs:schema>",
+    )
+    .unwrap();
+    let main = main.to_string_lossy().into_owned();
+    let host = move || -> Result<(), String> {
+        let mut parser = SchemaParserContext::from_file(&main);
+        let mut ctxt = SchemaValidationContext::from_parser(&mut parser)
+            .map_err(|e| format!("the host's schema did not compile: {e:?}"))?;
+        let parse = |t: &str| {
+            Parser::default()
+                .parse_string(t)
+                .map_err(|e| format!("{e:?}"))
+        };
+        let good = ctxt
+            .validate_document(&parse("<n xmlns='urn:host'>7</n>")?)
+            .is_ok();
+        let bad = ctxt
+            .validate_document(&parse("<n xmlns='urn:host'>70</n>")?)
+            .is_err();
+        if good && bad {
+            Ok(())
+        } else {
+            Err(format!(
+                "the host's schema judged wrongly: good {good}, bad {bad}"
+            ))
+        }
+    };
+    let failures: Vec<String> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..4)
+            .map(|t| {
+                let host = host.clone();
+                s.spawn(move || {
+                    let mut failed = Vec::new();
+                    for i in 0..50 {
+                        // Ours first on odd rounds, the host's first on even ones.
+                        if (i + t) % 2 == 1 && !run(WCF, Profile::Wire).is_valid() {
+                            failed.push(format!("thread {t} round {i}: ours failed"));
+                        }
+                        if let Err(e) = host() {
+                            failed.push(format!("thread {t} round {i}: {e}"));
+                        }
+                        let external = WCF.replacen(
+                            "<s:Envelope",
+                            "<s:Envelope xmlns:xi='http://www.w3.org/2001/XMLSchema-instance' \
+                             xi:schemaLocation='urn:host own.xsd'",
+                            1,
+                        );
+                        let ours = run(&external, Profile::Wire);
+                        if !codes(&ours)
+                            .iter()
+                            .any(|(c, _)| *c == Code::XsdSchemaLocation)
+                        {
+                            failed.push(format!("thread {t} round {i}: a hint was followed"));
+                        }
+                    }
+                    failed
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| {
+                w.join()
+                    .unwrap_or_else(|_| vec!["a thread panicked".into()])
+            })
+            .collect()
+    });
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
