@@ -114,6 +114,16 @@ enum Command {
         #[arg(long)]
         to: PathBuf,
     },
+    /// Review, accept or reject the pending goldens: the `NAME.new` files a failed golden
+    /// assertion wrote beside `NAME`.
+    ///
+    /// `review` shows each as a diff against its golden (exit 1 when there are any);
+    /// `accept` makes each the golden (a document the contract refuses is not taken);
+    /// `reject` deletes each. Exit 2 when a file cannot be read or written.
+    Golden {
+        #[command(subcommand)]
+        action: GoldenAction,
+    },
     /// Validate every bundled fixture and hold each to what it is there to show.
     Check {
         /// The fixtures folder.
@@ -126,6 +136,25 @@ enum Command {
     /// Prints `listening on http://ADDR/Remote/Services85/Relation.svc` as its first line.
     #[cfg(feature = "serve")]
     Serve(ServeArgs),
+}
+
+#[derive(Subcommand)]
+enum GoldenAction {
+    /// Show every pending golden under DIR as a diff against its golden.
+    Review {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Make every pending golden under DIR the golden.
+    Accept {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Delete every pending golden under DIR.
+    Reject {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
 }
 
 /// The `serve` command's arguments.
@@ -221,6 +250,7 @@ fn main() -> ExitCode {
         ),
         Command::Import { captures, to } => import(&captures, &to),
         Command::Check { dir } => run_check(&dir, cli.color),
+        Command::Golden { action } => run_golden(&action),
         Command::Diff {
             capture,
             against,
@@ -499,6 +529,59 @@ fn run_diff(
         DiffFormat::Human => write!(out, "{}", report.human(color.on(stdout.is_terminal())))?,
     }
     Ok(exit_byte(report.exit_code()))
+}
+
+fn run_golden(action: &GoldenAction) -> io::Result<u8> {
+    let dir = match action {
+        GoldenAction::Review { dir }
+        | GoldenAction::Accept { dir }
+        | GoldenAction::Reject { dir } => dir,
+    };
+    let pending = match diff::pending(dir) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {}: {e}", dir.display());
+            return Ok(2);
+        }
+    };
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    if pending.is_empty() {
+        writeln!(out, "no pending golden under {}", dir.display())?;
+        return Ok(0);
+    }
+    let mut failed = 0usize;
+    for p in &pending {
+        let (new, golden) = (p.new.display(), p.golden.display());
+        match action {
+            GoldenAction::Review { .. } => match p.diff() {
+                Ok(d) => writeln!(out, "pending: {new} (for {golden})\n{d}")?,
+                Err(e) => {
+                    failed += 1;
+                    eprintln!("error: {new}: {e}");
+                }
+            },
+            GoldenAction::Accept { .. } => match diff::accept(p) {
+                Ok(()) => writeln!(out, "accepted: {new} -> {golden}")?,
+                Err(e) => {
+                    failed += 1;
+                    eprintln!("error: {new} was not accepted: {e}");
+                }
+            },
+            GoldenAction::Reject { .. } => match diff::reject(p) {
+                Ok(()) => writeln!(out, "rejected: {new} (removed; {golden} unchanged)")?,
+                Err(e) => {
+                    failed += 1;
+                    eprintln!("error: {new}: {e}");
+                }
+            },
+        }
+    }
+    Ok(match (failed, action) {
+        (0, GoldenAction::Review { .. }) => 1,
+        (0, _) => 0,
+        _ => 2,
+    })
 }
 
 fn exit_byte(code: i32) -> u8 {

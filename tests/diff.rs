@@ -2,7 +2,7 @@
 //! and ignores, dateTimes as instants, golden files and the bless flow, redaction.
 
 use relation_contract::diff::{
-    self, assert_golden, check_golden, documented_example, load_rules, DiffKind, DiffReport,
+    self, assert_golden, check_golden, documented_example, load_rules, Bless, DiffKind, DiffReport,
     Difference, GoldenError, GoldenOutcome, Mode, Options, BLESS_ENV, RULES_FILE_NAME,
 };
 use relation_contract::testkit::timing::assert_linear;
@@ -425,11 +425,11 @@ fn bless_creates_and_updates_goldens_and_nothing_is_written_without_it() {
     let first = doc("capture", &capture());
 
     // Missing, not blessing: a failure that says how to bless; nothing written.
-    match check_golden(&first, &golden, &opts, false) {
+    match check_golden(&first, &golden, &opts, Bless::Off) {
         Err(GoldenError::Missing { .. }) => {}
         other => panic!("expected Missing, got {other:?}"),
     }
-    let message = check_golden(&first, &golden, &opts, false)
+    let message = check_golden(&first, &golden, &opts, Bless::Off)
         .err()
         .map(|e| e.to_string())
         .unwrap_or_default();
@@ -438,14 +438,14 @@ fn bless_creates_and_updates_goldens_and_nothing_is_written_without_it() {
 
     // Blessing creates it, with the secrets masked.
     assert_eq!(
-        check_golden(&first, &golden, &opts, true).ok(),
+        check_golden(&first, &golden, &opts, Bless::Overwrite).ok(),
         Some(GoldenOutcome::Created)
     );
     let written = std::fs::read_to_string(&golden).unwrap_or_else(|e| panic!("read: {e}"));
     assert!(!written.contains(CAPTURE_TICKET) && !written.contains(CAPTURE_TOKEN));
     assert!(written.contains("[REDACTED]"));
     assert_eq!(
-        check_golden(&first, &golden, &opts, false).ok(),
+        check_golden(&first, &golden, &opts, Bless::Off).ok(),
         Some(GoldenOutcome::Matched)
     );
 
@@ -454,8 +454,8 @@ fn bless_creates_and_updates_goldens_and_nothing_is_written_without_it() {
         "capture",
         &with_member("RelationId", "<RelationId>902</RelationId>"),
     );
-    match check_golden(&changed, &golden, &opts, false) {
-        Err(GoldenError::Mismatch { report }) => {
+    match check_golden(&changed, &golden, &opts, Bless::Off) {
+        Err(GoldenError::Mismatch { report, .. }) => {
             assert_eq!(report.differences.len(), 1);
             assert_eq!(report.differences[0].kind, DiffKind::Value);
         }
@@ -469,15 +469,15 @@ fn bless_creates_and_updates_goldens_and_nothing_is_written_without_it() {
 
     // Blessing updates it; then the changed capture matches.
     assert_eq!(
-        check_golden(&changed, &golden, &opts, true).ok(),
+        check_golden(&changed, &golden, &opts, Bless::Overwrite).ok(),
         Some(GoldenOutcome::Updated)
     );
     assert_eq!(
-        check_golden(&changed, &golden, &opts, false).ok(),
+        check_golden(&changed, &golden, &opts, Bless::Off).ok(),
         Some(GoldenOutcome::Matched)
     );
     assert_eq!(
-        check_golden(&changed, &golden, &opts, true).ok(),
+        check_golden(&changed, &golden, &opts, Bless::Overwrite).ok(),
         Some(GoldenOutcome::Matched)
     );
     // No temporary files are left behind.
@@ -494,7 +494,7 @@ fn bless_creates_and_updates_goldens_and_nothing_is_written_without_it() {
     std::fs::write(dir.path().join(RULES_FILE_NAME), "**/RelationId\n")
         .unwrap_or_else(|e| panic!("write: {e}"));
     assert_eq!(
-        check_golden(&first, &golden, &opts, false).ok(),
+        check_golden(&first, &golden, &opts, Bless::Off).ok(),
         Some(GoldenOutcome::Matched)
     );
 }
@@ -505,7 +505,7 @@ fn a_malformed_capture_is_never_blessed() {
     let golden = dir.path().join("g.xml");
     let bad = doc("capture", "<s:Envelope>");
     // The pipeline's verdict, as `validate` gives it: the capture is not well-formed.
-    let codes = match check_golden(&bad, &golden, &Options::exact(), true) {
+    let codes = match check_golden(&bad, &golden, &Options::exact(), Bless::Overwrite) {
         Err(GoldenError::Findings { findings, .. }) => {
             findings.iter().map(|v| v.code.as_str()).collect::<Vec<_>>()
         }
@@ -522,6 +522,9 @@ fn assert_golden_reads_the_bless_variable() {
     let golden = dir.path().join("nested").join("g.xml");
     let text = capture();
 
+    // The CI guard is this test's business too: off CI first, then on it.
+    let ci = std::env::var_os("CI");
+    std::env::remove_var("CI");
     std::env::remove_var(BLESS_ENV);
     let missing = std::panic::catch_unwind(|| assert_golden(&text, &golden, &Options::exact()));
     assert!(
@@ -529,6 +532,22 @@ fn assert_golden_reads_the_bless_variable() {
         "a missing golden must fail without {BLESS_ENV}"
     );
     assert!(!golden.exists());
+    assert!(diff::pending_path(&golden).exists(), "a .new file to review");
+    std::fs::remove_file(diff::pending_path(&golden)).unwrap();
+
+    // On CI nothing is written, even asked to bless.
+    std::env::set_var("CI", "true");
+    std::env::set_var(BLESS_ENV, "always");
+    let on_ci = std::panic::catch_unwind(|| assert_golden(&text, &golden, &Options::exact()));
+    std::env::remove_var("CI");
+    assert!(on_ci.is_err());
+    assert!(!golden.exists() && !diff::pending_path(&golden).exists());
+
+    // An unknown value is an error, not a silent no.
+    std::env::set_var(BLESS_ENV, "please");
+    let unknown = std::panic::catch_unwind(|| assert_golden(&text, &golden, &Options::exact()));
+    assert!(unknown.is_err());
+    assert!(!golden.exists() && !diff::pending_path(&golden).exists());
 
     std::env::set_var(BLESS_ENV, "1");
     let blessed = std::panic::catch_unwind(|| assert_golden(&text, &golden, &Options::exact()));
@@ -540,6 +559,9 @@ fn assert_golden_reads_the_bless_variable() {
     let changed = with_member("RelationId", "<RelationId>902</RelationId>");
     let failed = std::panic::catch_unwind(|| assert_golden(&changed, &golden, &Options::exact()));
     assert!(failed.is_err());
+    if let Some(ci) = ci {
+        std::env::set_var("CI", ci);
+    }
 }
 
 #[test]
@@ -576,7 +598,12 @@ fn paths_index_repeated_siblings() {
 fn blessed(text: &str) -> (tempfile::TempDir, std::path::PathBuf, String) {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
     let golden = dir.path().join("g.golden.xml");
-    let outcome = check_golden(&doc("capture", text), &golden, &Options::exact(), true);
+    let outcome = check_golden(
+        &doc("capture", text),
+        &golden,
+        &Options::exact(),
+        Bless::Overwrite,
+    );
     assert_eq!(outcome.ok(), Some(GoldenOutcome::Created), "{text}");
     let written = std::fs::read_to_string(&golden).unwrap_or_else(|e| panic!("read: {e}"));
     (dir, golden, written)
@@ -625,7 +652,13 @@ fn a_blessed_golden_masks_each_secret_where_it_stands_and_still_matches() {
         );
         // Masking makes no mismatch: the capture matches the golden blessed from it.
         assert_eq!(
-            check_golden(&doc("capture", &text), &golden, &Options::exact(), false).ok(),
+            check_golden(
+                &doc("capture", &text),
+                &golden,
+                &Options::exact(),
+                Bless::Off
+            )
+            .ok(),
             Some(GoldenOutcome::Matched),
             "{ticket}"
         );
@@ -641,7 +674,7 @@ fn a_golden_assertion_gives_the_contract_verdict_and_never_blesses_a_broken_capt
         "Reversed",
         &format!("<Reversed>{CAPTURE_TICKET}</Reversed>"),
     );
-    for bless in [false, true] {
+    for bless in [Bless::Off, Bless::Pending, Bless::Overwrite] {
         match check_golden(&doc("capture", &broken), &golden, &Options::exact(), bless) {
             Err(e @ GoldenError::Findings { .. }) => {
                 let GoldenError::Findings { findings, .. } = &e else {
@@ -654,14 +687,19 @@ fn a_golden_assertion_gives_the_contract_verdict_and_never_blesses_a_broken_capt
                 assert!(message.contains("Reversed"), "{message}");
                 assert!(!message.contains(CAPTURE_TICKET), "{message}");
             }
-            other => panic!("expected Findings (bless {bless}), got {other:?}"),
+            other => panic!("expected Findings (bless {bless:?}), got {other:?}"),
         }
         assert!(!golden.exists(), "a broken capture was blessed");
     }
     // Even a golden holding the same broken text does not make it pass.
     std::fs::write(&golden, &broken).unwrap_or_else(|e| panic!("write: {e}"));
     assert!(matches!(
-        check_golden(&doc("capture", &broken), &golden, &Options::exact(), false),
+        check_golden(
+            &doc("capture", &broken),
+            &golden,
+            &Options::exact(),
+            Bless::Off
+        ),
         Err(GoldenError::Findings { .. })
     ));
 }
@@ -704,7 +742,7 @@ fn a_golden_mismatch_of_thousands_of_entries_costs_linear_time_and_is_cut_saying
         capture,
         golden,
         &Options::exact(),
-        false,
+        Bless::Off,
     ) {
         Err(e @ GoldenError::Mismatch { .. }) => e.to_string(),
         other => panic!("expected a mismatch, got {other:?}"),
@@ -791,4 +829,138 @@ fn values_invalid_for_their_type_never_differ_from_themselves() {
             (DiffKind::Type, format!("{ENTITY}/{member}"), Some(value)),
         );
     }
+}
+
+#[test]
+fn each_bless_value_means_one_thing_and_ci_writes_nothing() {
+    use Bless::*;
+    for (value, want) in [
+        (None, Pending),
+        (Some(""), Pending),
+        (Some("new"), Pending),
+        (Some("NEW "), Pending),
+        (Some("1"), Overwrite),
+        (Some("true"), Overwrite),
+        (Some("yes"), Overwrite),
+        (Some("always"), Overwrite),
+        (Some("0"), Off),
+        (Some("false"), Off),
+        (Some("no"), Off),
+        (Some("off"), Off),
+    ] {
+        assert_eq!(Bless::from_values(value, None), Ok(want), "{value:?}");
+        // On CI nothing is written, whatever the value.
+        assert_eq!(Bless::from_values(value, Some("true")), Ok(Off), "{value:?} on CI");
+        assert_eq!(Bless::from_values(value, Some("1")), Ok(Off), "{value:?} on CI");
+        // CI=false or CI=0 (or empty) is no CI.
+        for not_ci in ["false", "0", ""] {
+            assert_eq!(Bless::from_values(value, Some(not_ci)), Ok(want));
+        }
+    }
+    let e = Bless::from_values(Some("2"), None).unwrap_err();
+    assert!(e.contains("RELATION_CONTRACT_BLESS=2") && e.contains("always"), "{e}");
+}
+
+#[test]
+fn a_failed_golden_check_leaves_a_new_file_to_review_accept_or_reject() {
+    let dir = tempfile::tempdir().unwrap();
+    let golden = dir.path().join("save.golden.xml");
+    let new = diff::pending_path(&golden);
+    assert_eq!(new, dir.path().join("save.golden.xml.new"));
+    let opts = Options::exact();
+    let first = doc("capture", &capture());
+
+    // Missing: the check fails, naming the .new file it wrote (masked as a golden is).
+    let e = check_golden(&first, &golden, &opts, Bless::Pending).unwrap_err();
+    match &e {
+        GoldenError::Missing { pending, .. } => {
+            assert_eq!(pending.as_deref(), Some(new.to_string_lossy().as_ref()))
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(e.to_string().contains("golden review"), "{e}");
+    assert!(!golden.exists());
+    let written = std::fs::read_to_string(&new).unwrap();
+    assert!(!written.contains(CAPTURE_TICKET) && written.contains("[REDACTED]"));
+
+    // Pending lists it; accept makes it the golden and removes it; then the check passes.
+    let found = diff::pending(dir.path()).unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!((found[0].golden.clone(), found[0].new.clone()), (golden.clone(), new.clone()));
+    assert!(found[0].diff().unwrap().contains("+"), "a diff against nothing");
+    diff::accept(&found[0]).unwrap();
+    assert!(!new.exists());
+    assert_eq!(std::fs::read_to_string(&golden).unwrap(), written);
+    assert_eq!(
+        check_golden(&first, &golden, &opts, Bless::Pending).ok(),
+        Some(GoldenOutcome::Matched)
+    );
+
+    // A mismatch writes .new too; reject drops it and leaves the golden alone; Off writes
+    // nothing and says so.
+    let changed = doc("capture", &with_member("RelationId", "<RelationId>902</RelationId>"));
+    assert!(matches!(
+        check_golden(&changed, &golden, &opts, Bless::Pending),
+        Err(GoldenError::Mismatch { pending: Some(_), .. })
+    ));
+    let found = diff::pending(dir.path()).unwrap();
+    let d = found[0].diff().unwrap();
+    assert!(d.contains("-") && d.contains("902"), "{d}");
+    diff::reject(&found[0]).unwrap();
+    assert!(!new.exists());
+    assert_eq!(std::fs::read_to_string(&golden).unwrap(), written);
+    let e = check_golden(&changed, &golden, &opts, Bless::Off).unwrap_err();
+    assert!(matches!(e, GoldenError::Mismatch { pending: None, .. }));
+    assert!(e.to_string().contains("Nothing was written"), "{e}");
+    assert!(!new.exists());
+
+    // A .new file the contract refuses is not accepted: both files stay.
+    std::fs::write(&new, "<s:Envelope>").unwrap();
+    let found = diff::pending(dir.path()).unwrap();
+    assert!(matches!(diff::accept(&found[0]), Err(GoldenError::Findings { .. })));
+    assert!(new.exists());
+    assert_eq!(std::fs::read_to_string(&golden).unwrap(), written);
+}
+
+#[test]
+fn golden_review_accept_and_reject_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let sub = dir.path().join("goldens");
+    let golden = sub.join("a.xml");
+    let opts = Options::exact();
+    let _ = check_golden(&doc("capture", &capture()), &golden, &opts, Bless::Pending);
+    let _ = check_golden(&doc("capture", &capture()), &sub.join("b.xml"), &opts, Bless::Pending);
+    let cli = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_relation-contract"))
+            .args(args)
+            .arg(dir.path())
+            .output()
+            .unwrap()
+    };
+    let review = cli(&["golden", "review"]);
+    assert_eq!(review.status.code(), Some(1), "pending goldens: exit 1");
+    let text = String::from_utf8_lossy(&review.stdout);
+    assert!(text.contains("a.xml.new") && text.contains("b.xml.new"), "{text}");
+    assert!(text.contains("+<s:Envelope") || text.contains("+<"), "a diff: {text}");
+    assert!(sub.join("a.xml.new").exists(), "review changes nothing");
+
+    std::fs::remove_file(sub.join("b.xml.new")).unwrap();
+    let accept = cli(&["golden", "accept"]);
+    assert_eq!(accept.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&accept.stdout).contains("accepted:"));
+    assert!(golden.exists() && !sub.join("a.xml.new").exists());
+
+    let _ = check_golden(
+        &doc("capture", &with_member("RelationId", "<RelationId>902</RelationId>")),
+        &golden,
+        &opts,
+        Bless::Pending,
+    );
+    let before = std::fs::read(&golden).unwrap();
+    let reject = cli(&["golden", "reject"]);
+    assert_eq!(reject.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&reject.stdout).contains("rejected:"));
+    assert_eq!(std::fs::read(&golden).unwrap(), before);
+    let none = cli(&["golden", "review"]);
+    assert_eq!(none.status.code(), Some(0), "nothing pending: exit 0");
 }

@@ -117,7 +117,7 @@ fn import_and_golden_verdicts(doc: &Document, profile: Profile) -> Vec<(&'static
         // accepts gets `Missing`, one it refuses gets its findings.
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let none = dir.path().join("no-golden.xml");
-        let seen = match diff::check_golden(doc, &none, &diff::Options::exact(), false) {
+        let seen = match diff::check_golden(doc, &none, &diff::Options::exact(), diff::Bless::Off) {
             Err(diff::GoldenError::Missing { .. }) => Seen {
                 valid: true,
                 findings: Vec::new(),

@@ -618,7 +618,12 @@ fn a_blessed_golden_holds_no_cdata_ticket() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let path = dir.path().join("g.golden.xml");
     let doc = Document::from_bytes("capture.xml", text.as_bytes());
-    let _ = check_golden(&doc, &path, &Options::default(), true);
+    let _ = check_golden(
+        &doc,
+        &path,
+        &Options::default(),
+        relation_contract::diff::Bless::Overwrite,
+    );
     let written = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
     let mut reader = quick_xml::Reader::from_str(&written);
     loop {

@@ -1,7 +1,11 @@
 //! Golden fixtures for users' test suites, in the spirit of insta's review flow: a capture
-//! is asserted to match its golden file; with `RELATION_CONTRACT_BLESS=1` the golden is
-//! written instead (atomically: a temporary file in the same folder, then a rename).
-//! Nothing is ever written without the variable.
+//! is asserted to match its golden file. When it does not (or there is none), the capture
+//! as it would be blessed is written beside the golden as `NAME.new` and the assertion
+//! fails; `relation-contract golden review|accept|reject` (or [`pending`], [`accept`],
+//! [`reject`]) then shows, takes or drops each `.new`. `RELATION_CONTRACT_BLESS` chooses
+//! ([`Bless::from_env`]): unset or `new` writes `.new` files, `1`, `true`, `yes` or
+//! `always` overwrites the golden. Nothing is ever written when `CI` is set. Every write is
+//! atomic (a temporary file in the same folder, then a rename).
 //!
 //! A golden file is the capture's text with the content of its secret elements (`Ticket`,
 //! `ApplicationToken`: text, CDATA, character references or child elements alike)
@@ -22,8 +26,64 @@ use std::fmt;
 use std::io;
 use std::path::Path;
 
-/// The environment variable that turns assertions into writes: `RELATION_CONTRACT_BLESS=1`.
+/// The environment variable that chooses what a failing golden assertion writes.
 pub const BLESS_ENV: &str = "RELATION_CONTRACT_BLESS";
+
+/// The suffix of a pending golden: `NAME.new` beside `NAME`.
+pub const PENDING_SUFFIX: &str = ".new";
+
+/// What a golden check may write when the capture does not match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bless {
+    /// Nothing (on CI, or when asked so).
+    Off,
+    /// The capture as it would be blessed, to `NAME.new` beside the golden: the check still
+    /// fails, and a person accepts or rejects the file.
+    Pending,
+    /// The golden itself: the check passes.
+    Overwrite,
+}
+
+impl Bless {
+    /// From [`BLESS_ENV`] and `CI`: unset or `new` is [`Bless::Pending`], `1`, `true`,
+    /// `yes` or `always` is [`Bless::Overwrite`], `0`, `false`, `no` or `off` is
+    /// [`Bless::Off`]; any value is [`Bless::Off`] when `CI` is set (and not `0` or
+    /// `false`). Another value is an error that names the ones there are, never a silent
+    /// "no".
+    pub fn from_env() -> Result<Bless, String> {
+        let value = std::env::var(BLESS_ENV).ok();
+        let ci = std::env::var("CI").ok();
+        Bless::from_values(value.as_deref(), ci.as_deref())
+    }
+
+    /// [`Bless::from_env`] on given values of the two variables.
+    pub fn from_values(bless: Option<&str>, ci: Option<&str>) -> Result<Bless, String> {
+        let wanted = match bless.map(|v| v.trim().to_ascii_lowercase()).as_deref() {
+            None | Some("" | "new") => Bless::Pending,
+            Some("1" | "true" | "yes" | "always") => Bless::Overwrite,
+            Some("0" | "false" | "no" | "off") => Bless::Off,
+            Some(other) => {
+                return Err(format!(
+                    "{BLESS_ENV}={other} is none of: new (write NAME.new beside the golden), \
+                     1, true, yes or always (overwrite the golden), 0, false, no or off \
+                     (write nothing)"
+                ))
+            }
+        };
+        let on_ci = ci.is_some_and(|v| {
+            let v = v.trim().to_ascii_lowercase();
+            !v.is_empty() && v != "0" && v != "false"
+        });
+        Ok(if on_ci { Bless::Off } else { wanted })
+    }
+}
+
+/// The pending file of a golden: `NAME.new` beside it.
+pub fn pending_path(golden: &Path) -> std::path::PathBuf {
+    let mut name = golden.file_name().unwrap_or_default().to_os_string();
+    name.push(PENDING_SUFFIX);
+    golden.with_file_name(name)
+}
 
 /// What [`check_golden`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,10 +99,17 @@ pub enum GoldenOutcome {
 /// Why a capture does not pass its golden.
 #[derive(Debug, Clone)]
 pub enum GoldenError {
-    /// There is no golden file, and blessing is off.
-    Missing { golden: String },
-    /// The capture differs from the golden, and blessing is off.
-    Mismatch { report: Box<DiffReport> },
+    /// There is no golden file (and it was not blessed). `pending`: the `.new` file
+    /// written for review, if one was.
+    Missing {
+        golden: String,
+        pending: Option<String>,
+    },
+    /// The capture differs from the golden (and it was not blessed). `pending` as above.
+    Mismatch {
+        report: Box<DiffReport>,
+        pending: Option<String>,
+    },
     /// The capture breaks the contract (the findings `validate` reports for it): it
     /// neither passes nor is blessed, whatever the golden holds.
     Findings {
@@ -57,19 +124,18 @@ pub enum GoldenError {
 impl fmt::Display for GoldenError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            GoldenError::Missing { golden } => write!(
-                f,
-                "golden file {golden} does not exist.\n\
-                 To create it from this capture, run the tests again with {BLESS_ENV}=1 \
-                 and review the new file before committing it."
-            ),
-            GoldenError::Mismatch { report } => write!(
-                f,
-                "the capture does not match its golden file.\n{}\n\
-                 If the change is intended, run the tests again with {BLESS_ENV}=1 to \
-                 update the golden, and review the change before committing it.",
-                report.human(false)
-            ),
+            GoldenError::Missing { golden, pending } => {
+                writeln!(f, "golden file {golden} does not exist.")?;
+                write_next_step(f, pending.as_deref())
+            }
+            GoldenError::Mismatch { report, pending } => {
+                write!(
+                    f,
+                    "the capture does not match its golden file.\n{}\n",
+                    report.human(false)
+                )?;
+                write_next_step(f, pending.as_deref())
+            }
             GoldenError::Findings { capture, findings } => {
                 writeln!(
                     f,
@@ -92,6 +158,23 @@ impl fmt::Display for GoldenError {
     }
 }
 
+/// What to do after a failed golden check.
+fn write_next_step(f: &mut fmt::Formatter<'_>, pending: Option<&str>) -> fmt::Result {
+    match pending {
+        Some(p) => write!(
+            f,
+            "The capture as it would be blessed is in {p}: review it with `relation-contract \
+             golden review`, then `golden accept` or `golden reject` (or run the tests again \
+             with {BLESS_ENV}=always)."
+        ),
+        None => write!(
+            f,
+            "Nothing was written (CI is set, or {BLESS_ENV} said so). To bless, run the tests \
+             again with {BLESS_ENV}=always off CI, and review the change before committing it."
+        ),
+    }
+}
+
 impl std::error::Error for GoldenError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
@@ -101,11 +184,6 @@ impl std::error::Error for GoldenError {
     }
 }
 
-/// Whether the environment asks for blessing (`RELATION_CONTRACT_BLESS=1`).
-pub fn bless_from_env() -> bool {
-    std::env::var(BLESS_ENV).is_ok_and(|v| v.trim() == "1")
-}
-
 /// The findings the contract has on a capture: the one verdict every command gives (the
 /// document pipeline under the profile the envelope picks), so a golden assertion never
 /// accepts what `validate` refuses.
@@ -113,14 +191,15 @@ pub fn contract_findings(capture: &Document) -> Vec<Violation> {
     crate::pipeline::check(capture, Profile::Auto).violations
 }
 
-/// Checks a capture against its golden file; with `bless`, writes the golden instead of
-/// failing when it is missing or differs. Never writes when `bless` is false, and never
-/// writes a capture that is not well-formed or that breaks the contract.
+/// Checks a capture against its golden file. When it is missing or differs, `bless` says
+/// what is written: nothing, the capture as blessed to `NAME.new` (the check fails, naming
+/// it), or the golden itself (the check passes). A capture that is not well-formed or that
+/// breaks the contract is never written anywhere.
 pub fn check_golden(
     capture: &Document,
     golden: &Path,
     opts: &Options,
-    bless: bool,
+    bless: Bless,
 ) -> Result<GoldenOutcome, GoldenError> {
     let golden_name = golden.display().to_string();
     // The one verdict first: a capture the contract refuses (unreadable and malformed ones
@@ -167,12 +246,23 @@ pub fn check_golden(
     let mut opts = opts.clone();
     opts.ignore.extend(rules_for(golden).map_err(io_error)?);
 
+    // The `.new` file for review, when that is what `bless` asks; its path.
+    let write_pending = || -> Result<Option<String>, GoldenError> {
+        if bless != Bless::Pending {
+            return Ok(None);
+        }
+        let path = pending_path(golden);
+        crate::atomic::write(&path, masked.as_bytes()).map_err(io_error)?;
+        Ok(Some(path.display().to_string()))
+    };
     let bytes = match std::fs::read(golden) {
         Ok(b) => b,
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            if !bless {
+            if bless != Bless::Overwrite {
+                let pending = write_pending()?;
                 return Err(GoldenError::Missing {
-                    golden: golden_name,
+                    golden: golden_name.clone(),
+                    pending,
                 });
             }
             crate::atomic::write(golden, masked.as_bytes()).map_err(io_error)?;
@@ -181,17 +271,95 @@ pub fn check_golden(
         Err(e) => return Err(io_error(e)),
     };
     let golden_doc = Document::from_bytes(golden_name.clone(), &bytes);
+    let overwrite = bless == Bless::Overwrite;
     match DiffReport::new(capture, &golden_doc, &opts) {
         Ok(report) if report.equal => Ok(GoldenOutcome::Matched),
-        Ok(report) if !bless => Err(GoldenError::Mismatch {
+        Ok(report) if !overwrite => Err(GoldenError::Mismatch {
             report: Box::new(report),
+            pending: write_pending()?,
         }),
-        Err(e) if !bless => Err(GoldenError::Diff(e)),
+        Err(e) if !overwrite => Err(GoldenError::Diff(e)),
         _ => {
             crate::atomic::write(golden, masked.as_bytes()).map_err(io_error)?;
             Ok(GoldenOutcome::Updated)
         }
     }
+}
+
+/// A golden with a `.new` file waiting beside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pending {
+    /// The golden (which may not exist yet).
+    pub golden: std::path::PathBuf,
+    /// Its `NAME.new`.
+    pub new: std::path::PathBuf,
+}
+
+impl Pending {
+    /// A unified diff of the golden (empty when missing) and the `.new` file, by lines.
+    pub fn diff(&self) -> io::Result<String> {
+        let old = match std::fs::read_to_string(&self.golden) {
+            Ok(t) => t,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => String::new(),
+            Err(e) => return Err(e),
+        };
+        let new = std::fs::read_to_string(&self.new)?;
+        let diff = similar::TextDiff::from_lines(&old, &new);
+        Ok(diff
+            .unified_diff()
+            .header(
+                &self.golden.display().to_string(),
+                &self.new.display().to_string(),
+            )
+            .to_string())
+    }
+}
+
+/// Every `.new` file under `dir` (walked, in path order), with its golden.
+pub fn pending(dir: &Path) -> io::Result<Vec<Pending>> {
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(io::Error::other)?;
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy();
+        if !entry.file_type().is_file() || name.len() <= PENDING_SUFFIX.len() {
+            continue;
+        }
+        if let Some(golden_name) = name.strip_suffix(PENDING_SUFFIX) {
+            out.push(Pending {
+                golden: path.with_file_name(golden_name),
+                new: path.to_path_buf(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Takes a `.new` file as the golden (atomically), then removes it. A `.new` file whose
+/// document the contract refuses is not taken: the error says why, and both files stay.
+pub fn accept(p: &Pending) -> Result<(), GoldenError> {
+    let io_error = |path: &Path, e: io::Error| {
+        GoldenError::Diff(DiffError::Io {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })
+    };
+    let bytes = std::fs::read(&p.new).map_err(|e| io_error(&p.new, e))?;
+    let doc = Document::from_bytes(p.new.display().to_string(), &bytes);
+    let findings = contract_findings(&doc);
+    if !findings.is_empty() {
+        return Err(GoldenError::Findings {
+            capture: doc.source,
+            findings,
+        });
+    }
+    crate::atomic::write(&p.golden, &bytes).map_err(|e| io_error(&p.golden, e))?;
+    std::fs::remove_file(&p.new).map_err(|e| io_error(&p.new, e))
+}
+
+/// Drops a `.new` file; the golden stays as it is.
+pub fn reject(p: &Pending) -> io::Result<()> {
+    std::fs::remove_file(&p.new)
 }
 
 /// Asserts that a capture's text matches its golden file (see [`check_golden`]); blesses
@@ -224,7 +392,11 @@ pub fn assert_golden_file(capture: impl AsRef<Path>, golden: impl AsRef<Path>, o
 
 #[track_caller]
 fn assert_document(doc: &Document, golden: &Path, opts: &Options) {
-    if let Err(e) = check_golden(doc, golden, opts, bless_from_env()) {
+    let bless = match Bless::from_env() {
+        Ok(b) => b,
+        Err(e) => panic!("{e}"),
+    };
+    if let Err(e) = check_golden(doc, golden, opts, bless) {
         panic!("{e}");
     }
 }

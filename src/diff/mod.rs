@@ -56,7 +56,8 @@ pub use canonical::{masked_source, parse, CanonError, Element, Secret, Tree};
 pub use compare::{compare, DiffKind, Difference, Mode, Options};
 pub use glob::{glob_matches, load_rules, parse_rules, rules_for, RULES_FILE_NAME};
 pub use golden::{
-    assert_golden, assert_golden_file, check_golden, GoldenError, GoldenOutcome, BLESS_ENV,
+    accept, assert_golden, assert_golden_file, check_golden, pending, pending_path, reject, Bless,
+    GoldenError, GoldenOutcome, Pending, BLESS_ENV, PENDING_SUFFIX,
 };
 pub use render::{canonical_text, unified};
 
