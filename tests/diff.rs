@@ -532,7 +532,10 @@ fn assert_golden_reads_the_bless_variable() {
         "a missing golden must fail without {BLESS_ENV}"
     );
     assert!(!golden.exists());
-    assert!(diff::pending_path(&golden).exists(), "a .new file to review");
+    assert!(
+        diff::pending_path(&golden).exists(),
+        "a .new file to review"
+    );
     std::fs::remove_file(diff::pending_path(&golden)).unwrap();
 
     // On CI nothing is written, even asked to bless.
@@ -850,15 +853,26 @@ fn each_bless_value_means_one_thing_and_ci_writes_nothing() {
     ] {
         assert_eq!(Bless::from_values(value, None), Ok(want), "{value:?}");
         // On CI nothing is written, whatever the value.
-        assert_eq!(Bless::from_values(value, Some("true")), Ok(Off), "{value:?} on CI");
-        assert_eq!(Bless::from_values(value, Some("1")), Ok(Off), "{value:?} on CI");
+        assert_eq!(
+            Bless::from_values(value, Some("true")),
+            Ok(Off),
+            "{value:?} on CI"
+        );
+        assert_eq!(
+            Bless::from_values(value, Some("1")),
+            Ok(Off),
+            "{value:?} on CI"
+        );
         // CI=false or CI=0 (or empty) is no CI.
         for not_ci in ["false", "0", ""] {
             assert_eq!(Bless::from_values(value, Some(not_ci)), Ok(want));
         }
     }
     let e = Bless::from_values(Some("2"), None).unwrap_err();
-    assert!(e.contains("RELATION_CONTRACT_BLESS=2") && e.contains("always"), "{e}");
+    assert!(
+        e.contains("RELATION_CONTRACT_BLESS=2") && e.contains("always"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -886,8 +900,14 @@ fn a_failed_golden_check_leaves_a_new_file_to_review_accept_or_reject() {
     // Pending lists it; accept makes it the golden and removes it; then the check passes.
     let found = diff::pending(dir.path()).unwrap();
     assert_eq!(found.len(), 1);
-    assert_eq!((found[0].golden.clone(), found[0].new.clone()), (golden.clone(), new.clone()));
-    assert!(found[0].diff().unwrap().contains("+"), "a diff against nothing");
+    assert_eq!(
+        (found[0].golden.clone(), found[0].new.clone()),
+        (golden.clone(), new.clone())
+    );
+    assert!(
+        found[0].diff().unwrap().contains("+"),
+        "a diff against nothing"
+    );
     diff::accept(&found[0]).unwrap();
     assert!(!new.exists());
     assert_eq!(std::fs::read_to_string(&golden).unwrap(), written);
@@ -898,10 +918,16 @@ fn a_failed_golden_check_leaves_a_new_file_to_review_accept_or_reject() {
 
     // A mismatch writes .new too; reject drops it and leaves the golden alone; Off writes
     // nothing and says so.
-    let changed = doc("capture", &with_member("RelationId", "<RelationId>902</RelationId>"));
+    let changed = doc(
+        "capture",
+        &with_member("RelationId", "<RelationId>902</RelationId>"),
+    );
     assert!(matches!(
         check_golden(&changed, &golden, &opts, Bless::Pending),
-        Err(GoldenError::Mismatch { pending: Some(_), .. })
+        Err(GoldenError::Mismatch {
+            pending: Some(_),
+            ..
+        })
     ));
     let found = diff::pending(dir.path()).unwrap();
     let d = found[0].diff().unwrap();
@@ -917,7 +943,10 @@ fn a_failed_golden_check_leaves_a_new_file_to_review_accept_or_reject() {
     // A .new file the contract refuses is not accepted: both files stay.
     std::fs::write(&new, "<s:Envelope>").unwrap();
     let found = diff::pending(dir.path()).unwrap();
-    assert!(matches!(diff::accept(&found[0]), Err(GoldenError::Findings { .. })));
+    assert!(matches!(
+        diff::accept(&found[0]),
+        Err(GoldenError::Findings { .. })
+    ));
     assert!(new.exists());
     assert_eq!(std::fs::read_to_string(&golden).unwrap(), written);
 }
@@ -929,7 +958,12 @@ fn golden_review_accept_and_reject_from_the_command_line() {
     let golden = sub.join("a.xml");
     let opts = Options::exact();
     let _ = check_golden(&doc("capture", &capture()), &golden, &opts, Bless::Pending);
-    let _ = check_golden(&doc("capture", &capture()), &sub.join("b.xml"), &opts, Bless::Pending);
+    let _ = check_golden(
+        &doc("capture", &capture()),
+        &sub.join("b.xml"),
+        &opts,
+        Bless::Pending,
+    );
     let cli = |args: &[&str]| {
         std::process::Command::new(env!("CARGO_BIN_EXE_relation-contract"))
             .args(args)
@@ -940,8 +974,14 @@ fn golden_review_accept_and_reject_from_the_command_line() {
     let review = cli(&["golden", "review"]);
     assert_eq!(review.status.code(), Some(1), "pending goldens: exit 1");
     let text = String::from_utf8_lossy(&review.stdout);
-    assert!(text.contains("a.xml.new") && text.contains("b.xml.new"), "{text}");
-    assert!(text.contains("+<s:Envelope") || text.contains("+<"), "a diff: {text}");
+    assert!(
+        text.contains("a.xml.new") && text.contains("b.xml.new"),
+        "{text}"
+    );
+    assert!(
+        text.contains("+<s:Envelope") || text.contains("+<"),
+        "a diff: {text}"
+    );
     assert!(sub.join("a.xml.new").exists(), "review changes nothing");
 
     std::fs::remove_file(sub.join("b.xml.new")).unwrap();
@@ -951,7 +991,10 @@ fn golden_review_accept_and_reject_from_the_command_line() {
     assert!(golden.exists() && !sub.join("a.xml.new").exists());
 
     let _ = check_golden(
-        &doc("capture", &with_member("RelationId", "<RelationId>902</RelationId>")),
+        &doc(
+            "capture",
+            &with_member("RelationId", "<RelationId>902</RelationId>"),
+        ),
         &golden,
         &opts,
         Bless::Pending,
