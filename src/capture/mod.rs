@@ -8,6 +8,7 @@
 //! Captures ([`open`], [`parse`]): a raw HTTP dump or a HAR file yields one document per
 //! SOAP message it holds, with its [`HttpMeta`]; see `http` and `har` for how lines map.
 
+mod eightbit;
 mod har;
 pub mod http;
 mod input;
@@ -17,7 +18,7 @@ pub mod walk;
 pub use http::HttpMeta;
 pub(crate) use input::malformed_capture;
 pub use input::{open, parse, Capture, InputKind};
-pub use text::SourceEncoding;
+pub use text::{Declared, SourceEncoding};
 
 use crate::violation::{Code, Violation};
 use std::io::Read;

@@ -126,6 +126,12 @@ fn redact_body(doc: &Document, raw: &[u8], masker: &Masker) -> Vec<u8> {
         SourceEncoding::Utf16BeBom => utf16(&masked, false, true),
         SourceEncoding::Utf16BeNoBom => utf16(&masked, false, false),
         SourceEncoding::Unknown => masked.into_bytes(),
+        // The declared 8-bit or multi-byte encoding; a character it cannot write (Big5
+        // reads HKSCS characters it does not write) makes the body UTF-8, and its
+        // declaration says so.
+        SourceEncoding::Declared(d) => d
+            .encode(&masked)
+            .unwrap_or_else(|_| crate::text::xmldecl::with_utf8_encoding(masked).into_bytes()),
     }
 }
 
