@@ -47,10 +47,25 @@ pub struct Document {
 impl Document {
     /// A document from bytes: detects the encoding and collects the secrets it holds.
     pub fn from_bytes(source: impl Into<String>, bytes: &[u8]) -> Document {
+        Document::decoded(source, bytes, text::decode_text)
+    }
+
+    /// A document from text that was decoded before it came here (a HAR body that is not
+    /// base64): its bytes are UTF-8, whatever its declaration says (that named the bytes
+    /// the browser decoded).
+    pub(crate) fn from_decoded_text(source: impl Into<String>, bytes: &[u8]) -> Document {
+        Document::decoded(source, bytes, text::decode_utf8_text)
+    }
+
+    fn decoded(
+        source: impl Into<String>,
+        bytes: &[u8],
+        decode: fn(&[u8]) -> text::Decoded,
+    ) -> Document {
         if bytes.len() > MAX_DOCUMENT_BYTES {
             return Document::too_large(source.into(), bytes.len().to_string(), MAX_DOCUMENT_BYTES);
         }
-        let (mut text, encoding) = text::decode_text(bytes);
+        let (mut text, encoding) = decode(bytes);
         let secrets = match &text {
             Ok(t) => crate::secrets::find(t),
             // Even undecodable bytes may hold a readable ticket: redact what can be found.

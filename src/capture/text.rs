@@ -38,9 +38,12 @@ pub enum SourceEncoding {
 
 const UTF8_BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
 
+/// The text (or why the bytes are none), and what the bytes were.
+pub(crate) type Decoded = (Result<String, Violation>, SourceEncoding);
+
 /// Decodes bytes to UTF-8 text. Errors name the line and column of the first bad byte, or
 /// of the declaration's `encoding` value when that is what is wrong.
-pub(crate) fn decode_text(bytes: &[u8]) -> (Result<String, Violation>, SourceEncoding) {
+pub(crate) fn decode_text(bytes: &[u8]) -> Decoded {
     if let Some(rest) = bytes.strip_prefix(&UTF8_BOM) {
         let agrees = match declaration(ascii_head(rest)) {
             Some(d) if d.named != Named::Utf8 => Err(d.refused("the byte order mark says UTF-8")),
@@ -80,8 +83,19 @@ pub(crate) fn decode_text(bytes: &[u8]) -> (Result<String, Violation>, SourceEnc
     eight_bit(bytes)
 }
 
+/// Text decoded before it came here (a HAR body): UTF-8 whatever its declaration says.
+pub(crate) fn decode_utf8_text(bytes: &[u8]) -> Decoded {
+    match bytes.strip_prefix(&UTF8_BOM) {
+        Some(rest) => (
+            utf8(rest, UTF8_BOM.len(), Said::Bom),
+            SourceEncoding::Utf8Bom,
+        ),
+        None => utf8_or_unknown(utf8(bytes, 0, Said::Decoded)),
+    }
+}
+
 /// Bytes without a BOM or a UTF-16 pattern: in the encoding the declaration names.
-fn eight_bit(bytes: &[u8]) -> (Result<String, Violation>, SourceEncoding) {
+fn eight_bit(bytes: &[u8]) -> Decoded {
     let Some(d) = declaration(ascii_head(bytes)) else {
         return utf8_or_unknown(utf8(bytes, 0, Said::Nothing));
     };
@@ -105,7 +119,7 @@ fn eight_bit(bytes: &[u8]) -> (Result<String, Violation>, SourceEncoding) {
     }
 }
 
-fn utf8_or_unknown(r: Result<String, Violation>) -> (Result<String, Violation>, SourceEncoding) {
+fn utf8_or_unknown(r: Result<String, Violation>) -> Decoded {
     let enc = if r.is_ok() {
         SourceEncoding::Utf8
     } else {
@@ -237,6 +251,8 @@ enum Said<'a> {
     Declared(&'a str),
     /// No declaration, or one without an `encoding`.
     Nothing,
+    /// Text decoded before (a HAR body).
+    Decoded,
 }
 
 /// UTF-8 text, or the violation at its first bad byte; `skipped` bytes (a BOM) came before.
@@ -264,6 +280,7 @@ fn utf8(bytes: &[u8], skipped: usize, said: Said<'_>) -> Result<String, Violatio
         Said::Bom => "the byte order mark says UTF-8".to_string(),
         Said::Declared(label) => format!("the declaration says encoding=\"{label}\""),
         Said::Nothing => "there is no encoding declaration, so the document is UTF-8".to_string(),
+        Said::Decoded => "the text was decoded before, so it is UTF-8".to_string(),
     };
     Err(encoding_violation(
         format!(
@@ -627,6 +644,26 @@ mod tests {
         // A continuation byte alone is no Latin-1 letter: no hint.
         let (m, ..) = refused(b"<a>\x85</a>");
         assert!(!m.contains("ISO-8859-1"), "{m}");
+    }
+
+    #[test]
+    fn text_decoded_before_is_utf8_whatever_it_declares() {
+        let text = decl("ISO-8859-1", "<a>Bjørn</a>".as_bytes());
+        let (t, e) = decode_utf8_text(&text);
+        assert_eq!(t.ok().as_deref(), std::str::from_utf8(&text).ok());
+        assert_eq!(e, SourceEncoding::Utf8);
+        let (t, e) = decode_utf8_text("\u{feff}<a/>".as_bytes());
+        assert_eq!(
+            (t.ok().as_deref(), e),
+            (Some("<a/>"), SourceEncoding::Utf8Bom)
+        );
+        let (t, e) = decode_utf8_text(b"<a>\xF8</a>");
+        let m = t.err().map(|v| v.message).unwrap_or_default();
+        assert!(
+            m.contains("the text was decoded before, so it is UTF-8"),
+            "{m}"
+        );
+        assert_eq!(e, SourceEncoding::Unknown);
     }
 
     #[test]

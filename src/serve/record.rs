@@ -222,4 +222,22 @@ mod tests {
         assert!(out.contains("Content-Length: 31\r\n"), "{out}");
         assert!(!out.contains("999"));
     }
+
+    #[test]
+    fn a_declared_8bit_body_is_written_back_in_its_encoding() {
+        let m = Masker::new(&[]);
+        let decl = |enc: &str| format!("<?xml version=\"1.0\" encoding=\"{enc}\"?>");
+        let mut latin1 = decl("ISO-8859-1").into_bytes();
+        latin1.extend_from_slice(b"<a>Bj\xF8rn</a>");
+        let doc = Document::from_bytes("t", &latin1);
+        assert_eq!(redact_body(&doc, &latin1, &m), latin1);
+        // Big5 reads an HKSCS character it cannot write: the body becomes UTF-8, and says so.
+        let mut big5 = decl("Big5").into_bytes();
+        big5.extend_from_slice(b"<a>\x87\x40\xA4\xA4</a>");
+        let doc = Document::from_bytes("t", &big5);
+        let text = doc.text().unwrap_or_default().to_string();
+        assert!(text.ends_with("\u{4e2d}</a>"), "{text}");
+        let out = redact_body(&doc, &big5, &m);
+        assert_eq!(out, text.replace("\"Big5\"", "\"UTF-8\"").into_bytes());
+    }
 }
