@@ -384,6 +384,25 @@ mod tests {
     }
 
     #[test]
+    fn utf16_without_a_bom_is_told_by_its_first_four_bytes() {
+        use SourceEncoding as E;
+        for (bytes, want) in [
+            (&b"<\0a\0"[..], E::Utf16LeNoBom),
+            (b"<\0ab", E::Utf8),
+            (b"<a\0\0", E::Utf8),
+            (b"a\0b\0", E::Utf8),
+            (b"<\0a", E::Utf8),
+            (b"\0<\0a", E::Utf16BeNoBom),
+            (b"\0<a\0", E::Utf8),
+            (b"\0a\0b", E::Utf8),
+            (b"a<\0b", E::Utf8),
+            (b"\0<\0", E::Utf8),
+        ] {
+            assert_eq!(decode_text(bytes).1, want, "{bytes:?}");
+        }
+    }
+
+    #[test]
     fn bad_utf8_names_its_position() {
         let (t, e) = decode_text(b"<a>\n  x\xFFy</a>");
         assert_eq!(e, SourceEncoding::Unknown);
@@ -471,7 +490,7 @@ mod tests {
         for (name, bytes, text, canonical) in [
             ("ISO-8859-2", &b"\xB1"[..], "ą", "ISO-8859-2"),
             ("iso-8859-15", b"\xA4", "€", "ISO-8859-15"),
-            ("KOI8-R", b"\xD0\xD2", "пр", "KOI8-R"),
+            ("KOI8-R", b"\xD0\xD2\x80", "пр─", "KOI8-R"),
             ("Shift_JIS", b"\x93\xFA\x96\x7B", "日本", "Shift_JIS"),
             ("EUC-JP", b"\xC6\xFC", "日", "EUC-JP"),
             (
