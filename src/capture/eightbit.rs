@@ -172,7 +172,9 @@ impl Declared {
             Table::Latin1 => "ISO-8859-1",
             Table::Ascii => "US-ASCII",
             Table::Single(e, C1::Iso) if e == WINDOWS_1254 => "ISO-8859-9",
-            Table::Single(e, C1::Iso) if e == WINDOWS_874 => "ISO-8859-11",
+            // The only other ISO name read through a Windows superset (windows-1252's
+            // became `Latin1` in `single`).
+            Table::Single(_, C1::Iso) => "ISO-8859-11",
             Table::Single(e, _) | Table::Multi(e) => e.name(),
         }
     }
