@@ -204,6 +204,17 @@ mod tests {
     }
 
     #[test]
+    fn the_secret_limit_holds_at_its_edge() {
+        let tickets =
+            |n: usize| -> String { (0..n).map(|i| format!("<Ticket>t{i}</Ticket>")).collect() };
+        let at = Document::from_bytes("at", tickets(MAX_SECRETS).as_bytes());
+        assert_eq!(at.secrets.len(), MAX_SECRETS);
+        assert!(at.text.is_ok());
+        let over = Document::from_bytes("over", tickets(MAX_SECRETS + 1).as_bytes());
+        assert_eq!(over.text.err().map(|v| v.code), Some(Code::XmlLimit));
+    }
+
+    #[test]
     fn closing_tags_and_other_names_are_not_secrets() {
         assert!(crate::secrets::find("<TicketNumber>1</TicketNumber></Ticket>").is_empty());
     }
