@@ -369,11 +369,13 @@ fn empty_and_malformed() {
     assert!(v.violations[0].column.is_some());
 }
 
+/// 8-bit bytes that declare UTF-16 are refused (XML 1.0 4.3.3: UTF-16 begins with a BOM).
 #[test]
-fn utf16_declaration_on_utf8_text_is_fine() {
+fn utf16_declaration_on_utf8_bytes_is_refused() {
     let t = format!("<?xml version=\"1.0\" encoding=\"utf-16\"?>\n{WCF}");
     let v = run(&t, Profile::Wire);
-    assert!(v.is_valid(), "{:#?}", v.violations);
+    assert_eq!(codes(&v), vec![(Code::XmlEncoding, String::new())]);
+    assert!(v.violations[0].message.contains("encoding=\"utf-16\""));
 }
 
 #[test]

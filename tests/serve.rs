@@ -592,6 +592,10 @@ fn every_wire_request_fixture_is_served_and_recorded_faithfully() {
         let bytes = std::fs::read(f).unwrap();
         let charset = if bytes.starts_with(&[0xFF, 0xFE]) {
             "utf-16"
+        } else if bytes.starts_with(b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"") {
+            "iso-8859-1"
+        } else if bytes.starts_with(b"<?xml version=\"1.0\" encoding=\"windows-1252\"") {
+            "windows-1252"
         } else {
             "utf-8"
         };

@@ -8,6 +8,7 @@
 //! Captures ([`open`], [`parse`]): a raw HTTP dump or a HAR file yields one document per
 //! SOAP message it holds, with its [`HttpMeta`]; see `http` and `har` for how lines map.
 
+mod eightbit;
 mod har;
 pub mod http;
 mod input;
@@ -17,7 +18,7 @@ pub mod walk;
 pub use http::HttpMeta;
 pub(crate) use input::malformed_capture;
 pub use input::{open, parse, Capture, InputKind};
-pub use text::SourceEncoding;
+pub use text::{Declared, SourceEncoding};
 
 use crate::violation::{Code, Violation};
 use std::io::Read;
@@ -46,10 +47,25 @@ pub struct Document {
 impl Document {
     /// A document from bytes: detects the encoding and collects the secrets it holds.
     pub fn from_bytes(source: impl Into<String>, bytes: &[u8]) -> Document {
+        Document::decoded(source, bytes, text::decode_text)
+    }
+
+    /// A document from text that was decoded before it came here (a HAR body that is not
+    /// base64): its bytes are UTF-8, whatever its declaration says (that named the bytes
+    /// the browser decoded).
+    pub(crate) fn from_decoded_text(source: impl Into<String>, bytes: &[u8]) -> Document {
+        Document::decoded(source, bytes, text::decode_utf8_text)
+    }
+
+    fn decoded(
+        source: impl Into<String>,
+        bytes: &[u8],
+        decode: fn(&[u8]) -> text::Decoded,
+    ) -> Document {
         if bytes.len() > MAX_DOCUMENT_BYTES {
             return Document::too_large(source.into(), bytes.len().to_string(), MAX_DOCUMENT_BYTES);
         }
-        let (mut text, encoding) = text::decode_text(bytes);
+        let (mut text, encoding) = decode(bytes);
         let secrets = match &text {
             Ok(t) => crate::secrets::find(t),
             // Even undecodable bytes may hold a readable ticket: redact what can be found.
@@ -185,6 +201,17 @@ mod tests {
         assert_eq!(crate::secrets::find(&many).len(), MAX_SECRETS + 1);
         let doc = Document::from_bytes("many", many.as_bytes());
         assert_eq!(doc.text.err().map(|v| v.code), Some(Code::XmlLimit));
+    }
+
+    #[test]
+    fn the_secret_limit_holds_at_its_edge() {
+        let tickets =
+            |n: usize| -> String { (0..n).map(|i| format!("<Ticket>t{i}</Ticket>")).collect() };
+        let at = Document::from_bytes("at", tickets(MAX_SECRETS).as_bytes());
+        assert_eq!(at.secrets.len(), MAX_SECRETS);
+        assert!(at.text.is_ok());
+        let over = Document::from_bytes("over", tickets(MAX_SECRETS + 1).as_bytes());
+        assert_eq!(over.text.err().map(|v| v.code), Some(Code::XmlLimit));
     }
 
     #[test]

@@ -21,6 +21,7 @@ use super::glob::rules_for;
 use super::{masked_source, unreadable, DiffError, DiffReport, Options};
 use crate::capture::Document;
 use crate::contract::Profile;
+use crate::text::xmldecl::with_utf8_encoding;
 use crate::violation::Violation;
 use std::fmt;
 use std::io;
@@ -232,11 +233,14 @@ pub fn check_golden(
             return Err(GoldenError::Diff(unreadable(capture, why)));
         }
     };
-    // What a blessing writes: the capture with its secret elements masked where they stand.
-    let masked = masked_source(capture_text).map_err(|e| {
-        let why = (e.message, Some(e.line), Some(e.column));
-        GoldenError::Diff(unreadable(capture, why))
-    })?;
+    // What a blessing writes: the capture with its secret elements masked where they stand,
+    // as UTF-8 text, which its declaration then says (the capture may have been Latin-1).
+    let masked = masked_source(capture_text)
+        .map(with_utf8_encoding)
+        .map_err(|e| {
+            let why = (e.message, Some(e.line), Some(e.column));
+            GoldenError::Diff(unreadable(capture, why))
+        })?;
     let io_error = |e: io::Error| {
         GoldenError::Diff(DiffError::Io {
             path: golden_name.clone(),
@@ -372,7 +376,8 @@ pub fn reject(p: &Pending) -> io::Result<()> {
 /// bless.
 #[track_caller]
 pub fn assert_golden(capture_text: &str, golden: impl AsRef<Path>, opts: &Options) {
-    let doc = Document::from_bytes("capture", capture_text.as_bytes());
+    // The text is decoded already: UTF-8, whatever its declaration names.
+    let doc = Document::from_decoded_text("capture", capture_text.as_bytes());
     assert_document(&doc, golden.as_ref(), opts);
 }
 

@@ -226,7 +226,7 @@ fn charset_problem(doc: &Document, meta: &HttpMeta, ct: &ContentType) -> Option<
             "charset {cs_name} is not one the service reads (UTF-8, UTF-16)"
         ));
     }
-    if meta.wire_bytes && !fits_bytes(cs, doc.encoding, text) {
+    if meta.wire_bytes && !fits_bytes(cs, &cs_name, doc.encoding, text) {
         return Some(format!(
             "Content-Type says charset={cs_name}, but the body's bytes are {}",
             encoding_name(doc.encoding)
@@ -242,13 +242,14 @@ fn charset_problem(doc: &Document, meta: &HttpMeta, ct: &ContentType) -> Option<
     })
 }
 
-/// Whether bytes of that encoding can be in that charset.
-fn fits_bytes(cs: Charset, encoding: SourceEncoding, text: Option<&str>) -> bool {
+/// Whether bytes of that encoding can be in that charset (named `cs_name`).
+fn fits_bytes(cs: Charset, cs_name: &str, encoding: SourceEncoding, text: Option<&str>) -> bool {
     use SourceEncoding as E;
+    let ascii = cs == Charset::SingleByte && text.is_some_and(str::is_ascii);
     match encoding {
-        E::Utf8 | E::Utf8Bom => {
-            cs == Charset::Utf8 || (cs == Charset::SingleByte && text.is_some_and(str::is_ascii))
-        }
+        E::Utf8 | E::Utf8Bom => cs == Charset::Utf8 || ascii,
+        // Bytes in the encoding the declaration names: the charset must name the same one.
+        E::Declared(d) => d.is_named_by(cs_name) || ascii,
         E::Utf16LeBom | E::Utf16LeNoBom => matches!(cs, Charset::Utf16 | Charset::Utf16Le),
         E::Utf16BeBom | E::Utf16BeNoBom => matches!(cs, Charset::Utf16 | Charset::Utf16Be),
         // Bytes that are not text are reported as xml.encoding already.
@@ -264,6 +265,7 @@ fn encoding_name(e: SourceEncoding) -> &'static str {
         E::Utf16LeBom | E::Utf16LeNoBom => "UTF-16LE",
         E::Utf16BeBom | E::Utf16BeNoBom => "UTF-16BE",
         E::Unknown => "not text",
+        E::Declared(d) => d.name(),
     }
 }
 

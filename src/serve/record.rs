@@ -126,6 +126,12 @@ fn redact_body(doc: &Document, raw: &[u8], masker: &Masker) -> Vec<u8> {
         SourceEncoding::Utf16BeBom => utf16(&masked, false, true),
         SourceEncoding::Utf16BeNoBom => utf16(&masked, false, false),
         SourceEncoding::Unknown => masked.into_bytes(),
+        // The declared 8-bit or multi-byte encoding; a character it cannot write (Big5
+        // reads HKSCS characters it does not write) makes the body UTF-8, and its
+        // declaration says so.
+        SourceEncoding::Declared(d) => d
+            .encode(&masked)
+            .unwrap_or_else(|_| crate::text::xmldecl::with_utf8_encoding(masked).into_bytes()),
     }
 }
 
@@ -215,5 +221,23 @@ mod tests {
         assert!(!out.contains("s3cret"), "{out}");
         assert!(out.contains("Content-Length: 31\r\n"), "{out}");
         assert!(!out.contains("999"));
+    }
+
+    #[test]
+    fn a_declared_8bit_body_is_written_back_in_its_encoding() {
+        let m = Masker::new(&[]);
+        let decl = |enc: &str| format!("<?xml version=\"1.0\" encoding=\"{enc}\"?>");
+        let mut latin1 = decl("ISO-8859-1").into_bytes();
+        latin1.extend_from_slice(b"<a>Bj\xF8rn</a>");
+        let doc = Document::from_bytes("t", &latin1);
+        assert_eq!(redact_body(&doc, &latin1, &m), latin1);
+        // Big5 reads an HKSCS character it cannot write: the body becomes UTF-8, and says so.
+        let mut big5 = decl("Big5").into_bytes();
+        big5.extend_from_slice(b"<a>\x87\x40\xA4\xA4</a>");
+        let doc = Document::from_bytes("t", &big5);
+        let text = doc.text().unwrap_or_default().to_string();
+        assert!(text.ends_with("\u{4e2d}</a>"), "{text}");
+        let out = redact_body(&doc, &big5, &m);
+        assert_eq!(out, text.replace("\"Big5\"", "\"UTF-8\"").into_bytes());
     }
 }

@@ -142,7 +142,11 @@ pub(crate) fn message_document(
     secrets: Vec<String>,
     body: &[u8],
 ) -> Option<Document> {
-    let mut doc = Document::from_bytes(name, body);
+    let mut doc = if meta.wire_bytes {
+        Document::from_bytes(name, body)
+    } else {
+        Document::from_decoded_text(name, body)
+    };
     let root_is_envelope = {
         let text = match doc.text() {
             Some(t) => std::borrow::Cow::Borrowed(t),
