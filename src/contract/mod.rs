@@ -27,7 +27,8 @@ pub enum SoapVersion {
     #[default]
     #[serde(rename = "1.1")]
     V11,
-    /// SOAP 1.2 (`http://www.w3.org/2003/05/soap-envelope`): what the documentation's examples use.
+    /// SOAP 1.2 (`http://www.w3.org/2003/05/soap-envelope`): what the documentation's examples
+    /// use.
     #[serde(rename = "1.2")]
     V12,
 }
@@ -199,7 +200,8 @@ pub enum Profile {
 }
 
 impl Profile {
-    /// The profile's name as the command line and reports write it: `"auto"`, `"wire"` or `"documented"`.
+    /// The profile's name as the command line and reports write it: `"auto"`, `"wire"` or
+    /// `"documented"`.
     pub fn as_str(self) -> &'static str {
         match self {
             Profile::Auto => "auto",

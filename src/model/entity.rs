@@ -26,13 +26,15 @@ pub struct ContactRelationEntity {
     /// `SourceContactId`: the id of the contact (company) the relation starts from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_contact_id: Option<i32>,
-    /// `SourcePersonId`: the id of the person at the source contact, when the relation starts from a person.
+    /// `SourcePersonId`: the id of the person at the source contact, when the relation starts
+    /// from a person.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_person_id: Option<i32>,
     /// `DestinationContactId`: the id of the contact the relation points to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destination_contact_id: Option<i32>,
-    /// `DestinationPersonId`: the id of the person at the destination contact, when the relation points to a person.
+    /// `DestinationPersonId`: the id of the person at the destination contact, when the
+    /// relation points to a person.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destination_person_id: Option<i32>,
     /// `RelationId`: the relation's own id; 0 or left out for a relation not yet saved.
@@ -41,10 +43,12 @@ pub struct ContactRelationEntity {
     /// `Comment`: free text on the relation.
     #[serde(default, skip_serializing_if = "Nillable::is_absent")]
     pub comment: Nillable<String>,
-    /// `RelationDefinitionId`: the id of the relation type (its definition holds the active and passive texts).
+    /// `RelationDefinitionId`: the id of the relation type (its definition holds the active and
+    /// passive texts).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relation_definition_id: Option<i32>,
-    /// `Reversed`, an `xs:short`: non-zero when the relation is read from destination to source.
+    /// `Reversed`, an `xs:short`: non-zero when the relation is read from destination to
+    /// source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reversed: Option<i16>,
     /// `UpdatedDate`: when the relation was last changed.

@@ -34,7 +34,8 @@ pub struct Envelope<H, B> {
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum RequestBody {
-    /// `CreateDefaultContactRelationEntity`: asks for a new entity with the server's defaults; it has no members.
+    /// `CreateDefaultContactRelationEntity`: asks for a new entity with the server's defaults;
+    /// it has no members.
     CreateDefaultContactRelationEntity,
     /// `GetContactRelationEntity`: asks for one relation by id.
     GetContactRelationEntity {

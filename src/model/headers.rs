@@ -81,7 +81,8 @@ pub struct SoExtraInfo(pub Vec<KeyValue>);
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct RequestHeaders {
-    /// `ApplicationToken`: the application's token (needed by Online installations only); a secret, masked in every output.
+    /// `ApplicationToken`: the application's token (needed by Online installations only); a
+    /// secret, masked in every output.
     #[serde(default, skip_serializing_if = "Nillable::is_absent")]
     pub application_token: Nillable<String>,
     /// `Credentials`: the ticket of the logged-in session.
