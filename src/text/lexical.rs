@@ -143,7 +143,7 @@ pub enum Zone {
 /// The fields of an accepted `xs:dateTime` lexeme; `fraction` holds the fractional-second
 /// digits as written (empty when none).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DateTimeFields<'a> {
+pub(crate) struct DateTimeFields<'a> {
     pub year: u16,
     pub month: u8,
     pub day: u8,
@@ -229,7 +229,7 @@ const DATE_TIME_SHAPE: &str = "expected YYYY-MM-DDThh:mm:ss[.f+][Z|(+|-)hh:mm]";
 /// `YYYY-MM-DDThh:mm:ss[.f+][Z|(+|-)hh:mm]` with exactly four year digits, checked by
 /// [`DateTimeFields::check`]. Longer and negative years, which XSD allows but .NET's
 /// `DateTime` cannot hold, are refused.
-pub fn date_time(s: &str) -> Result<DateTimeFields<'_>, &'static str> {
+pub(crate) fn date_time(s: &str) -> Result<DateTimeFields<'_>, &'static str> {
     let b = s.as_bytes();
     if b.len() < 19
         || b[4] != b'-'
