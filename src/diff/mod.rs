@@ -246,7 +246,7 @@ impl DiffReport {
 
 /// The secret values several documents hold (their [`Document::secrets`]), for masking
 /// their echoes inside other values.
-pub fn document_secrets(docs: &[&Document]) -> Vec<String> {
+pub(crate) fn document_secrets(docs: &[&Document]) -> Vec<String> {
     docs.iter()
         .flat_map(|d| d.secrets.iter().cloned())
         .collect()
