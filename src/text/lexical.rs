@@ -113,7 +113,7 @@ pub(crate) fn days_from_civil(year: i64, month: u8, day: u8) -> i64 {
 
 /// The date `days` after 1970-01-01: (year, month, day). The inverse of
 /// [`days_from_civil`].
-pub(crate) fn civil_from_days(days: i64) -> (i64, u8, u8) {
+pub fn civil_from_days(days: i64) -> (i64, u8, u8) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);
