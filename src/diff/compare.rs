@@ -69,12 +69,13 @@ pub struct Options {
 }
 
 impl Options {
-    /// Shape comparison, nothing ignored: the options for a documented example.
+    /// [`Mode::Shape`], nothing ignored: for comparing with a documented example, whose values
+    /// are placeholders.
     pub fn shape() -> Options {
         Options::default()
     }
 
-    /// Exact comparison, nothing ignored: the options for a golden.
+    /// [`Mode::Exact`], nothing ignored: for comparing with a golden whose values matter.
     pub fn exact() -> Options {
         Options {
             mode: Mode::Exact,

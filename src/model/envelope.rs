@@ -79,7 +79,7 @@ pub enum ResponseBody {
     },
     /// `GetContactRelationEntityResponse`: the relation asked for.
     GetContactRelationEntity {
-        /// `Response`: the entity (absent, nil or a value); nil when no relation has the id.
+        /// `Response`: the relation (absent, nil or a value).
         response: Nillable<ContactRelationEntity>,
     },
     /// `SaveContactRelationResponse`: the relation as saved.

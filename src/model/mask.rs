@@ -34,15 +34,17 @@ macro_rules! mask_type {
         #[allow(non_upper_case_globals)]
         impl $name {
             $(
-                #[doc = concat!("The `", stringify!($flag), "` flag alone (bit ", stringify!($bit), ").")]
+                #[doc = concat!(
+                    "The `", stringify!($flag), "` flag alone (bit ", stringify!($bit), ")."
+                )]
                 pub const $flag: $name = $name(1 << $bit);
             )*
             /// Every flag, in the schema's (and the canonical output's) order.
             pub const FLAGS: &'static [($name, &'static str)] = &[$(($name::$flag, stringify!($flag))),*];
 
-            /// No flag set: the empty list (written as an empty element).
+            /// No flag set: the empty list.
             pub const fn empty() -> Self { $name(0) }
-            /// The flags as bits, bit `n` for the `n`th flag in schema order.
+            /// The flags as bits: bit 0 for the first flag in schema order, and so on.
             pub const fn bits(self) -> u16 { self.0 }
             /// Whether no flag is set.
             pub const fn is_empty(self) -> bool { self.0 == 0 }

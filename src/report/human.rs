@@ -6,8 +6,8 @@ use annotate_snippets::renderer::DecorStyle;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use std::io::{self, Write};
 
-/// The human printer: per document a headline, then each violation as rustc shows an error;
-/// at the end the totals.
+/// The human printer: `ok: PATH (...)` for a valid document; for an invalid one each
+/// violation as rustc shows an error, then `invalid: PATH (...)`; at the end the totals.
 pub struct HumanPrinter<W: Write> {
     out: W,
     renderer: Renderer,

@@ -99,8 +99,8 @@ pub fn days_in_month(year: i64, month: u8) -> u8 {
 
 /// Days from 1970-01-01 to the given date (era arithmetic: 400-year cycles of 146097 days,
 /// years counted from March so the leap day ends the year). Exact for every year whose
-/// day count fits in an `i64`, which [`date_time`]'s years (0001..=9999) all do.
-pub(crate) fn days_from_civil(year: i64, month: u8, day: u8) -> i64 {
+/// day count fits in an `i64`, which the accepted dateTime years (0001..=9999) all do.
+pub fn days_from_civil(year: i64, month: u8, day: u8) -> i64 {
     let (m, d) = (i64::from(month), i64::from(day));
     let y = if m <= 2 { year - 1 } else { year };
     let era = y.div_euclid(400);
