@@ -39,6 +39,7 @@ pub fn judge_document(doc: &Document, profile: Profile) -> ReportItem {
 /// How a `validate` run goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Options {
+    /// The profile every document is judged under (`Auto`: by its envelope).
     pub profile: Profile,
     /// Worker threads; 0 takes one per core.
     pub jobs: usize,
@@ -59,6 +60,7 @@ impl Default for Options {
 /// The outcome for one input file.
 #[derive(Debug, Clone)]
 pub struct FileReport {
+    /// The file, as the walk named it.
     pub path: PathBuf,
     /// One per SOAP document the file holds, in the file's order.
     pub items: Vec<ReportItem>,
@@ -118,13 +120,19 @@ pub fn validate<E>(
 /// The folder a fixture belongs to, which decides what it must show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Group {
+    /// `documented/`: the documentation's examples, valid under the `documented` profile or
+    /// showing exactly the defects a sidecar names.
     Documented,
+    /// `wire/`: realistic wire envelopes, judged under the `wire` profile.
     Wire,
+    /// `invalid/`: broken envelopes, each held to its sidecar `NAME.expect`.
     Invalid,
+    /// Anything else (golden captures), judged under `auto`.
     Other,
 }
 
 impl Group {
+    /// The group of `file` under the fixture folder `root`, by its first folder below `root`.
     pub fn of(root: &Path, file: &Path) -> Group {
         let first = file
             .strip_prefix(root)
@@ -139,6 +147,7 @@ impl Group {
         }
     }
 
+    /// The group's folder name (`"other"` for [`Group::Other`]), as the table prints it.
     pub fn name(self) -> &'static str {
         match self {
             Group::Documented => "documented",
@@ -163,26 +172,54 @@ impl Group {
 /// reported violation (a path left out matches any element).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Expectation {
+    /// The profile the fixture is judged under.
     pub profile: Profile,
+    /// Each expected violation: a code, and the element path it must name (`None`: any
+    /// element).
     pub expect: Vec<(Code, Option<String>)>,
 }
 
 /// Why a sidecar cannot be read as an [`Expectation`]; lines are 1-based.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SidecarError {
+    /// A line that is neither blank, a `#` comment, nor `key = value`.
     #[error("line {line}: expected `key = value`")]
-    NotKeyValue { line: usize },
+    NotKeyValue {
+        /// The sidecar's line.
+        line: usize,
+    },
+    /// A `profile` that is not `auto`, `wire` or `documented`.
     #[error("line {line}: unknown profile `{profile}`")]
-    UnknownProfile { line: usize, profile: String },
+    UnknownProfile {
+        /// The sidecar's line.
+        line: usize,
+        /// The value given.
+        profile: String,
+    },
+    /// An `expect` whose code is no [`Code`].
     #[error("line {line}: unknown code `{code}`")]
-    UnknownCode { line: usize, code: String },
+    UnknownCode {
+        /// The sidecar's line.
+        line: usize,
+        /// The code given.
+        code: String,
+    },
+    /// A key other than `profile` or `expect`.
     #[error("line {line}: unknown key `{key}`")]
-    UnknownKey { line: usize, key: String },
+    UnknownKey {
+        /// The sidecar's line.
+        line: usize,
+        /// The key given.
+        key: String,
+    },
+    /// The sidecar names no violation: an invalid fixture must expect at least one.
     #[error("no `expect = CODE [PATH]` line")]
     NoExpectation,
 }
 
 impl Expectation {
+    /// Reads a sidecar; blank lines and `#` comments are skipped, and a later `profile` line
+    /// wins.
     pub fn parse(text: &str) -> Result<Expectation, SidecarError> {
         let mut profile = Profile::Auto;
         let mut expect = Vec::new();
@@ -236,13 +273,16 @@ impl Expectation {
 /// The outcome for one fixture.
 #[derive(Debug, Clone)]
 pub struct CheckRow {
+    /// The fixture's group, which decides what it must show.
     pub group: Group,
+    /// The document's verdict.
     pub item: ReportItem,
     /// Why the fixture does not show what it is there to show; empty when it does.
     pub problems: Vec<String>,
 }
 
 impl CheckRow {
+    /// Whether the fixture shows what it is there to show.
     pub fn passed(&self) -> bool {
         self.problems.is_empty()
     }
@@ -251,12 +291,14 @@ impl CheckRow {
 /// The outcome of a whole check.
 #[derive(Debug, Clone, Default)]
 pub struct CheckReport {
+    /// One row per document, files in name order (a capture's documents in its order).
     pub rows: Vec<CheckRow>,
     /// Paths that could not be read, with the reason.
     pub unreadable: Vec<(PathBuf, String)>,
 }
 
 impl CheckReport {
+    /// Whether every fixture passed and every path could be read.
     pub fn passed(&self) -> bool {
         self.unreadable.is_empty() && self.rows.iter().all(CheckRow::passed)
     }

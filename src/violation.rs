@@ -213,6 +213,8 @@ fn serialize_code<S: serde::Serializer>(code: &Code, s: S) -> Result<S::Ok, S::E
 }
 
 impl Violation {
+    /// A violation of `code` at the element path `element` (empty when no element is
+    /// concerned), with no position yet (see [`Violation::at`]).
     pub fn new(code: Code, element: impl Into<String>, message: impl Into<String>) -> Self {
         Violation {
             line: None,
@@ -223,6 +225,7 @@ impl Violation {
         }
     }
 
+    /// The same violation, at this 1-based line and column (`None` where unknown).
     pub fn at(mut self, line: Option<u32>, column: Option<u32>) -> Self {
         self.line = line;
         self.column = column;

@@ -27,14 +27,17 @@ pub use decode::MAX_DEPTH;
 pub struct DecodeError(pub(crate) Violation);
 
 impl DecodeError {
+    /// The refusal as a [`Violation`]: code, element path, position and message.
     pub fn violation(&self) -> &Violation {
         &self.0
     }
 
+    /// The violation's code (such as `xsd.order` or `xml.malformed`).
     pub fn code(&self) -> Code {
         self.0.code
     }
 
+    /// The refusal as a [`Violation`], taken out of the error.
     pub fn into_violation(self) -> Violation {
         self.0
     }
@@ -66,7 +69,12 @@ pub enum EncodeError {
     /// A string holds a character XML 1.0 forbids (U+0000..U+0008, U+000B, U+000C,
     /// U+000E..U+001F, U+FFFE, U+FFFF); it could not be read back by any XML parser.
     #[error("U+{:04X} in `{element}` cannot be written in XML 1.0", u32::from(*ch))]
-    IllegalChar { ch: char, element: &'static str },
+    IllegalChar {
+        /// The forbidden character.
+        ch: char,
+        /// The local name of the element whose text holds it.
+        element: &'static str,
+    },
 }
 
 /// Appends the message as XML to `out`. On error `out` is left as it was.

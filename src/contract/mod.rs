@@ -23,14 +23,18 @@ pub const ACTION_PREFIX: &str = "http://www.superoffice.net/ws/crm/NetServer/Ser
 /// The SOAP version of an envelope, known by its namespace.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
 pub enum SoapVersion {
+    /// SOAP 1.1 (`http://schemas.xmlsoap.org/soap/envelope/`): what the service speaks.
     #[default]
     #[serde(rename = "1.1")]
     V11,
+    /// SOAP 1.2 (`http://www.w3.org/2003/05/soap-envelope`): what the documentation's examples
+    /// use.
     #[serde(rename = "1.2")]
     V12,
 }
 
 impl SoapVersion {
+    /// The envelope namespace of this version.
     pub fn namespace(self) -> &'static str {
         match self {
             SoapVersion::V11 => NS_SOAP11,
@@ -38,6 +42,7 @@ impl SoapVersion {
         }
     }
 
+    /// The version whose envelope namespace is `ns`; `None` for any other namespace.
     pub fn from_namespace(ns: &str) -> Option<SoapVersion> {
         match ns {
             NS_SOAP11 => Some(SoapVersion::V11),
@@ -46,6 +51,7 @@ impl SoapVersion {
         }
     }
 
+    /// The version as reports write it: `"1.1"` or `"1.2"`.
     pub fn as_str(self) -> &'static str {
         match self {
             SoapVersion::V11 => "1.1",
@@ -63,13 +69,18 @@ impl fmt::Display for SoapVersion {
 /// The four operations of the Relation agent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub enum Operation {
+    /// `CreateDefaultContactRelationEntity`: a new, unsaved entity with the server's defaults.
     CreateDefaultContactRelationEntity,
+    /// `GetContactRelationEntity`: one relation by id.
     GetContactRelationEntity,
+    /// `SaveContactRelation`: create or update a relation.
     SaveContactRelation,
+    /// `DeleteContactRelation`: delete a relation by id.
     DeleteContactRelation,
 }
 
 impl Operation {
+    /// The four operations, in the WSDL's order.
     pub const ALL: [Operation; 4] = [
         Operation::CreateDefaultContactRelationEntity,
         Operation::GetContactRelationEntity,
@@ -147,12 +158,16 @@ impl fmt::Display for Operation {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
+    /// A request to the service (a request wrapper in `Body`).
     Request,
+    /// A response from the service (a response wrapper in `Body`).
     Response,
+    /// A SOAP Fault.
     Fault,
 }
 
 impl Kind {
+    /// The kind as reports write it: `"request"`, `"response"` or `"fault"`.
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Request => "request",
@@ -185,6 +200,8 @@ pub enum Profile {
 }
 
 impl Profile {
+    /// The profile's name as the command line and reports write it: `"auto"`, `"wire"` or
+    /// `"documented"`.
     pub fn as_str(self) -> &'static str {
         match self {
             Profile::Auto => "auto",

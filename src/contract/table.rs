@@ -18,10 +18,15 @@ use super::{Kind, Operation, NS_SERVICES85, NS_XSD};
 /// An XML Schema built-in type the contract uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Builtin {
+    /// `xs:string`.
     String,
+    /// `xs:int` (32-bit signed).
     Int,
+    /// `xs:short` (16-bit signed).
     Short,
+    /// `xs:boolean` (`true`, `false`, `1`, `0`).
     Boolean,
+    /// `xs:dateTime`.
     DateTime,
 }
 
@@ -56,8 +61,11 @@ impl Builtin {
 /// reference, so [`TypeRef::qname`] needs no lookup.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TypeRef {
+    /// A built-in type of the XML Schema namespace.
     Xs(Builtin),
+    /// A named type of the payload namespace, by local name.
     Tns(&'static str),
+    /// An anonymous type, named by the element that declares it.
     Anon(&'static str),
 }
 
@@ -101,17 +109,22 @@ impl TypeRef {
 /// One element of a sequence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Member {
+    /// The element's local name (in the payload namespace).
     pub name: &'static str,
+    /// The element's type.
     pub ty: TypeRef,
+    /// `minOccurs`: 0 for a member that may be left out.
     pub min_occurs: u32,
     /// `None` for `unbounded`.
     pub max_occurs: Option<u32>,
+    /// Whether `xsi:nil="true"` is allowed.
     pub nillable: bool,
 }
 
 /// A complex type: a sequence of members (a derived type's members begin with its base's).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ComplexType {
+    /// The type's local name (for an anonymous type, its element's name).
     pub name: &'static str,
     /// Declared inside an element (named here by that element).
     pub anonymous: bool,
@@ -143,13 +156,17 @@ impl ComplexType {
 pub enum SimpleKind {
     /// A restriction of a built-in to an enumeration.
     Enumeration {
+        /// The built-in type restricted (`xs:string` for every enumeration here).
         base: Builtin,
+        /// The allowed values, in schema order.
         values: &'static [&'static str],
     },
     /// `xs:list` of an anonymous restriction of `item` to an enumeration: XML-whitespace
     /// separated items, each one of `values`.
     List {
+        /// The item's built-in type (`xs:string` here).
         item: Builtin,
+        /// The allowed item values, in schema order.
         values: &'static [&'static str],
     },
 }
@@ -157,7 +174,9 @@ pub enum SimpleKind {
 /// A named simple type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct SimpleType {
+    /// The type's local name.
     pub name: &'static str,
+    /// An enumeration or a list of enumerated items.
     pub kind: SimpleKind,
 }
 
@@ -169,6 +188,7 @@ impl SimpleType {
         }
     }
 
+    /// Whether the type is an `xs:list` (a mask of space-separated flags).
     pub fn is_list(&self) -> bool {
         matches!(self.kind, SimpleKind::List { .. })
     }
@@ -182,31 +202,41 @@ impl SimpleType {
 /// A type definition of the payload namespace.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TypeDef {
+    /// A complex type (a sequence of members).
     Complex(&'static ComplexType),
+    /// A simple type (an enumeration or a list).
     Simple(&'static SimpleType),
 }
 
 /// A global element declaration (header blocks and wrappers are global elements).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ElementDecl {
+    /// The element's local name (in the payload namespace).
     pub name: &'static str,
+    /// The element's type.
     pub ty: TypeRef,
+    /// Whether `xsi:nil="true"` is allowed.
     pub nillable: bool,
 }
 
 /// An operation: its request and response wrappers and their SOAPActions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OperationDecl {
+    /// The operation.
     pub operation: Operation,
+    /// The request wrapper (the `Body` child of a request).
     pub request: &'static ElementDecl,
+    /// The response wrapper (the `Body` child of a response).
     pub response: &'static ElementDecl,
 }
 
 impl OperationDecl {
+    /// The request's SOAPAction.
     pub fn soap_action(&self) -> String {
         self.operation.soap_action()
     }
 
+    /// The response's SOAPAction (the request's with `Response` appended).
     pub fn response_soap_action(&self) -> String {
         self.operation.response_soap_action()
     }

@@ -34,6 +34,7 @@ pub use crate::text::limits::DIFF_MAX_DEPTH as MAX_DEPTH;
 /// A document in canonical form.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tree {
+    /// The document element.
     pub root: Element,
     /// The SOAP version of the envelope as written, when the root is a SOAP Envelope.
     pub soap_version: Option<SoapVersion>,
@@ -56,11 +57,13 @@ pub struct Element {
     /// Character content. Whitespace-only text of an element that has child elements is
     /// dropped; the text of a leaf is kept exactly.
     pub text: String,
+    /// The child elements, in document order.
     pub children: Vec<Element>,
     /// The type the WSDL declares for this element at this place, when known.
     pub declared: Option<DeclaredType>,
     /// 1-based position of the start tag in the document's text.
     pub line: u32,
+    /// 1-based column (in characters) of the start tag.
     pub column: u32,
     /// Set on a secret element whose value was masked: `text` is then the mask and
     /// `children` is empty.
@@ -95,6 +98,8 @@ impl Secret {
         &self.content
     }
 
+    /// Whether the secret element held child elements (a type break for a string secret such as
+    /// `Ticket`).
     pub fn has_elements(&self) -> bool {
         self.has_elements
     }
@@ -103,8 +108,11 @@ impl Secret {
 /// An attribute in canonical form.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Attribute {
+    /// Namespace URI; empty when the attribute is in no namespace.
     pub ns: String,
+    /// Local name.
     pub name: String,
+    /// The value as the document gives it.
     pub value: String,
 }
 
@@ -161,9 +169,11 @@ impl Tree {
 pub struct CanonError {
     /// 1-based line and column (in characters) in the text.
     pub line: u32,
+    /// The column, 1-based, in characters.
     pub column: u32,
     /// The text holds a DOCTYPE (refused, never processed).
     pub doctype: bool,
+    /// What is wrong, as the parser says it.
     pub message: String,
 }
 

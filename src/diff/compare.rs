@@ -34,6 +34,7 @@ pub enum Mode {
 }
 
 impl Mode {
+    /// The mode's name on the command line and in JSON: `"shape"` or `"exact"`.
     pub fn as_str(self) -> &'static str {
         match self {
             Mode::Shape => "shape",
@@ -60,6 +61,7 @@ impl fmt::Display for Mode {
 /// What a comparison looks at.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Options {
+    /// How values are compared.
     pub mode: Mode,
     /// Globs over element paths (see [`super::glob_matches`]); an ignored element and its
     /// subtree give no differences, on either side.
@@ -67,10 +69,13 @@ pub struct Options {
 }
 
 impl Options {
+    /// [`Mode::Shape`], nothing ignored: for comparing with a documented example, whose values
+    /// are placeholders.
     pub fn shape() -> Options {
         Options::default()
     }
 
+    /// [`Mode::Exact`], nothing ignored: for comparing with a golden whose values matter.
     pub fn exact() -> Options {
         Options {
             mode: Mode::Exact,
@@ -110,6 +115,7 @@ pub enum DiffKind {
 }
 
 impl DiffKind {
+    /// The kind's name in reports and JSON (`"missing"`, `"order"`, ...).
     pub fn as_str(self) -> &'static str {
         match self {
             DiffKind::Missing => "missing",
@@ -135,8 +141,13 @@ pub struct Difference {
     /// `/Envelope/Body/SaveContactRelation/ContactRelationEntity/UpdatedBy`; `[n]` (1-based)
     /// after a sibling that is not the first of its name; `/@name` for an attribute.
     pub path: String,
+    /// What kind of difference it is.
     pub kind: DiffKind,
+    /// What the expected side holds there, masked (an element's name, a value, or `member 2 of
+    /// 5` for an order difference); `None` where it holds nothing.
     pub expected: Option<String>,
+    /// What the actual side holds there, masked, in the same manner; `None` where it holds
+    /// nothing.
     pub actual: Option<String>,
 }
 

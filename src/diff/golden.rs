@@ -103,18 +103,27 @@ pub enum GoldenError {
     /// There is no golden file (and it was not blessed). `pending`: the `.new` file
     /// written for review, if one was.
     Missing {
+        /// The golden file's path, as given.
         golden: String,
+        /// The path of the `.new` file written for review; `None` unless `bless` was
+        /// [`Bless::Pending`].
         pending: Option<String>,
     },
     /// The capture differs from the golden (and it was not blessed). `pending` as above.
     Mismatch {
+        /// The differences between the golden (expected) and the capture (actual).
         report: Box<DiffReport>,
+        /// The path of the `.new` file written for review; `None` unless `bless` was
+        /// [`Bless::Pending`].
         pending: Option<String>,
     },
     /// The capture breaks the contract (the findings `validate` reports for it): it
     /// neither passes nor is blessed, whatever the golden holds.
     Findings {
+        /// The capture's name.
         capture: String,
+        /// Every finding of [`crate::pipeline::check`] on the capture (profile `auto`), secrets
+        /// quoted in a message masked.
         findings: Vec<Violation>,
     },
     /// The capture (or, without blessing, the golden) is unreadable, or a file operation

@@ -129,8 +129,11 @@ pub struct DiffReport {
     pub capture: String,
     /// The expected document's name.
     pub against: String,
+    /// The mode the documents were compared in.
     pub mode: Mode,
+    /// Whether no difference was found.
     pub equal: bool,
+    /// Every difference, in document order.
     pub differences: Vec<Difference>,
     /// The expected document's canonical form (redacted), for the unified diff.
     #[serde(skip)]
@@ -243,7 +246,7 @@ impl DiffReport {
 
 /// The secret values several documents hold (their [`Document::secrets`]), for masking
 /// their echoes inside other values.
-pub fn document_secrets(docs: &[&Document]) -> Vec<String> {
+pub(crate) fn document_secrets(docs: &[&Document]) -> Vec<String> {
     docs.iter()
         .flat_map(|d| d.secrets.iter().cloned())
         .collect()
@@ -284,17 +287,32 @@ pub enum DiffError {
     /// A document is not text, not well-formed XML, or holds a DOCTYPE.
     #[error("{document}:{}{message}", position(*line, *column))]
     Unreadable {
+        /// The document's name.
         document: String,
+        /// What is wrong, as the parser says it.
         message: String,
+        /// The line where the document breaks, when known (1-based).
         line: Option<u32>,
+        /// The column, when known (1-based).
         column: Option<u32>,
     },
     /// No documented example to compare with.
     #[error("{document}: {message}")]
-    NoExample { document: String, message: String },
+    NoExample {
+        /// The document's name.
+        document: String,
+        /// Why there is none: the Body holds no operation of the Relation agent, or no example
+        /// of it is bundled.
+        message: String,
+    },
     /// A file could not be read or written.
     #[error("{path}: {message}")]
-    Io { path: String, message: String },
+    Io {
+        /// The file's path.
+        path: String,
+        /// The I/O error, in words.
+        message: String,
+    },
 }
 
 /// `LINE:COLUMN: ` when both are known, else a space: how [`DiffError::Unreadable`] names
@@ -307,6 +325,7 @@ fn position(line: Option<u32>, column: Option<u32>) -> String {
 }
 
 impl DiffError {
+    /// The exit status for this error: always [`EXIT_ERROR`].
     pub fn exit_code(&self) -> i32 {
         EXIT_ERROR
     }

@@ -55,7 +55,7 @@ impl From<TypeRef> for DeclaredType {
 /// `parent` (a name from [`DeclaredType::Complex`]), or `None` when the schema declares no
 /// such member. Under the pseudo-type `Header` stand the header blocks of either
 /// direction, under `Body` the eight wrappers.
-pub fn child_type(parent: &str, local: &str) -> Option<DeclaredType> {
+pub(crate) fn child_type(parent: &str, local: &str) -> Option<DeclaredType> {
     let t = match parent {
         "Header" => table::header_block(local)?.ty,
         "Body" => {

@@ -23,15 +23,22 @@ pub use crate::text::lexical::Zone;
 /// `...T12:00:00+02:00` differ); use [`XsdDateTime::same_instant`] to compare instants.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct XsdDateTime {
+    /// The year, 1..=9999.
     pub year: u16,
+    /// The month, 1..=12.
     pub month: u8,
+    /// The day of the month, 1..=31 (a real date for the month and year).
     pub day: u8,
+    /// The hour, 0..=23.
     pub hour: u8,
+    /// The minute, 0..=59.
     pub minute: u8,
+    /// The whole second, 0..=59; the fraction is [`XsdDateTime::fraction`].
     pub second: u8,
     /// The fractional-second digits after the `.`, exactly as written; empty when there was
     /// no fraction. Only ASCII digits.
     fraction: String,
+    /// The zone as written: none, `Z`, or an offset.
     pub zone: Zone,
 }
 
@@ -39,7 +46,9 @@ pub struct XsdDateTime {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("`{value}` is not a valid xs:dateTime: {reason}")]
 pub struct DateTimeError {
+    /// The string that was rejected, as given.
     pub value: String,
+    /// What is wrong with it, in words (such as `"month must be 01..12"`).
     pub reason: &'static str,
 }
 
@@ -48,7 +57,9 @@ pub struct DateTimeError {
 /// [`XsdDateTime::same_instant`] for an exact comparison).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Instant {
+    /// Whole seconds since 1970-01-01T00:00:00Z (negative before).
     pub seconds: i64,
+    /// Nanoseconds within the second, 0..1_000_000_000.
     pub nanos: u32,
 }
 

@@ -19,9 +19,13 @@ pub enum HeaderPlacement {
 /// A SOAP envelope: version, header placement, header blocks and body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Envelope<H, B> {
+    /// The envelope's SOAP version, from its namespace.
     pub version: SoapVersion,
+    /// Where the header blocks stood (inside `Header` or loose under `Envelope`).
     pub header_placement: HeaderPlacement,
+    /// The header blocks: [`RequestHeaders`] or [`ResponseHeaders`].
     pub headers: H,
+    /// The body: the operation's wrapper, or a [`Fault`].
     pub body: B,
 }
 
@@ -30,19 +34,28 @@ pub struct Envelope<H, B> {
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum RequestBody {
+    /// `CreateDefaultContactRelationEntity`: asks for a new entity with the server's defaults;
+    /// it has no members.
     CreateDefaultContactRelationEntity,
+    /// `GetContactRelationEntity`: asks for one relation by id.
     GetContactRelationEntity {
+        /// `ContactRelationEntityId`: the relation's id; `None` when left out.
         contact_relation_entity_id: Option<i32>,
     },
+    /// `SaveContactRelation`: creates or updates a relation.
     SaveContactRelation {
+        /// `ContactRelationEntity`: the relation to save (absent, nil or a value).
         contact_relation_entity: Nillable<ContactRelationEntity>,
     },
+    /// `DeleteContactRelation`: deletes one relation by id.
     DeleteContactRelation {
+        /// `ContactRelationEntityId`: the relation's id; `None` when left out.
         contact_relation_entity_id: Option<i32>,
     },
 }
 
 impl RequestBody {
+    /// The operation this wrapper belongs to.
     pub fn operation(&self) -> Operation {
         match self {
             RequestBody::CreateDefaultContactRelationEntity => {
@@ -59,19 +72,27 @@ impl RequestBody {
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum ResponseBody {
+    /// `CreateDefaultContactRelationEntityResponse`: the new entity with the server's defaults.
     CreateDefaultContactRelationEntity {
+        /// `Response`: the entity (absent, nil or a value).
         response: Nillable<ContactRelationEntity>,
     },
+    /// `GetContactRelationEntityResponse`: the relation asked for.
     GetContactRelationEntity {
+        /// `Response`: the relation (absent, nil or a value).
         response: Nillable<ContactRelationEntity>,
     },
+    /// `SaveContactRelationResponse`: the relation as saved.
     SaveContactRelation {
+        /// `Response`: the saved entity (absent, nil or a value).
         response: Nillable<ContactRelationEntity>,
     },
+    /// `DeleteContactRelationResponse`: an empty element (it may not even hold whitespace).
     DeleteContactRelation,
 }
 
 impl ResponseBody {
+    /// The operation this wrapper answers.
     pub fn operation(&self) -> Operation {
         match self {
             ResponseBody::CreateDefaultContactRelationEntity { .. } => {
@@ -90,6 +111,7 @@ pub struct FaultCode {
     /// The namespace the prefix was bound to; `None` for an unprefixed name with no
     /// default namespace in scope.
     pub namespace: Option<String>,
+    /// The local part of the name (`Client`, `Server`, `Sender`, ...).
     pub local: String,
 }
 
@@ -113,8 +135,11 @@ impl FaultCode {
 /// `Role`, `Detail`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Fault {
+    /// The fault code (SOAP 1.1 `faultcode`, SOAP 1.2 `Code/Value`).
     pub code: FaultCode,
+    /// SOAP 1.2 `Code/Subcode/Value`; always `None` in SOAP 1.1.
     pub subcode: Option<FaultCode>,
+    /// The human-readable reason (`faultstring`, or the first `Reason/Text`).
     pub reason: String,
     /// SOAP 1.2 `Node` (not in SOAP 1.1: ignored when encoding 1.1).
     pub node: Option<String>,
@@ -126,7 +151,9 @@ pub struct Fault {
     pub detail: Option<String>,
 }
 
+/// A request envelope: request header blocks and one of the four request bodies.
 pub type RequestEnvelope = Envelope<RequestHeaders, RequestBody>;
+/// A response envelope: response header blocks and one of the four response bodies.
 pub type ResponseEnvelope = Envelope<ResponseHeaders, ResponseBody>;
 /// A fault envelope; its header blocks are read as response headers.
 pub type FaultEnvelope = Envelope<ResponseHeaders, Fault>;
@@ -134,8 +161,11 @@ pub type FaultEnvelope = Envelope<ResponseHeaders, Fault>;
 /// Any message of the Relation agent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum Message {
+    /// A request to the service.
     Request(RequestEnvelope),
+    /// A response from the service.
     Response(ResponseEnvelope),
+    /// A SOAP Fault (how an unhandled server error arrives).
     Fault(FaultEnvelope),
 }
 
@@ -149,6 +179,7 @@ impl Message {
         }
     }
 
+    /// Whether this is a request, a response or a fault.
     pub fn kind(&self) -> Kind {
         match self {
             Message::Request(_) => Kind::Request,
@@ -157,6 +188,7 @@ impl Message {
         }
     }
 
+    /// The SOAP version of the envelope.
     pub fn version(&self) -> SoapVersion {
         match self {
             Message::Request(e) => e.version,
@@ -165,6 +197,7 @@ impl Message {
         }
     }
 
+    /// Where the header blocks stood in the envelope.
     pub fn header_placement(&self) -> HeaderPlacement {
         match self {
             Message::Request(e) => e.header_placement,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct SoCredentials {
+    /// `Ticket`: the session ticket a logged-in client sends; a secret, masked in every output.
     #[serde(default, skip_serializing_if = "Nillable::is_absent")]
     pub ticket: Nillable<String>,
 }
@@ -15,8 +16,10 @@ pub struct SoCredentials {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct SoTimeZone {
+    /// `SoTimeZoneId`: SuperOffice's id of the time zone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub so_time_zone_id: Option<i32>,
+    /// `SoTimeZoneLocationCode`: the time zone's location code.
     #[serde(default, skip_serializing_if = "Nillable::is_absent")]
     pub so_time_zone_location_code: Nillable<String>,
 }
@@ -26,11 +29,14 @@ pub struct SoTimeZone {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct KeyValue {
+    /// `Key`; `None` for nil.
     pub key: Option<String>,
+    /// `Value`; `None` for nil.
     pub value: Option<String>,
 }
 
 impl KeyValue {
+    /// A pair with both a key and a value (neither nil).
     pub fn new(key: &str, value: &str) -> Self {
         KeyValue {
             key: Some(key.to_string()),
@@ -43,16 +49,22 @@ impl KeyValue {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct SoExceptionInfo {
+    /// `Message`: the error message.
     #[serde(default, skip_serializing_if = "Nillable::is_absent")]
     pub message: Nillable<String>,
+    /// `StackTrace`: the server's stack trace, as text.
     #[serde(default, skip_serializing_if = "Nillable::is_absent")]
     pub stack_trace: Nillable<String>,
+    /// `FriendlyText`: a message meant for an end user.
     #[serde(default, skip_serializing_if = "Nillable::is_absent")]
     pub friendly_text: Nillable<String>,
+    /// `ExceptionType`: the server's name for the kind of error.
     #[serde(default, skip_serializing_if = "Nillable::is_absent")]
     pub exception_type: Nillable<String>,
+    /// `Source`: where the error was raised, as the server names it.
     #[serde(default, skip_serializing_if = "Nillable::is_absent")]
     pub source: Nillable<String>,
+    /// `InnerException`: the error that caused this one, of the same type.
     #[serde(default, skip_serializing_if = "Nillable::is_absent")]
     pub inner_exception: Nillable<Box<SoExceptionInfo>>,
     /// `SoExceptionInfoParameters`: its `SoExceptionInfoParametersKeyValuePair`s in order.
@@ -69,10 +81,14 @@ pub struct SoExtraInfo(pub Vec<KeyValue>);
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct RequestHeaders {
+    /// `ApplicationToken`: the application's token (needed by Online installations only); a
+    /// secret, masked in every output.
     #[serde(default, skip_serializing_if = "Nillable::is_absent")]
     pub application_token: Nillable<String>,
+    /// `Credentials`: the ticket of the logged-in session.
     #[serde(default, skip_serializing_if = "Nillable::is_absent")]
     pub credentials: Nillable<SoCredentials>,
+    /// `TimeZone`: the client's time zone.
     #[serde(default, skip_serializing_if = "Nillable::is_absent")]
     pub time_zone: Nillable<SoTimeZone>,
 }
@@ -83,12 +99,16 @@ pub struct RequestHeaders {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ResponseHeaders {
+    /// `ExceptionInfo`: the service error, when the call failed.
     #[serde(default, skip_serializing_if = "Nillable::is_absent")]
     pub exception_info: Nillable<SoExceptionInfo>,
+    /// `ExtraInfo`: further name/value pairs from the server.
     #[serde(default, skip_serializing_if = "Nillable::is_absent")]
     pub extra_info: Nillable<SoExtraInfo>,
+    /// `Succeeded`: whether the call succeeded; `None` when the block is not sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub succeeded: Option<bool>,
+    /// `TimeZone`: the time zone the server answered in.
     #[serde(default, skip_serializing_if = "Nillable::is_absent")]
     pub time_zone: Nillable<SoTimeZone>,
 }

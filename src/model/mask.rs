@@ -12,8 +12,11 @@ use std::str::FromStr;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("`{item}` is not a {type_name} flag (allowed: {allowed})")]
 pub struct MaskError {
+    /// The offending item, as written.
     pub item: String,
+    /// The list type's name (`ETableRight` or `EFieldRight`).
     pub type_name: &'static str,
+    /// The allowed flag names, space-separated.
     pub allowed: &'static str,
 }
 
@@ -30,15 +33,26 @@ macro_rules! mask_type {
 
         #[allow(non_upper_case_globals)]
         impl $name {
-            $(pub const $flag: $name = $name(1 << $bit);)*
+            $(
+                #[doc = concat!(
+                    "The `", stringify!($flag), "` flag alone (bit ", stringify!($bit), ")."
+                )]
+                pub const $flag: $name = $name(1 << $bit);
+            )*
             /// Every flag, in the schema's (and the canonical output's) order.
             pub const FLAGS: &'static [($name, &'static str)] = &[$(($name::$flag, stringify!($flag))),*];
 
+            /// No flag set: the empty list.
             pub const fn empty() -> Self { $name(0) }
+            /// The flags as bits: bit 0 for the first flag in schema order, and so on.
             pub const fn bits(self) -> u16 { self.0 }
+            /// Whether no flag is set.
             pub const fn is_empty(self) -> bool { self.0 == 0 }
+            /// Whether every flag of `other` is set here.
             pub const fn contains(self, other: $name) -> bool { self.0 & other.0 == other.0 }
+            /// Sets the flags of `other`.
             pub fn insert(&mut self, other: $name) { self.0 |= other.0; }
+            /// Clears the flags of `other`.
             pub fn remove(&mut self, other: $name) { self.0 &= !other.0; }
             /// The flags set, in canonical order, by name.
             pub fn names(self) -> impl Iterator<Item = &'static str> {

@@ -25,10 +25,12 @@ pub enum Nillable<T> {
 }
 
 impl<T> Nillable<T> {
+    /// Whether the element is left out.
     pub fn is_absent(&self) -> bool {
         matches!(self, Nillable::Absent)
     }
 
+    /// Whether the element is sent as `xsi:nil="true"`.
     pub fn is_nil(&self) -> bool {
         matches!(self, Nillable::Nil)
     }
@@ -41,6 +43,7 @@ impl<T> Nillable<T> {
         }
     }
 
+    /// The same state, borrowing the value.
     pub fn as_ref(&self) -> Nillable<&T> {
         match self {
             Nillable::Absent => Nillable::Absent,
@@ -49,6 +52,7 @@ impl<T> Nillable<T> {
         }
     }
 
+    /// The same state, the value (if any) passed through `f`.
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Nillable<U> {
         match self {
             Nillable::Absent => Nillable::Absent,

@@ -6,12 +6,16 @@ use annotate_snippets::renderer::DecorStyle;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use std::io::{self, Write};
 
+/// The human printer: `ok: PATH (...)` for a valid document; for an invalid one each
+/// violation as rustc shows an error, then `invalid: PATH (...)`; at the end the totals.
 pub struct HumanPrinter<W: Write> {
     out: W,
     renderer: Renderer,
 }
 
 impl<W: Write> HumanPrinter<W> {
+    /// A human printer writing to `out`; `color` turns on ANSI colours (see
+    /// [`super::color_wanted`]).
     pub fn new(out: W, color: bool) -> Self {
         let renderer = if color {
             Renderer::styled()

@@ -8,6 +8,8 @@ use super::{position, Printer, ReportItem, Summary};
 use crate::text::escape::escape;
 use std::io::{self, Write};
 
+/// The JUnit printer: it gathers the testcases and writes the whole `<testsuite>` at
+/// [`Printer::finish`], so nothing is written before then.
 pub struct JunitPrinter<W: Write> {
     out: W,
     cases: String,
@@ -18,6 +20,7 @@ pub struct JunitPrinter<W: Write> {
 }
 
 impl<W: Write> JunitPrinter<W> {
+    /// A JUnit printer writing to `out`.
     pub fn new(out: W) -> Self {
         JunitPrinter {
             out,

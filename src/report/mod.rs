@@ -39,6 +39,8 @@ pub fn position(path: &str, line: Option<u32>, column: Option<u32>) -> String {
 /// One violation as printed: redacted, with the source line it points at.
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
+    /// The violation, its message and element path masked, its line counted in the file (an
+    /// HTTP dump's body lines are shifted to the file's).
     #[serde(flatten)]
     pub violation: Violation,
     /// The redacted text of the line the violation points at.
@@ -49,12 +51,20 @@ pub struct Finding {
 /// One document's verdict, redacted and ready for any printer.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportItem {
+    /// The document's display name: a path, or `FILE.har#entries[3].request` for a document
+    /// inside a capture.
     pub path: String,
+    /// The operation, when the document was recognised as one.
     pub operation: Option<Operation>,
+    /// Request, response or fault, when recognised.
     pub kind: Option<Kind>,
+    /// The SOAP version, when the envelope's namespace was one of the two.
     pub soap_version: Option<SoapVersion>,
+    /// The profile that was applied (never `Auto`: the resolved one).
     pub profile: Profile,
+    /// Whether the document has no violation.
     pub valid: bool,
+    /// Every finding, in the pipeline's order.
     pub violations: Vec<Finding>,
     /// How long judging the document took, when it was timed (JUnit's `time`).
     #[serde(skip)]
@@ -142,8 +152,11 @@ impl ReportItem {
 /// Totals over a run.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Summary {
+    /// Documents judged.
     pub documents: usize,
+    /// Documents without a violation.
     pub valid: usize,
+    /// Documents with at least one violation.
     pub invalid: usize,
     /// Parts of captures that hold no SOAP envelope (non-SOAP HAR entries, ...).
     pub skipped: usize,
@@ -154,6 +167,8 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// Counts one document's verdict: the document, valid or invalid, and its violations per
+    /// code.
     pub fn add(&mut self, item: &ReportItem) {
         self.documents += 1;
         if item.valid {
@@ -182,14 +197,19 @@ impl Summary {
 /// The output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
+    /// rustc-style text with the source line and a marker (see [`HumanPrinter`]).
     #[default]
     Human,
+    /// JSON lines: one `"type": "document"` line each, then a `"type": "summary"` line (see
+    /// [`JsonPrinter`]).
     Json,
+    /// JUnit XML, one testcase per document (see [`JunitPrinter`]).
     Junit,
 }
 
 /// A printer over the result stream.
 pub trait Printer {
+    /// Prints one document's verdict.
     fn item(&mut self, item: &ReportItem) -> io::Result<()>;
     /// A path that could not be read (counted in the summary's `unreadable`). Printers
     /// that have a place for it say so there (JUnit: a testcase with an `<error>`); the
@@ -197,6 +217,7 @@ pub trait Printer {
     fn unreadable(&mut self, _path: &str, _why: &str) -> io::Result<()> {
         Ok(())
     }
+    /// Prints the totals and flushes; the last call on a printer.
     fn finish(&mut self, summary: &Summary) -> io::Result<()>;
 }
 
@@ -206,6 +227,7 @@ pub struct JsonPrinter<W: Write> {
 }
 
 impl<W: Write> JsonPrinter<W> {
+    /// A JSON lines printer writing to `out`.
     pub fn new(out: W) -> Self {
         JsonPrinter { out }
     }

@@ -31,7 +31,7 @@ pub(crate) enum Outcome {
     Undecodable(String),
 }
 
-/// The stub's verdict on a request document: [`pipeline::check_request`], which a test
+/// The stub's verdict on a request document: [`crate::pipeline::check_request`], which a test
 /// suite may call without the stub.
 pub use crate::pipeline::check_request as request_findings;
 

@@ -73,7 +73,9 @@ const DRAIN: Duration = Duration::from_secs(5);
 pub enum Event {
     /// A request broke the contract: one event per violation (message redacted).
     Rejected {
+        /// The operation, as far as the body or the SOAPAction showed it.
         operation: Option<Operation>,
+        /// The violation, its message redacted.
         violation: Violation,
     },
     /// The stub could not do something it should and went on (a recording not written, a
@@ -538,6 +540,7 @@ impl StubServer {
         &self.url
     }
 
+    /// The socket address the stub listens on (the port chosen when 0 was asked for).
     pub fn addr(&self) -> SocketAddr {
         self.addr
     }

@@ -75,12 +75,24 @@ pub(crate) struct Pending(Option<u64>);
 /// Why a state file could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum StateError {
+    /// The state file exists but could not be read.
     #[error("{path}: cannot be read: {source}")]
-    Read { path: String, source: io::Error },
+    Read {
+        /// The state file's path.
+        path: String,
+        /// The I/O error.
+        source: io::Error,
+    },
     #[error(
         "{path}: not a state file of this stub ({why}); move it away or pick another --state FILE"
     )]
-    Corrupt { path: String, why: String },
+    /// The file is not a state file this stub wrote (not its JSON, or another version).
+    Corrupt {
+        /// The state file's path.
+        path: String,
+        /// What is wrong with it, in words.
+        why: String,
+    },
 }
 
 /// Why a change could not be made durable.

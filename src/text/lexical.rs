@@ -7,15 +7,16 @@
 //!
 //! The parsers take the lexeme as written; each applies the XSD `whiteSpace="collapse"` facet
 //! of its type first (leading and trailing XML whitespace is not part of the value), except
-//! [`date_time`], which takes the bare lexeme (callers trim with [`trim`]).
+//! the crate's dateTime parser, which takes the bare lexeme (callers trim with [`trim`]);
+//! outside the crate, read a dateTime through [`XsdDateTime`](crate::model::XsdDateTime).
 
 use std::borrow::Cow;
 
 /// XML whitespace (`#x20 | #x9 | #xD | #xA`).
-pub const XML_WS: [char; 4] = [' ', '\t', '\n', '\r'];
+pub(crate) const XML_WS: [char; 4] = [' ', '\t', '\n', '\r'];
 
 /// Whether every character is XML whitespace (true for `""`).
-pub fn is_ws(s: &str) -> bool {
+pub(crate) fn is_ws(s: &str) -> bool {
     s.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
 }
 
@@ -43,13 +44,13 @@ pub fn collapse(s: &str) -> Cow<'_, str> {
 }
 
 /// The items of an `xs:list` value: separated by any XML whitespace.
-pub fn list_items(s: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn list_items(s: &str) -> impl Iterator<Item = &str> {
     s.split(XML_WS).filter(|t| !t.is_empty())
 }
 
 /// An `xs:integer` lexeme as `i64`: optional sign, then ASCII digits (leading zeros
 /// allowed), whitespace collapsed. `None` when it is not one, or too large for `i64`.
-pub fn integer(s: &str) -> Option<i64> {
+pub(crate) fn integer(s: &str) -> Option<i64> {
     let v = trim(s);
     let digits = v.strip_prefix(['+', '-']).unwrap_or(v);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
@@ -81,7 +82,7 @@ pub fn boolean(s: &str) -> Option<bool> {
 // --- the calendar (proleptic Gregorian) ---
 
 /// Whether `year` is a leap year.
-pub fn is_leap(year: i64) -> bool {
+pub(crate) fn is_leap(year: i64) -> bool {
     (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
 }
 
@@ -98,7 +99,7 @@ pub fn days_in_month(year: i64, month: u8) -> u8 {
 
 /// Days from 1970-01-01 to the given date (era arithmetic: 400-year cycles of 146097 days,
 /// years counted from March so the leap day ends the year). Exact for every year whose
-/// day count fits in an `i64`, which [`date_time`]'s years (0001..=9999) all do.
+/// day count fits in an `i64`, which the accepted dateTime years (0001..=9999) all do.
 pub fn days_from_civil(year: i64, month: u8, day: u8) -> i64 {
     let (m, d) = (i64::from(month), i64::from(day));
     let y = if m <= 2 { year - 1 } else { year };
@@ -143,7 +144,7 @@ pub enum Zone {
 /// The fields of an accepted `xs:dateTime` lexeme; `fraction` holds the fractional-second
 /// digits as written (empty when none).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DateTimeFields<'a> {
+pub(crate) struct DateTimeFields<'a> {
     pub year: u16,
     pub month: u8,
     pub day: u8,
@@ -229,7 +230,7 @@ const DATE_TIME_SHAPE: &str = "expected YYYY-MM-DDThh:mm:ss[.f+][Z|(+|-)hh:mm]";
 /// `YYYY-MM-DDThh:mm:ss[.f+][Z|(+|-)hh:mm]` with exactly four year digits, checked by
 /// [`DateTimeFields::check`]. Longer and negative years, which XSD allows but .NET's
 /// `DateTime` cannot hold, are refused.
-pub fn date_time(s: &str) -> Result<DateTimeFields<'_>, &'static str> {
+pub(crate) fn date_time(s: &str) -> Result<DateTimeFields<'_>, &'static str> {
     let b = s.as_bytes();
     if b.len() < 19
         || b[4] != b'-'

@@ -11,6 +11,7 @@ pub struct LineIndex<'a> {
 }
 
 impl<'a> LineIndex<'a> {
+    /// Indexes the line starts of `text` (one pass; lines end at `\n`).
     pub fn new(text: &'a str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
@@ -49,6 +50,7 @@ impl<'a> LineIndex<'a> {
         self.starts.get(i).copied()
     }
 
+    /// The number of lines: one more than the number of `\n` (an empty text has one line).
     pub fn line_count(&self) -> usize {
         self.starts.len()
     }

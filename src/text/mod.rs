@@ -9,6 +9,6 @@ pub mod lexical;
 pub mod limits;
 pub mod lines;
 pub mod path;
-pub mod xmldecl;
+pub(crate) mod xmldecl;
 
 pub use lines::LineIndex;

@@ -43,6 +43,7 @@ pub struct PathStack {
 }
 
 impl PathStack {
+    /// An empty stack, before the document element.
     pub fn new() -> Self {
         PathStack::default()
     }
@@ -98,6 +99,7 @@ pub struct ChildPaths {
 }
 
 impl ChildPaths {
+    /// The paths of the children of the element at path `parent`, none seen yet.
     pub fn new(parent: impl Into<String>) -> Self {
         ChildPaths {
             parent: parent.into(),
