@@ -181,13 +181,13 @@ fn a_har_text_body_is_read_as_the_text_it_is() {
 /// as the same document, so a second check matches.
 #[test]
 fn a_golden_blessed_from_an_iso_8859_1_capture_matches_it_again() {
-    use relation_contract::diff::{check_golden, GoldenOutcome, Options};
+    use relation_contract::diff::{check_golden, Bless, GoldenOutcome, Options};
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let golden = dir.path().join("latin1.golden.xml");
     let capture = read(LATIN1);
-    let first = check_golden(&capture, &golden, &Options::exact(), true);
+    let first = check_golden(&capture, &golden, &Options::exact(), Bless::Overwrite);
     assert!(matches!(first, Ok(GoldenOutcome::Created)), "{first:?}");
-    let again = check_golden(&capture, &golden, &Options::exact(), false);
+    let again = check_golden(&capture, &golden, &Options::exact(), Bless::Off);
     assert!(matches!(again, Ok(GoldenOutcome::Matched)), "{again:?}");
     let written = std::fs::read(&golden).unwrap_or_else(|e| panic!("{e}"));
     let text = String::from_utf8(written).unwrap_or_else(|e| panic!("not UTF-8: {e}"));
