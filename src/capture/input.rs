@@ -11,7 +11,9 @@ use std::path::Path;
 /// hold none (non-SOAP HAR entries, a WSDL fetch in a dump).
 #[derive(Debug, Clone, Default)]
 pub struct Capture {
+    /// The SOAP documents, in the order they stand in the input.
     pub documents: Vec<Document>,
+    /// The names of the parts that hold no SOAP envelope (`FILE.har#entries[2].request`).
     pub skipped: Vec<String>,
 }
 
@@ -22,7 +24,10 @@ use crate::text::limits::SNIFF_BYTES as SNIFF;
 pub enum InputKind {
     /// Anything else: one document, read as it is.
     Envelope,
+    /// A raw HTTP/1.1 message or several back to back (a request line or a status line
+    /// first).
     Http,
+    /// A HAR 1.2 file (JSON with a `log` object).
     Har,
 }
 

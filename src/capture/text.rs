@@ -21,12 +21,17 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SourceEncoding {
+    /// UTF-8 without a byte order mark (what a document without a declaration is).
     Utf8,
+    /// UTF-8 after a byte order mark.
     Utf8Bom,
+    /// UTF-16, little-endian, after a byte order mark.
     Utf16LeBom,
+    /// UTF-16, big-endian, after a byte order mark.
     Utf16BeBom,
     /// UTF-16 without a BOM, recognised by the `<` `NUL` pattern of its first bytes.
     Utf16LeNoBom,
+    /// UTF-16, big-endian, without a BOM, recognised by the `NUL` `<` pattern.
     Utf16BeNoBom,
     /// Bytes that are not text in any encoding the tool reads.
     Unknown,

@@ -10,15 +10,30 @@ use std::collections::HashSet;
 /// The first line of a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StartLine {
-    Request { method: String, target: String },
-    Response { status: u16, reason: String },
+    /// `METHOD TARGET HTTP/1.1`.
+    Request {
+        /// The method as written (`POST`).
+        method: String,
+        /// The request target: a path with its query, or an absolute URL (through a
+        /// proxy); a credential in its query is masked.
+        target: String,
+    },
+    /// `HTTP/1.1 STATUS REASON`.
+    Response {
+        /// The status code (`200`, `500`).
+        status: u16,
+        /// The reason phrase as written (may be empty).
+        reason: String,
+    },
 }
 
 /// One header field. The value of a credential header is masked here; the original is in
 /// the document's secrets only.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Header {
+    /// The field name as written (compare it without regard to case).
     pub name: String,
+    /// The field value, trimmed; `[REDACTED]` for a credential header.
     pub value: String,
     /// 1-based line of the capture file, when the header stands in a raw dump.
     pub line: Option<u32>,
@@ -27,6 +42,7 @@ pub struct Header {
 /// What HTTP said about a document that came out of a capture.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpMeta {
+    /// The message's first line.
     pub start: StartLine,
     /// Header fields in the order they came.
     pub headers: Vec<Header>,
@@ -81,6 +97,7 @@ impl HttpMeta {
             .find(|h| h.name.eq_ignore_ascii_case(name))
     }
 
+    /// Whether the message is a request (its first line is a request line).
     pub fn is_request(&self) -> bool {
         matches!(self.start, StartLine::Request { .. })
     }
@@ -147,6 +164,8 @@ pub struct MediaType {
 }
 
 impl MediaType {
+    /// Reads a `Content-Type` value (`text/xml; charset="utf-8"`); never fails: what is
+    /// not a parameter is left out.
     pub fn parse(value: &str) -> MediaType {
         let mut parts = value.split(';');
         let essence = parts.next().unwrap_or("").trim().to_ascii_lowercase();
@@ -159,6 +178,7 @@ impl MediaType {
         MediaType { essence, params }
     }
 
+    /// The value of the parameter `name` (lower case), unquoted, when there is one.
     pub fn param(&self, name: &str) -> Option<String> {
         self.params
             .iter()
