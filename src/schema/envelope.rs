@@ -384,10 +384,10 @@ fn what_it_is(body: Option<Node<'_>>, out: &mut Validation) {
     }
 }
 
-/// Non-whitespace text (or CDATA) directly inside `n`.
+/// Non-whitespace text (a CDATA section included) directly inside `n`.
 fn has_text(n: Node<'_>) -> bool {
     n.content().any(|c| match c {
-        Content::Text(s) | Content::CData(s) => !s.trim().is_empty(),
+        Content::Text(s) => !s.trim().is_empty(),
         _ => false,
     })
 }

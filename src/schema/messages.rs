@@ -431,7 +431,8 @@ fn range_hint(msg: &str) -> &'static str {
     }
 }
 
-/// Whether an element holds nothing but whitespace text (no child elements, no CDATA).
+/// Whether an element holds nothing but whitespace text (no child elements; a CDATA
+/// section is the text it holds, as `Doc::parse` reads it).
 fn only_whitespace_text(node: Node<'_>) -> bool {
     node.content().all(|c| match c {
         Content::Text(s) => s.bytes().all(|b| b.is_ascii_whitespace()),
@@ -439,11 +440,11 @@ fn only_whitespace_text(node: Node<'_>) -> bool {
     })
 }
 
-/// The character data directly inside `n` (text and CDATA children).
+/// The character data directly inside `n` (its text children, CDATA sections included).
 fn text_content(n: Node<'_>) -> String {
     let mut out = String::new();
     for c in n.content() {
-        if let Content::Text(s) | Content::CData(s) = c {
+        if let Content::Text(s) = c {
             out.push_str(&s);
         }
     }

@@ -72,7 +72,9 @@ impl Validation {
 /// The libxml2 parser options every document is parsed with: no recovery (a malformed
 /// document is refused, not repaired), no network, diagnostics collected rather than
 /// printed, and the text read as the UTF-8 it is here (whatever its declaration says; the
-/// read stage transcoded it).
+/// read stage transcoded it). Every CDATA section is read as text (`XML_PARSE_NOCDATA`'s
+/// infoset, which these options cannot ask for: `ffi::Doc::parse` does it), pinned by
+/// `schema::validate::tests::a_cdata_section_is_read_as_the_text_it_holds`.
 ///
 /// Each option is pinned by a test (`schema::validate::tests`, `ffi::loader::tests`), except
 /// where deleting it changes nothing, as said at the option.
