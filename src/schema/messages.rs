@@ -452,17 +452,24 @@ fn text_content(n: Node<'_>) -> String {
 }
 
 /// libxml2 (2.9) refuses XML whitespace around the values of some built-in types whose
-/// `whiteSpace` facet is `collapse` (`xs:int`, `xs:short`, `xs:dateTime`: `" 5 "`), which
-/// XSD (Part 2, 4.3.6) and WCF accept. Such a finding is checked again on the collapsed
-/// lexeme with libxml2's own type check: true when that lexeme is valid, so the finding
-/// was only about the whitespace.
+/// `whiteSpace` facet is `collapse` (`xs:int`, `xs:short`, `xs:dateTime`: `" 5 "`; and
+/// `xs:QName`, `<faultcode> s:Client </faultcode>`, where it also looks the prefix up
+/// with the spaces, "no corresponding namespace declaration in scope"), which XSD (Part
+/// 2, 4.3.6) and WCF accept. Such a finding is checked again on the collapsed lexeme with
+/// libxml2's own type check, and a QName's prefix must be bound at the element: true when
+/// the collapsed value is valid, so the finding was only about the whitespace.
+/// (`xs:anyURI` and `xs:boolean` element values have no such gap.)
 fn only_uncollapsed_whitespace(node: Option<Node<'_>>, message: &str) -> bool {
     const MARK: &str = "is not a valid value of the atomic type 'xs:";
-    let Some(at) = message.find(MARK) else {
-        return false;
+    const QNAME_SCOPE: &str = "has no corresponding namespace declaration in scope";
+    let ty = match message.find(MARK) {
+        Some(at) => {
+            let ty = &message[at + MARK.len()..];
+            &ty[..ty.find('\'').unwrap_or(ty.len())]
+        }
+        None if message.contains("The QName value") && message.contains(QNAME_SCOPE) => "QName",
+        None => return false,
     };
-    let ty = &message[at + MARK.len()..];
-    let ty = &ty[..ty.find('\'').unwrap_or(ty.len())];
     let Some(node) = node.filter(|_| !ty.is_empty()) else {
         return false;
     };
@@ -474,12 +481,89 @@ fn only_uncollapsed_whitespace(node: Option<Node<'_>>, message: &str) -> bool {
     if collapsed.len() == value.len() || collapsed.contains('\0') {
         return false;
     }
-    ffi::is_valid_builtin(ty, collapsed)
+    ffi::is_valid_builtin(ty, collapsed) && (ty != "QName" || qname_prefix_bound(node, collapsed))
+}
+
+/// Whether the prefix of a QName lexeme (none: the default namespace, or none) is bound at
+/// `node`.
+fn qname_prefix_bound(node: Node<'_>, qname: &str) -> bool {
+    qname
+        .split_once(':')
+        .is_none_or(|(prefix, _)| node.binds_prefix(prefix))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::capture::Document;
+    use crate::contract::NS_SOAP11;
+
+    /// A SOAP 1.1 fault with this faultcode element and these faultstring attributes: its
+    /// findings under the wire profile, as (code, path).
+    fn fault(faultcode: &str, faultstring_attributes: &str) -> Vec<(Code, String)> {
+        let text = format!(
+            "<s:Envelope xmlns:s=\"{NS_SOAP11}\"><s:Body><s:Fault>{faultcode}\
+             <faultstring xml:lang=\"en\"{faultstring_attributes}>x</faultstring>\
+             </s:Fault></s:Body></s:Envelope>"
+        );
+        crate::schema::validate(&Document::from_bytes("t", text.as_bytes()), Profile::Wire)
+            .violations
+            .into_iter()
+            .map(|v| (v.code, v.element))
+            .collect()
+    }
+
+    const FAULTCODE: &str = "/Envelope/Body/Fault/faultcode";
+
+    #[test]
+    fn whitespace_around_a_qname_is_collapsed_and_its_prefix_must_still_be_bound() {
+        for code in [
+            "<faultcode>s:Client</faultcode>",
+            "<faultcode> s:Client </faultcode>",
+            "<faultcode>\n\t s:Client\r\n</faultcode>",
+            "<faultcode> xml:lang </faultcode>",
+            "<faultcode xmlns:a=\"urn:a\"> a:Busy </faultcode>",
+            // No prefix: the default namespace (or none) is always in scope.
+            "<faultcode> Client </faultcode>",
+        ] {
+            assert_eq!(fault(code, ""), vec![], "{code}");
+        }
+        let unbound = vec![
+            (Code::XsdOther, FAULTCODE.to_string()),
+            (Code::XsdValue, FAULTCODE.to_string()),
+        ];
+        // An unbound prefix is refused with or without the spaces, the same two ways.
+        assert_eq!(fault("<faultcode>q:Client</faultcode>", ""), unbound);
+        assert_eq!(fault("<faultcode> q:Client </faultcode>", ""), unbound);
+        // Whitespace inside is no QName, collapsed or not.
+        assert_eq!(
+            fault("<faultcode> s:Cl ient </faultcode>", ""),
+            vec![(Code::XsdValue, FAULTCODE.to_string())]
+        );
+    }
+
+    #[test]
+    fn faultstring_skips_attributes_of_other_namespaces_only() {
+        assert_eq!(
+            fault(
+                "<faultcode>s:Client</faultcode>",
+                " xmlns:q=\"urn:q\" q:id=\"7\""
+            ),
+            vec![]
+        );
+        let refused = vec![(
+            Code::XsdAttribute,
+            "/Envelope/Body/Fault/faultstring".to_string(),
+        )];
+        assert_eq!(
+            fault("<faultcode>s:Client</faultcode>", " id=\"7\""),
+            refused
+        );
+        assert_eq!(
+            fault("<faultcode>s:Client</faultcode>", " s:id=\"7\""),
+            refused
+        );
+    }
 
     #[test]
     fn clean_drops_namespaces_and_keeps_value_sets() {

@@ -290,6 +290,22 @@ impl<'doc> Node<'doc> {
         None
     }
 
+    /// Whether `prefix` is bound to a namespace in scope at this element (`xml` always is).
+    pub fn binds_prefix(self, prefix: &str) -> bool {
+        // `xml` is bound by definition (XML Namespaces 3); asking libxml2 would make it
+        // add the declaration to the document, which is never changed.
+        if prefix == "xml" {
+            return true;
+        }
+        let Ok(p) = std::ffi::CString::new(prefix) else {
+            return false;
+        };
+        // SAFETY: a live element of its live document and a NUL-terminated prefix other
+        // than `xml` alive for the call: libxml2 only reads the declarations in scope.
+        let ns = unsafe { b::xmlSearchNs(self.raw().doc, self.ptr(), p.as_ptr().cast()) };
+        !ns.is_null()
+    }
+
     /// libxml2's line of the start tag (`None` when it did not record one).
     pub fn line(self) -> Option<u32> {
         // SAFETY: a live element of a live document.
