@@ -4,6 +4,7 @@
 
 #![forbid(unsafe_code)]
 
+use super::blocks;
 use super::ffi::loader::{NIL_WITH_CONTENT, NOT_DECLARED, NOT_NILLABLE, XSI_TYPE};
 use super::ffi::{self, Content, Node, SchemaError};
 use super::found::{ns_words, path_of, Found};
@@ -46,13 +47,23 @@ pub fn map_errors(
 }
 
 /// Classifies one error; `None` for what is no finding (a warning, whitespace libxml2 2.9
-/// refuses wrongly, a SOAP attribute on a header block).
+/// refuses wrongly) or what `blocks` reports instead (a SOAP attribute on a header block, a
+/// block of the contract's name in another namespace).
 fn item<'doc>(e: &SchemaError<'doc>, ctx: &Ctx<'_>) -> Option<Item<'doc>> {
     if e.warning {
         return None;
     }
     let node = e.node;
     if only_uncollapsed_whitespace(node, &e.message) {
+        return None;
+    }
+    // SOAP's own attributes on a header block are checked once, for every block, by
+    // `blocks` (libxml2 validates their values on foreign blocks only, and calls them not
+    // allowed on the contract's own, whose types have no attributes).
+    let soap_attribute = e
+        .message
+        .contains(&format!("attribute '{{{}}}", ctx.env_ns));
+    if soap_attribute && node.is_some_and(|n| is_header_block(n, ctx.env_ns)) {
         return None;
     }
     let words = clean(detail(&e.message));
@@ -116,7 +127,7 @@ fn value_family(code: i32, words: &str, local: &str) -> Option<(Code, String)> {
 }
 
 /// Content-model, text and attribute errors (and the rest, as `xsd.other`); `None` for a
-/// SOAP attribute on a header block.
+/// block of the contract's name in another namespace (`blocks` reports it).
 fn content_family(
     e: &SchemaError<'_>,
     node: Option<Node<'_>>,
@@ -126,6 +137,10 @@ fn content_family(
 ) -> Option<(Code, String)> {
     Some(
         if words.contains("This element is not expected") || e.code == NOT_DECLARED {
+            // A block of the contract's name in another namespace: `blocks` says so.
+            if node.is_some_and(|n| blocks::is_near_miss(n, ctx.env_ns)) {
+                return None;
+            }
             match node {
                 None => (Code::XsdUnexpected, words.to_string()),
                 Some(n) => not_expected(n, words, ctx.env_ns, ctx.models),
@@ -171,14 +186,6 @@ fn content_family(
         } else if words.contains("attribute")
             && (words.contains("is not allowed") || words.contains("is required"))
         {
-            // SOAP's own attributes (mustUnderstand, actor/role, ...) on a header block are
-            // SOAP's business, not the payload schema's.
-            let soap_attribute = e
-                .message
-                .contains(&format!("attribute '{{{}}}", ctx.env_ns));
-            if soap_attribute && node.is_some_and(|n| is_header_block(n, ctx.env_ns)) {
-                return None;
-            }
             (Code::XsdAttribute, format!("{local}: {words}"))
         } else {
             (Code::XsdOther, format!("{local}: {words}"))
