@@ -194,13 +194,23 @@ fn collapse(v: &str) -> String {
         .join(" ")
 }
 
-/// A value as a message shows it: at most 80 characters.
+/// A value as a message shows it: at most 80 characters, whitespace other than the space
+/// and control characters written as `\u{..}` (a no-break space is seen so).
 fn shown(v: &str) -> String {
     const MAX: usize = 80;
-    match v.char_indices().nth(MAX) {
-        Some((at, _)) => format!("{}...", &v[..at]),
-        None => v.to_string(),
+    let mut out = String::new();
+    for (i, c) in v.chars().enumerate() {
+        if i == MAX {
+            out.push_str("...");
+            break;
+        }
+        if c != ' ' && (c.is_whitespace() || c.is_control()) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
     }
+    out
 }
 
 #[cfg(test)]
@@ -521,11 +531,31 @@ mod tests {
     }
 
     #[test]
+    fn every_block_is_checked_in_linear_time() {
+        let doc = |n: usize| {
+            let foreign = "<y:G xmlns:y=\"urn:y\" s:mustUnderstand=\" 0 \" s:actor=\"urn:a\" \
+                           s:encodingStyle=\"urn:a urn:b\"/>\n";
+            with_block(&format!("{}<TimeZone xmlns=\"urn:x\"/>", foreign.repeat(n)))
+        };
+        let (small, large) = (doc(10_000), doc(20_000));
+        crate::testkit::timing::assert_linear(
+            "header blocks",
+            small.as_str(),
+            large.as_str(),
+            |t| {
+                let found = codes(t, Profile::Wire);
+                assert_eq!(found, at(Code::XsdNamespace, "/Envelope/Header/TimeZone"));
+            },
+        );
+    }
+
+    #[test]
     fn collapse_and_shown_are_what_messages_and_checks_need() {
         assert_eq!(collapse("\t a \n\r b  "), "a b");
         assert_eq!(collapse(""), "");
         let long = "é".repeat(100);
         assert_eq!(shown(&long), format!("{}...", "é".repeat(80)));
         assert_eq!(shown(&"é".repeat(80)), "é".repeat(80));
+        assert_eq!(shown("1\u{a0}\t2 3"), "1\\u{a0}\\u{9}2 3");
     }
 }
