@@ -16,6 +16,7 @@ pub mod service;
 pub mod soap;
 
 use crate::contract::{Kind, Operation, SoapVersion, NS_XSI};
+use crate::text::lexical;
 use crate::text::path::{child, ChildPaths};
 use crate::text::LineIndex;
 use crate::violation::{Code, Violation};
@@ -187,12 +188,6 @@ fn body_kind(reader: &mut NsReader<&[u8]>) -> Option<Kind> {
     }
 }
 
-/// XML's whitespace (space, tab, line feed, carriage return) trimmed from both ends, as XSD's
-/// `collapse` does to a single token; other Unicode spaces stay part of the value.
-fn trim_xml(v: &str) -> &str {
-    v.trim_matches([' ', '\t', '\n', '\r'])
-}
-
 /// What a start tag means to the scan.
 enum Step {
     Open(Open),
@@ -347,7 +342,7 @@ fn attributes(
         };
         let value = || {
             a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                .map(|v| trim_xml(&v).to_string())
+                .map(|v| lexical::trim(&v).to_string())
                 .unwrap_or_default()
         };
         match local.into_inner() {

@@ -25,6 +25,7 @@
 use super::ffi::{self, Node};
 use super::found::{keep, ns_words, Found};
 use crate::contract::{SoapVersion, NS_SERVICES85, REQUEST_HEADERS, RESPONSE_HEADERS};
+use crate::text::lexical::{collapse, list_items};
 use crate::violation::Code;
 
 /// Whether `local` names a header block the WSDL declares.
@@ -174,9 +175,7 @@ fn any_uri(v: &str) -> Option<(Code, String)> {
 
 /// A list of URIs, separated by whitespace (none is an empty list).
 fn uri_list(v: &str) -> Option<(Code, String)> {
-    let bad = v
-        .split(' ')
-        .find(|item| !ffi::is_valid_builtin("anyURI", item))?;
+    let bad = list_items(v).find(|item| !ffi::is_valid_builtin("anyURI", item))?;
     Some((
         Code::XsdList,
         format!(
@@ -184,14 +183,6 @@ fn uri_list(v: &str) -> Option<(Code, String)> {
             shown(bad)
         ),
     ))
-}
-
-/// XML Schema's `collapse`: runs of XML whitespace become one space, none at either end.
-fn collapse(v: &str) -> String {
-    v.split([' ', '\t', '\n', '\r'])
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// A value as a message shows it: at most 80 characters, whitespace other than the space
@@ -550,9 +541,7 @@ mod tests {
     }
 
     #[test]
-    fn collapse_and_shown_are_what_messages_and_checks_need() {
-        assert_eq!(collapse("\t a \n\r b  "), "a b");
-        assert_eq!(collapse(""), "");
+    fn shown_values_are_short_and_visible() {
         let long = "é".repeat(100);
         assert_eq!(shown(&long), format!("{}...", "é".repeat(80)));
         assert_eq!(shown(&"é".repeat(80)), "é".repeat(80));
