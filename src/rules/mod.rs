@@ -153,7 +153,7 @@ pub fn scan(text: &str) -> Option<Headers> {
             Step::Open(o) => o,
             Step::Done => {
                 if let (Some(h), false) = (s.out.as_mut(), empty) {
-                    h.kind = body_kind(&mut reader);
+                    h.kind = body_kind(&mut reader, text.len());
                 }
                 return s.out;
             }
@@ -167,9 +167,11 @@ pub fn scan(text: &str) -> Option<Headers> {
 }
 
 /// What the Body's first element (the next start tag, before the Body's end) says the
-/// message is; reads no further than that start tag.
-fn body_kind(reader: &mut NsReader<&[u8]>) -> Option<Kind> {
-    loop {
+/// message is; reads no further than that start tag. Every event but the end of the text
+/// moves on by a byte at least, so `len` rounds bound the loop (should the end be missed,
+/// it stops instead of hanging).
+fn body_kind(reader: &mut NsReader<&[u8]>, len: usize) -> Option<Kind> {
+    for _ in 0..=len {
         let start = match reader.read_event().ok()? {
             Event::Start(e) | Event::Empty(e) => e,
             Event::End(_) | Event::Eof => return None,
@@ -186,6 +188,7 @@ fn body_kind(reader: &mut NsReader<&[u8]>) -> Option<Kind> {
         }
         return Operation::from_wrapper(&local).map(|(_, kind)| kind);
     }
+    None
 }
 
 /// What a start tag means to the scan.

@@ -209,6 +209,13 @@ mod tests {
                 );
             }
         }
+        // Only the first Body's own first child says it: not one after the Body's end.
+        let text = envelope(&marked("Succeeded"), "").replacen(
+            "</s:Body>",
+            &format!("</s:Body>{REQUEST}"),
+            1,
+        );
+        assert!(judge(&text, Profile::Wire).is_empty());
         let text = envelope(&marked("Succeeded"), REQUEST);
         let headers = super::super::scan(&text).expect("an envelope");
         assert_eq!(headers.kind, Some(Kind::Request));
@@ -245,6 +252,32 @@ mod tests {
             judge(&text, Profile::Wire),
             ["/Envelope/Header/F", "/Envelope/Header[2]/F"]
         );
+    }
+
+    #[test]
+    fn only_the_envelopes_own_must_understand_counts() {
+        // The same local name in another namespace (prefixed, so bound) is no SOAP
+        // attribute, nor is SOAP 1.2's in a SOAP 1.1 envelope.
+        for attr in [
+            "xmlns:w=\"urn:w\" w:mustUnderstand=\"1\"",
+            &format!("xmlns:t=\"{NS_SOAP12}\" t:mustUnderstand=\"1\""),
+            &format!(
+                "xmlns:i=\"{}\" i:mustUnderstand=\"1\"",
+                crate::contract::NS_XSI
+            ),
+        ] {
+            let text = envelope(&format!("<x:F xmlns:x=\"urn:x\" {attr}/>"), REQUEST);
+            assert!(judge(&text, Profile::Wire).is_empty(), "{attr}");
+        }
+        // `nil` counts in XSI only.
+        let text = envelope(
+            "<h:Credentials xmlns:w=\"urn:w\" w:nil=\"true\"><h:Ticket>t</h:Ticket></h:Credentials>",
+            REQUEST,
+        );
+        let headers = super::super::scan(&text).expect("an envelope");
+        let credentials = headers.credentials_in_header.expect("Credentials");
+        assert!(!credentials.block.nil);
+        assert_eq!(headers.blocks[0].must_understand, None);
     }
 
     #[test]
