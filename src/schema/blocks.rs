@@ -330,6 +330,43 @@ mod tests {
     }
 
     #[test]
+    fn only_blocks_of_the_contracts_names_in_a_header_are_near_misses() {
+        // Another name in no namespace: not declared in Header, as before.
+        assert_eq!(
+            codes(&with_block("<Ticket xmlns=\"\">t</Ticket>"), Profile::Wire),
+            at(Code::XsdUnexpected, "/Envelope/Header/Ticket")
+        );
+        // The contract's name in no namespace in the Body: the payload's finding (libxml2's
+        // "not expected", refined), not taken for a header block's.
+        let body = MINIMAL.replacen("<s:Body>", "<s:Body><Credentials xmlns=\"\"/>", 1);
+        assert_eq!(
+            codes(&body, Profile::Wire),
+            at(Code::XsdNamespace, "/Envelope/Body/Credentials")
+        );
+        // A Header after a loose block is still no first Header (documented shape).
+        let late = DOCUMENTED.replacen(
+            " <SOAP-ENV:Body>",
+            "<SOAP-ENV:Header/>\n <SOAP-ENV:Body>",
+            1,
+        );
+        assert_eq!(
+            codes(&late, Profile::Documented),
+            at(Code::SoapEnvelopeContent, "/Envelope/Header")
+        );
+    }
+
+    #[test]
+    fn an_attribute_finding_is_never_taken_back_for_its_elements_text() {
+        // Inside a foreign block libxml2 checks SOAP's attribute laxly; the element's own
+        // text (" urn:a ", whitespace around a valid URI) does not excuse the attribute.
+        let text = with_block("<x:F xmlns:x=\"urn:x\"><x:g s:actor=\"%zz\"> urn:a </x:g></x:F>");
+        assert_eq!(
+            codes(&text, Profile::Wire),
+            at(Code::XsdValue, "/Envelope/Header/F/g")
+        );
+    }
+
+    #[test]
     fn blocks_of_other_names_and_namespaces_stay_valid() {
         // WS-Addressing blocks as zeep adds them, and anything else without mustUnderstand.
         let wsa = "http://www.w3.org/2005/08/addressing";
