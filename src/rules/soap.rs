@@ -209,6 +209,11 @@ mod tests {
                 );
             }
         }
+        // A Fault is one only in a SOAP namespace; a wrapper's name says it in any.
+        let text = envelope(&marked("Credentials"), "<x:Fault xmlns:x=\"urn:x\"/>");
+        assert!(judge(&text, Profile::Wire).is_empty());
+        let text = envelope(&marked("Succeeded"), "<s:SaveContactRelation/>");
+        assert_eq!(judge(&text, Profile::Wire), ["/Envelope/Header/Succeeded"]);
         // Only the first Body's own first child says it: not one after the Body's end.
         let text = envelope(&marked("Succeeded"), "").replacen(
             "</s:Body>",
