@@ -786,7 +786,17 @@ fn envelope_errors() {
     )))
     .unwrap_err()
     .into();
-    assert_eq!(v.code, Code::SoapUnknownHeader);
+    assert_eq!(v.code, Code::SoapMustUnderstand);
+    // A mustUnderstand that is no SOAP 1.1 value, on a foreign block or the contract's.
+    for block in [
+        "<w:Action xmlns:w=\"urn:w\" s:mustUnderstand=\"true\"/>",
+        "<r:TimeZone s:mustUnderstand=\" 2 \"/>",
+    ] {
+        let v: Violation = decode(&env(&format!("<s:Header>{block}</s:Header>{body}")))
+            .unwrap_err()
+            .into();
+        assert_eq!(v.code, Code::XsdValue, "{block}");
+    }
     let v: Violation = decode(&env("<s:Body><r:SaveContact/></s:Body>"))
         .unwrap_err()
         .into();

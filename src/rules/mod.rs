@@ -15,7 +15,8 @@ pub mod http;
 pub mod service;
 pub mod soap;
 
-use crate::contract::{SoapVersion, NS_XSI};
+use crate::contract::{Kind, Operation, SoapVersion, NS_XSI};
+use crate::text::lexical;
 use crate::text::path::{child, ChildPaths};
 use crate::text::LineIndex;
 use crate::violation::{Code, Violation};
@@ -66,6 +67,9 @@ pub struct Headers {
     /// loose, each when there is one.
     pub credentials_in_header: Option<Credentials>,
     pub credentials_loose: Option<Credentials>,
+    /// What the first element of the first `Body` says the message is (an operation's
+    /// request or response wrapper, or a SOAP Fault), when it says so.
+    pub kind: Option<Kind>,
 }
 
 impl Headers {
@@ -147,7 +151,12 @@ pub fn scan(text: &str) -> Option<Headers> {
         };
         let opened = match s.start(reader.resolver(), &start, pos)? {
             Step::Open(o) => o,
-            Step::Done => return s.out,
+            Step::Done => {
+                if let (Some(h), false) = (s.out.as_mut(), empty) {
+                    h.kind = body_kind(&mut reader, text.len());
+                }
+                return s.out;
+            }
         };
         if !empty {
             s.stack.push(opened);
@@ -155,6 +164,31 @@ pub fn scan(text: &str) -> Option<Headers> {
             return s.out;
         }
     }
+}
+
+/// What the Body's first element (the next start tag, before the Body's end) says the
+/// message is; reads no further than that start tag. Every event but the end of the text
+/// moves on by a byte at least, so `len` rounds bound the loop (should the end be missed,
+/// it stops instead of hanging).
+fn body_kind(reader: &mut NsReader<&[u8]>, len: usize) -> Option<Kind> {
+    for _ in 0..=len {
+        let start = match reader.read_event().ok()? {
+            Event::Start(e) | Event::Empty(e) => e,
+            Event::End(_) | Event::Eof => return None,
+            _ => continue,
+        };
+        let (ns, local) = name_of(reader.resolver(), &start);
+        if local == "Fault"
+            && ns
+                .as_deref()
+                .and_then(SoapVersion::from_namespace)
+                .is_some()
+        {
+            return Some(Kind::Fault);
+        }
+        return Operation::from_wrapper(&local).map(|(_, kind)| kind);
+    }
+    None
 }
 
 /// What a start tag means to the scan.
@@ -196,6 +230,7 @@ impl Scanner {
                     blocks: Vec::new(),
                     credentials_in_header: None,
                     credentials_loose: None,
+                    kind: None,
                 });
                 Open::Envelope
             }
@@ -310,7 +345,7 @@ fn attributes(
         };
         let value = || {
             a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                .map(|v| v.trim().to_string())
+                .map(|v| lexical::trim(&v).to_string())
                 .unwrap_or_default()
         };
         match local.into_inner() {

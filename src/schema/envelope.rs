@@ -5,6 +5,7 @@
 
 #![forbid(unsafe_code)]
 
+use super::blocks::{self, is_declared_header};
 use super::ffi::{self, Content, Doc, Node, SchemaError};
 use super::found::{keep, ns_words, path_of, Found};
 use super::messages::map_errors;
@@ -47,7 +48,7 @@ pub fn check(doc: &Doc, profile: Profile, out: &mut Validation) -> Vec<Found> {
 
     // Schema hints anywhere: reported, never followed.
     schema_hints(root, &mut found);
-    let mut scan = Scan::new(env_ns, resolved);
+    let mut scan = Scan::new(version, resolved);
     if version != resolved.soap_version() {
         scan.deviation = true;
         keep(&mut found, Found::new(
@@ -152,6 +153,7 @@ fn first_too_deep(root: Node<'_>) -> Option<String> {
 /// What the Envelope holds, as its children are read in order.
 struct Scan<'doc> {
     env_ns: &'static str,
+    version: SoapVersion,
     profile: Profile,
     /// Declared Services85 header blocks, inside Header or loose.
     header_blocks: Vec<Node<'doc>>,
@@ -163,9 +165,10 @@ struct Scan<'doc> {
 }
 
 impl<'doc> Scan<'doc> {
-    fn new(env_ns: &'static str, profile: Profile) -> Self {
+    fn new(version: SoapVersion, profile: Profile) -> Self {
         Scan {
-            env_ns,
+            env_ns: version.namespace(),
+            version,
             profile,
             header_blocks: Vec::new(),
             bodies: Vec::new(),
@@ -260,24 +263,29 @@ impl<'doc> Scan<'doc> {
         ));
     }
 
-    /// A Header element: the first (before any loose block) has its blocks read.
+    /// A Header element: the first (before any loose block) has its blocks read; every
+    /// Header's blocks have their namespace and SOAP attributes checked.
     fn header(&mut self, header: Node<'doc>, path: String, found: &mut Vec<Found>) {
-        if self.header_seen || self.loose_seen {
+        let first = !(self.header_seen || self.loose_seen);
+        if !first {
             self.deviation = true;
             let message = if self.header_seen {
                 "a second Header: an envelope holds at most one Header"
             } else {
                 "Header must come first in the envelope, before any header block"
             };
-            keep(found, Found::new(Code::SoapEnvelopeContent, path, message));
-            return;
+            keep(
+                found,
+                Found::new(Code::SoapEnvelopeContent, path.clone(), message),
+            );
         }
         self.header_seen = true;
         let mut block_paths = ChildPaths::new(path);
         for block in header.children() {
             let local = block.local_name();
             let block_path = block_paths.next(&local);
-            if block.namespace().as_deref() == Some(NS_SERVICES85) {
+            blocks::check(block, &block_path, self.version, true, found);
+            if first && block.namespace().as_deref() == Some(NS_SERVICES85) {
                 if is_declared_header(&local) {
                     self.header_blocks.push(block);
                 } else {
@@ -296,12 +304,13 @@ impl<'doc> Scan<'doc> {
             let local = block.local_name();
             keep(found, Found::new(
                 Code::SoapHeaderPlacement,
-                path,
+                path.clone(),
                 format!(
                     "the header block {local} stands directly under Envelope; the wire profile wants it inside Header (<Header><{local}>...</{local}></Header>)"
                 ),
             ));
         }
+        blocks::check(block, &path, self.version, false, found);
     }
 
     /// Each payload element on its own: every declared header block and each Body's first
@@ -384,16 +393,12 @@ fn what_it_is(body: Option<Node<'_>>, out: &mut Validation) {
     }
 }
 
-/// Non-whitespace text (or CDATA) directly inside `n`.
+/// Non-whitespace text (a CDATA section included) directly inside `n`.
 fn has_text(n: Node<'_>) -> bool {
     n.content().any(|c| match c {
-        Content::Text(s) | Content::CData(s) => !s.trim().is_empty(),
+        Content::Text(s) => !s.trim().is_empty(),
         _ => false,
     })
-}
-
-fn is_declared_header(local: &str) -> bool {
-    REQUEST_HEADERS.contains(&local) || RESPONSE_HEADERS.contains(&local)
 }
 
 fn unknown_header(path: String, local: &str) -> Found {

@@ -4,6 +4,7 @@
 
 #![forbid(unsafe_code)]
 
+use super::blocks;
 use super::ffi::loader::{NIL_WITH_CONTENT, NOT_DECLARED, NOT_NILLABLE, XSI_TYPE};
 use super::ffi::{self, Content, Node, SchemaError};
 use super::found::{ns_words, path_of, Found};
@@ -46,13 +47,23 @@ pub fn map_errors(
 }
 
 /// Classifies one error; `None` for what is no finding (a warning, whitespace libxml2 2.9
-/// refuses wrongly, a SOAP attribute on a header block).
+/// refuses wrongly) or what `blocks` reports instead (a SOAP attribute on a header block, a
+/// block of the contract's name in another namespace).
 fn item<'doc>(e: &SchemaError<'doc>, ctx: &Ctx<'_>) -> Option<Item<'doc>> {
     if e.warning {
         return None;
     }
     let node = e.node;
     if only_uncollapsed_whitespace(node, &e.message) {
+        return None;
+    }
+    // SOAP's own attributes on a header block are checked once, for every block, by
+    // `blocks` (libxml2 validates their values on foreign blocks only, and calls them not
+    // allowed on the contract's own, whose types have no attributes).
+    let soap_attribute = e
+        .message
+        .contains(&format!("attribute '{{{}}}", ctx.env_ns));
+    if soap_attribute && node.is_some_and(|n| is_header_block(n, ctx.env_ns)) {
         return None;
     }
     let words = clean(detail(&e.message));
@@ -116,7 +127,7 @@ fn value_family(code: i32, words: &str, local: &str) -> Option<(Code, String)> {
 }
 
 /// Content-model, text and attribute errors (and the rest, as `xsd.other`); `None` for a
-/// SOAP attribute on a header block.
+/// block of the contract's name in another namespace (`blocks` reports it).
 fn content_family(
     e: &SchemaError<'_>,
     node: Option<Node<'_>>,
@@ -126,6 +137,10 @@ fn content_family(
 ) -> Option<(Code, String)> {
     Some(
         if words.contains("This element is not expected") || e.code == NOT_DECLARED {
+            // A block of the contract's name in another namespace: `blocks` says so.
+            if node.is_some_and(|n| blocks::is_near_miss(n, ctx.env_ns)) {
+                return None;
+            }
             match node {
                 None => (Code::XsdUnexpected, words.to_string()),
                 Some(n) => not_expected(n, words, ctx.env_ns, ctx.models),
@@ -171,14 +186,6 @@ fn content_family(
         } else if words.contains("attribute")
             && (words.contains("is not allowed") || words.contains("is required"))
         {
-            // SOAP's own attributes (mustUnderstand, actor/role, ...) on a header block are
-            // SOAP's business, not the payload schema's.
-            let soap_attribute = e
-                .message
-                .contains(&format!("attribute '{{{}}}", ctx.env_ns));
-            if soap_attribute && node.is_some_and(|n| is_header_block(n, ctx.env_ns)) {
-                return None;
-            }
             (Code::XsdAttribute, format!("{local}: {words}"))
         } else {
             (Code::XsdOther, format!("{local}: {words}"))
@@ -431,7 +438,8 @@ fn range_hint(msg: &str) -> &'static str {
     }
 }
 
-/// Whether an element holds nothing but whitespace text (no child elements, no CDATA).
+/// Whether an element holds nothing but whitespace text (no child elements; a CDATA
+/// section is the text it holds, as `Doc::parse` reads it).
 fn only_whitespace_text(node: Node<'_>) -> bool {
     node.content().all(|c| match c {
         Content::Text(s) => s.bytes().all(|b| b.is_ascii_whitespace()),
@@ -439,11 +447,11 @@ fn only_whitespace_text(node: Node<'_>) -> bool {
     })
 }
 
-/// The character data directly inside `n` (text and CDATA children).
+/// The character data directly inside `n` (its text children, CDATA sections included).
 fn text_content(n: Node<'_>) -> String {
     let mut out = String::new();
     for c in n.content() {
-        if let Content::Text(s) | Content::CData(s) = c {
+        if let Content::Text(s) = c {
             out.push_str(&s);
         }
     }
@@ -451,17 +459,29 @@ fn text_content(n: Node<'_>) -> String {
 }
 
 /// libxml2 (2.9) refuses XML whitespace around the values of some built-in types whose
-/// `whiteSpace` facet is `collapse` (`xs:int`, `xs:short`, `xs:dateTime`: `" 5 "`), which
-/// XSD (Part 2, 4.3.6) and WCF accept. Such a finding is checked again on the collapsed
-/// lexeme with libxml2's own type check: true when that lexeme is valid, so the finding
-/// was only about the whitespace.
+/// `whiteSpace` facet is `collapse` (`xs:int`, `xs:short`, `xs:dateTime`: `" 5 "`; and
+/// `xs:QName`, `<faultcode> s:Client </faultcode>`, where it also looks the prefix up
+/// with the spaces, "no corresponding namespace declaration in scope"), which XSD (Part
+/// 2, 4.3.6) and WCF accept. Such a finding is checked again on the collapsed lexeme with
+/// libxml2's own type check, and a QName's prefix must be bound at the element: true when
+/// the collapsed value is valid, so the finding was only about the whitespace.
+/// (`xs:anyURI` and `xs:boolean` element values have no such gap.)
 fn only_uncollapsed_whitespace(node: Option<Node<'_>>, message: &str) -> bool {
     const MARK: &str = "is not a valid value of the atomic type 'xs:";
-    let Some(at) = message.find(MARK) else {
+    const QNAME_SCOPE: &str = "has no corresponding namespace declaration in scope";
+    // An attribute's value is not its element's text (and libxml2 collapses attribute
+    // values itself): such a finding stands.
+    if message.contains("', attribute '") {
         return false;
+    }
+    let ty = match message.find(MARK) {
+        Some(at) => {
+            let ty = &message[at + MARK.len()..];
+            &ty[..ty.find('\'').unwrap_or(ty.len())]
+        }
+        None if message.contains(QNAME_SCOPE) => "QName",
+        None => return false,
     };
-    let ty = &message[at + MARK.len()..];
-    let ty = &ty[..ty.find('\'').unwrap_or(ty.len())];
     let Some(node) = node.filter(|_| !ty.is_empty()) else {
         return false;
     };
@@ -473,12 +493,89 @@ fn only_uncollapsed_whitespace(node: Option<Node<'_>>, message: &str) -> bool {
     if collapsed.len() == value.len() || collapsed.contains('\0') {
         return false;
     }
-    ffi::is_valid_builtin(ty, collapsed)
+    ffi::is_valid_builtin(ty, collapsed) && (ty != "QName" || qname_prefix_bound(node, collapsed))
+}
+
+/// Whether the prefix of a QName lexeme (none: the default namespace, or none) is bound at
+/// `node`.
+fn qname_prefix_bound(node: Node<'_>, qname: &str) -> bool {
+    qname
+        .split_once(':')
+        .is_none_or(|(prefix, _)| node.binds_prefix(prefix))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::capture::Document;
+    use crate::contract::NS_SOAP11;
+
+    /// A SOAP 1.1 fault with this faultcode element and these faultstring attributes: its
+    /// findings under the wire profile, as (code, path).
+    fn fault(faultcode: &str, faultstring_attributes: &str) -> Vec<(Code, String)> {
+        let text = format!(
+            "<s:Envelope xmlns:s=\"{NS_SOAP11}\"><s:Body><s:Fault>{faultcode}\
+             <faultstring xml:lang=\"en\"{faultstring_attributes}>x</faultstring>\
+             </s:Fault></s:Body></s:Envelope>"
+        );
+        crate::schema::validate(&Document::from_bytes("t", text.as_bytes()), Profile::Wire)
+            .violations
+            .into_iter()
+            .map(|v| (v.code, v.element))
+            .collect()
+    }
+
+    const FAULTCODE: &str = "/Envelope/Body/Fault/faultcode";
+
+    #[test]
+    fn whitespace_around_a_qname_is_collapsed_and_its_prefix_must_still_be_bound() {
+        for code in [
+            "<faultcode>s:Client</faultcode>",
+            "<faultcode> s:Client </faultcode>",
+            "<faultcode>\n\t s:Client\r\n</faultcode>",
+            "<faultcode> xml:lang </faultcode>",
+            "<faultcode xmlns:a=\"urn:a\"> a:Busy </faultcode>",
+            // No prefix: the default namespace (or none) is always in scope.
+            "<faultcode> Client </faultcode>",
+        ] {
+            assert_eq!(fault(code, ""), vec![], "{code}");
+        }
+        let unbound = vec![
+            (Code::XsdOther, FAULTCODE.to_string()),
+            (Code::XsdValue, FAULTCODE.to_string()),
+        ];
+        // An unbound prefix is refused with or without the spaces, the same two ways.
+        assert_eq!(fault("<faultcode>q:Client</faultcode>", ""), unbound);
+        assert_eq!(fault("<faultcode> q:Client </faultcode>", ""), unbound);
+        // Whitespace inside is no QName, collapsed or not.
+        assert_eq!(
+            fault("<faultcode> s:Cl ient </faultcode>", ""),
+            vec![(Code::XsdValue, FAULTCODE.to_string())]
+        );
+    }
+
+    #[test]
+    fn faultstring_skips_attributes_of_other_namespaces_only() {
+        assert_eq!(
+            fault(
+                "<faultcode>s:Client</faultcode>",
+                " xmlns:q=\"urn:q\" q:id=\"7\""
+            ),
+            vec![]
+        );
+        let refused = vec![(
+            Code::XsdAttribute,
+            "/Envelope/Body/Fault/faultstring".to_string(),
+        )];
+        assert_eq!(
+            fault("<faultcode>s:Client</faultcode>", " id=\"7\""),
+            refused
+        );
+        assert_eq!(
+            fault("<faultcode>s:Client</faultcode>", " s:id=\"7\""),
+            refused
+        );
+    }
 
     #[test]
     fn clean_drops_namespaces_and_keeps_value_sets() {

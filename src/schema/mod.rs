@@ -16,8 +16,9 @@
 //! - **Before libxml**: undecodable text, empty documents and any DOCTYPE are rejected
 //!   before libxml2 sees the bytes. Parsing is without recovery, without network, as UTF-8.
 //! - **Structural + XSD**: the envelope's shape (root, SOAP version, Header/Body placement,
-//!   Body count, content after Body, undeclared Services85 header blocks, schema hints) is
-//!   checked in Rust, for messages a person understands. When the envelope is as the profile
+//!   Body count, content after Body, undeclared Services85 header blocks, blocks of the
+//!   contract's names in another namespace, SOAP's attributes on every header block, schema
+//!   hints) is checked in Rust, for messages a person understands. When the envelope is as the profile
 //!   wants, the whole document is validated against the profile's envelope schema. When it
 //!   is not, the deviations are reported once each and there is **no cascade**: each payload
 //!   element (every declared header block wherever it stands, and the Body's child) is
@@ -28,13 +29,15 @@
 //!   an index of start tags over the text gives the position).
 //!
 //! Files: [`validate`](validate()) and the checks before libxml2 in `validate.rs`; the
-//! envelope's structure and the XSD stage in `envelope.rs`; libxml2's errors to codes and
+//! envelope's structure and the XSD stage in `envelope.rs`; every header block's namespace
+//! and SOAP attributes in `blocks.rs`; libxml2's errors to codes and
 //! sentences in `messages.rs`; the schemas' content models in `models.rs`. Every libxml2
 //! pointer stays in `ffi/` (a `Node<'doc>` tied to its document): the rest is safe code,
 //! and the compiler holds it to that.
 
 #![deny(unsafe_code)]
 
+mod blocks;
 mod envelope;
 #[allow(unsafe_code)]
 mod ffi;
@@ -72,7 +75,9 @@ impl Validation {
 /// The libxml2 parser options every document is parsed with: no recovery (a malformed
 /// document is refused, not repaired), no network, diagnostics collected rather than
 /// printed, and the text read as the UTF-8 it is here (whatever its declaration says; the
-/// read stage transcoded it).
+/// read stage transcoded it). Every CDATA section is read as text (`XML_PARSE_NOCDATA`'s
+/// infoset, which these options cannot ask for: `ffi::Doc::parse` does it), pinned by
+/// `schema::validate::tests::a_cdata_section_is_read_as_the_text_it_holds`.
 ///
 /// Each option is pinned by a test (`schema::validate::tests`, `ffi::loader::tests`), except
 /// where deleting it changes nothing, as said at the option.

@@ -379,6 +379,84 @@ mod tests {
         assert_eq!(codes(VALID), vec![]);
     }
 
+    const MINIMAL: &str =
+        include_str!("../../fixtures/wire/SaveContactRelation.request.minimal.xml");
+
+    fn wire(text: &str) -> Vec<(Code, String)> {
+        validate(&document(text), Profile::Wire)
+            .violations
+            .into_iter()
+            .map(|v| (v.code, v.element))
+            .collect()
+    }
+
+    #[test]
+    fn a_cdata_section_is_read_as_the_text_it_holds() {
+        let entity = "<ContactRelationEntity>";
+        let id = "<RelationDefinitionId>1</RelationDefinitionId>";
+        for (from, to) in [
+            // Whitespace between elements, however written, is whitespace (XSD sees
+            // characters, not CDATA sections; libxml2 2.9 alone calls this xsd.text).
+            ("<s:Header>", "<s:Header><![CDATA[ ]]>"),
+            ("<s:Body>", "<s:Body>\n<![CDATA[\t\r\n]]> <![CDATA[]]>"),
+            (entity, "<ContactRelationEntity><![CDATA[ ]]>"),
+            // A value spelt in CDATA, whole or in part, is the value it spells.
+            (
+                id,
+                "<RelationDefinitionId><![CDATA[1]]></RelationDefinitionId>",
+            ),
+            (
+                id,
+                "<RelationDefinitionId> <![CDATA[1]]>\n</RelationDefinitionId>",
+            ),
+        ] {
+            assert!(MINIMAL.contains(from));
+            let text = MINIMAL.replacen(from, to, 1);
+            assert_eq!(wire(&text), vec![], "{to}");
+        }
+        let entity_path = "/Envelope/Body/SaveContactRelation/ContactRelationEntity";
+        for (from, to, code, path) in [
+            (
+                "<s:Header>",
+                "<s:Header><![CDATA[x]]>",
+                Code::XsdText,
+                "/Envelope/Header".to_string(),
+            ),
+            (
+                entity,
+                "<ContactRelationEntity><![CDATA[ x ]]>",
+                Code::XsdText,
+                entity_path.to_string(),
+            ),
+            (
+                id,
+                "<RelationDefinitionId>1<![CDATA[x]]></RelationDefinitionId>",
+                Code::XsdValue,
+                format!("{entity_path}/RelationDefinitionId"),
+            ),
+        ] {
+            let text = MINIMAL.replacen(from, to, 1);
+            assert_eq!(wire(&text), vec![(code, path)], "{to}");
+        }
+    }
+
+    #[test]
+    fn cdata_is_read_as_text_in_linear_time() {
+        let doc = |n: usize| {
+            let blocks = "<![CDATA[ ]]><x:B xmlns:x=\"urn:x\"><![CDATA[t]]><c/></x:B>\n".repeat(n);
+            MINIMAL.replacen("<s:Header>", &format!("<s:Header>{blocks}"), 1)
+        };
+        let (small, large) = (doc(5_000), doc(10_000));
+        crate::testkit::timing::assert_linear(
+            "CDATA as text",
+            small.as_str(),
+            large.as_str(),
+            |t| {
+                assert_eq!(wire(t), vec![]);
+            },
+        );
+    }
+
     #[test]
     fn parse_options_do_not_recover_a_malformed_document() {
         // Mismatched end tag: a recovering parser repairs it into a tree.

@@ -100,7 +100,7 @@ impl<'i> Parser<'i> {
             }
             if c.must_understand {
                 return Err(self.err(
-                    Code::SoapUnknownHeader,
+                    Code::SoapMustUnderstand,
                     c.pos,
                     format!("header block `{}` is marked mustUnderstand but is not part of the contract", c.local),
                 ));

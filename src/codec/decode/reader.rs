@@ -271,7 +271,16 @@ impl<'i> Parser<'i> {
             },
             ResolveResult::Bound(n) if n.0 == NS_SOAP11 || n.0 == NS_SOAP12 => {
                 if alocal.into_inner() == "mustUnderstand" {
-                    el.must_understand = matches!(trim(&value), "1" | "true");
+                    let v = trim(&value);
+                    el.must_understand = matches!(v, "1" | "true");
+                    // SOAP 1.1's is 0 or 1, SOAP 1.2's an xs:boolean (the envelope schemas).
+                    let v12 = n.0 == NS_SOAP12;
+                    if !(matches!(v, "0" | "1") || v12 && matches!(v, "true" | "false")) {
+                        let allowed = if v12 { "true, false, 1 or 0" } else { "0 or 1" };
+                        el.rare().attr_error.get_or_insert_with(|| {
+                            format!("mustUnderstand must be {allowed}, not `{v}`")
+                        });
+                    }
                 }
                 el.rare().soap_attr.get_or_insert_with(|| key.to_string());
             }

@@ -23,6 +23,12 @@ pub struct Doc {
 impl Doc {
     /// Parses UTF-8 text with the given options; libxml2's diagnostics come back beside the
     /// document (or inside the failure).
+    ///
+    /// Every CDATA section is read as the text it is (what libxml2's `XML_PARSE_NOCDATA`
+    /// does, an option the `libxml` crate's [`ParserOptions`] cannot set): XSD sees
+    /// character information items, not how they were written, while libxml2 2.9's schema
+    /// validator takes any CDATA node for non-whitespace in element-only content
+    /// (`<Header><![CDATA[ ]]>` would be `xsd.text`).
     pub fn parse(
         text: &str,
         options: ParserOptions,
@@ -30,7 +36,49 @@ impl Doc {
         let _own = super::loader::OwnWork::enter();
         Parser::default()
             .parse_string_with_diagnostics(text.as_bytes(), options)
-            .map(|(inner, diags)| (Doc { inner }, diags))
+            .map(|(inner, diags)| {
+                let doc = Doc { inner };
+                // A text without the marker has no CDATA section: no walk.
+                if text.contains("<![CDATA[") {
+                    doc.cdata_as_text();
+                }
+                (doc, diags)
+            })
+    }
+
+    /// Turns every CDATA node of the tree into a text node, in one walk without recursion,
+    /// before any [`Node`] of the document exists (the only change ever made to the tree).
+    fn cdata_as_text(&self) {
+        // SAFETY: the document is live and owned here, and no `Node` of it exists yet, so
+        // nothing reads the tree while a node's type changes. A CDATA node and a text node
+        // are the same `xmlNode` with the same owned content; libxml2 frees a text node's
+        // content as it frees a CDATA node's, and its name (null for a CDATA node) is never
+        // freed for a text node. Only element children are descended into, and `parent`
+        // leads back up to `root`, where the walk ends.
+        unsafe {
+            let root = b::xmlDocGetRootElement(self.ptr());
+            let mut cur = root;
+            while !cur.is_null() {
+                if (*cur).type_ == b::xmlElementType_XML_CDATA_SECTION_NODE {
+                    (*cur).type_ = b::xmlElementType_XML_TEXT_NODE;
+                }
+                if (*cur).type_ == b::xmlElementType_XML_ELEMENT_NODE && !(*cur).children.is_null()
+                {
+                    cur = (*cur).children;
+                    continue;
+                }
+                loop {
+                    if cur == root {
+                        return;
+                    }
+                    if !(*cur).next.is_null() {
+                        cur = (*cur).next;
+                        break;
+                    }
+                    cur = (*cur).parent;
+                }
+            }
+        }
     }
 
     /// The root element, if the document has one.
@@ -103,10 +151,8 @@ impl std::fmt::Debug for Node<'_> {
 #[derive(Debug, Clone)]
 pub enum Content<'doc> {
     Element(Node<'doc>),
-    /// A text node's characters.
+    /// A text node's characters (a CDATA section's too: [`Doc::parse`] reads them as text).
     Text(Cow<'doc, str>),
-    /// A CDATA section's characters.
-    CData(Cow<'doc, str>),
     /// A comment, processing instruction or anything else.
     Other,
 }
@@ -244,6 +290,22 @@ impl<'doc> Node<'doc> {
         None
     }
 
+    /// Whether `prefix` is bound to a namespace in scope at this element (`xml` always is).
+    pub fn binds_prefix(self, prefix: &str) -> bool {
+        // `xml` is bound by definition (XML Namespaces 3); asking libxml2 would make it
+        // add the declaration to the document, which is never changed.
+        if prefix == "xml" {
+            return true;
+        }
+        let Ok(p) = std::ffi::CString::new(prefix) else {
+            return false;
+        };
+        // SAFETY: a live element of its live document and a NUL-terminated prefix other
+        // than `xml` alive for the call: libxml2 only reads the declarations in scope.
+        let ns = unsafe { b::xmlSearchNs(self.raw().doc, self.ptr(), p.as_ptr().cast()) };
+        !ns.is_null()
+    }
+
     /// libxml2's line of the start tag (`None` when it did not record one).
     pub fn line(self) -> Option<u32> {
         // SAFETY: a live element of a live document.
@@ -274,12 +336,8 @@ unsafe fn siblings<'doc>(
                 ptr: NonNull::new(here)?,
                 doc: PhantomData,
             }),
-            // SAFETY: a text or CDATA node's content is a NUL-terminated string it owns.
+            // SAFETY: a text node's content is a NUL-terminated string it owns.
             b::xmlElementType_XML_TEXT_NODE => Content::Text(unsafe { text(n.content) }),
-            b::xmlElementType_XML_CDATA_SECTION_NODE => {
-                // SAFETY: as for text.
-                Content::CData(unsafe { text(n.content) })
-            }
             _ => Content::Other,
         })
     })
@@ -324,12 +382,41 @@ mod tests {
             .content()
             .map(|c| match c {
                 Content::Text(s) => format!("text:{s}"),
-                Content::CData(s) => format!("cdata:{s}"),
                 Content::Element(n) => format!("element:{}", n.local_name()),
                 Content::Other => "other".to_string(),
             })
             .collect();
-        assert_eq!(kinds, ["text:t", "cdata:c", "other"]);
+        // The CDATA section is text, as XSD sees it.
+        assert_eq!(kinds, ["text:t", "text:c", "other"]);
+    }
+
+    /// Every text child of every element, depth first, as `kind:text`.
+    fn texts(n: Node<'_>, out: &mut Vec<String>) {
+        for c in n.content() {
+            match c {
+                Content::Text(s) => out.push(s.into_owned()),
+                Content::Element(e) => texts(e, out),
+                Content::Other => out.push("other".to_string()),
+            }
+        }
+    }
+
+    #[test]
+    fn every_cdata_section_is_text_at_every_depth_and_nothing_else_changes() {
+        let doc = parse(
+            "<r><![CDATA[a]]><x><y><![CDATA[b]]></y><!--c--><z/></x>\
+             <?p i?><![CDATA[d]]><w><![CDATA[e]]></w></r>",
+        );
+        let mut out = Vec::new();
+        texts(doc.root().expect("a root"), &mut out);
+        assert_eq!(out, ["a", "b", "other", "other", "d", "e"]);
+        let names: Vec<String> = doc
+            .root()
+            .expect("a root")
+            .children()
+            .map(|n| n.local_name().into_owned())
+            .collect();
+        assert_eq!(names, ["x", "w"]);
     }
 
     #[test]
