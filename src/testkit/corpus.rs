@@ -486,7 +486,15 @@ fn encoding(text: &str, r: u64) -> Option<(String, Vec<u8>)> {
         out
     };
     let bom8 = |s: &str| [&[0xEF, 0xBB, 0xBF][..], s.as_bytes()].concat();
-    Some(match r % 10 {
+    Some(match r % 12 {
+        10 => (
+            "UTF-8 with a BOM, declared ISO-8859-1".into(),
+            bom8(&format!("{}{text}", decl("ISO-8859-1"))),
+        ),
+        11 => (
+            "UTF-16LE with a BOM, declared UTF-16LE".into(),
+            utf16(&format!("{}{text}", decl("UTF-16LE")), true),
+        ),
         0 => (
             "ISO-8859-1, declared".into(),
             latin1(&format!("{}{text}", decl("ISO-8859-1")))?,

@@ -90,7 +90,7 @@ pub const DIVERGENCES: &[Divergence] = &[
     },
     Divergence {
         id: "must-understand",
-        input: "a header block the contract does not declare, marked `mustUnderstand=\"1\"`",
+        input: "a header block marked `mustUnderstand=\"1\"` that the contract does not declare, or declares only for the other direction (`Succeeded` in a request, `Credentials` in a response)",
         xsd: "valid (Header's wildcard is lax)",
         ours: "`soap.must-understand`",
         why: "SOAP 1.1 section 4.2.3: the receiver must answer with a MustUnderstand fault, and WCF does",
@@ -111,6 +111,16 @@ pub const DIVERGENCES: &[Divergence] = &[
         ours: "`soap.unknown-header`",
         why: "the contract's namespace is the contract's: WCF would ignore the block, so a client that sends it means something the service never reads",
         side: Side::Ours(|f, _| f.code == "soap.unknown-header"),
+    },
+    Divergence {
+        id: "bom-against-declaration",
+        input: "a UTF-8 byte order mark before a declaration that names an 8-bit encoding (`encoding=\"ISO-8859-1\"`)",
+        xsd: "valid as expat and libxml2 read it (they let one of the two win)",
+        ours: "`xml.encoding`, naming both",
+        why: "the bytes say UTF-8 and the declaration says otherwise: XML 1.0 4.3.3 makes text that is not in the encoding it is taken to be in a fatal error, and which of the two a reader believes decides what every non-ASCII character is",
+        side: Side::Ours(|f, doc| {
+            f.code == "xml.encoding" && doc.text.starts_with('\u{feff}')
+        }),
     },
     Divergence {
         id: "doctype",

@@ -120,7 +120,6 @@ fn explain(
 }
 
 #[test]
-#[ignore = "on until the verdict fixes of issue 12 are merged"]
 fn validate_and_xmlschema_agree_but_where_the_table_says() {
     let n = env_number("RELATION_CONTRACT_DIFF_CASES", 3000) as usize;
     let seed = env_number("RELATION_CONTRACT_DIFF_SEED", 12);
