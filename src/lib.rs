@@ -108,6 +108,8 @@
 //! 1.2 with header blocks loose under `Envelope`. Both are understood, and every report names
 //! the [`Profile`] that was applied: one shape is never silently taken for the other.
 
+#![deny(missing_docs)]
+
 pub mod assert;
 pub mod atomic;
 pub mod capture;

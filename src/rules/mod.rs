@@ -29,6 +29,7 @@ use quick_xml::NsReader;
 pub struct Block {
     /// The namespace the element's name is bound to (`None`: no namespace).
     pub ns: Option<String>,
+    /// Its local name (`Credentials`, `Ticket`).
     pub local: String,
     /// Its element path (the one path builder's spelling).
     pub path: String,
@@ -48,13 +49,16 @@ pub struct Block {
 /// The `Credentials` block the service reads (the first one), with its first `Ticket`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Credentials {
+    /// The `Credentials` element itself.
     pub block: Block,
+    /// Its first `Ticket` child in the Services85 namespace, when it has one.
     pub ticket: Option<Block>,
 }
 
 /// What the head of an envelope holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Headers {
+    /// The SOAP version the envelope's namespace names.
     pub version: SoapVersion,
     /// Byte offset of the root's start tag.
     pub envelope_offset: usize,
@@ -66,6 +70,7 @@ pub struct Headers {
     /// The first block named `Credentials` in the payload namespace, in a `Header` and
     /// loose, each when there is one.
     pub credentials_in_header: Option<Credentials>,
+    /// The same, loose under `Envelope` (where the documentation shows header blocks).
     pub credentials_loose: Option<Credentials>,
     /// What the first element of the first `Body` says the message is (an operation's
     /// request or response wrapper, or a SOAP Fault), when it says so.

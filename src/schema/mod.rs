@@ -59,14 +59,19 @@ use libxml::parser::ParserOptions;
 pub struct Validation {
     /// The profile that was applied (never `Auto`: `Auto` is resolved by the envelope).
     pub profile: Profile,
+    /// The envelope's SOAP version (`None`: the root is no SOAP Envelope).
     pub soap_version: Option<SoapVersion>,
+    /// The operation the Body's element names (`None` for a fault, or when the Body does
+    /// not say).
     pub operation: Option<Operation>,
+    /// Request, response or fault, as the Body's element says.
     pub kind: Option<Kind>,
     /// Sorted by line, then column.
     pub violations: Vec<Violation>,
 }
 
 impl Validation {
+    /// Whether there is no violation at all.
     pub fn is_valid(&self) -> bool {
         self.violations.is_empty()
     }

@@ -36,6 +36,7 @@ pub struct Case {
     pub family: &'static str,
     /// What was done, for a person reading a disagreement.
     pub what: String,
+    /// The document's bytes, as written to its file.
     pub bytes: Vec<u8>,
 }
 

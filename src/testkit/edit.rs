@@ -21,10 +21,15 @@ use crate::violation::Code;
 /// What kind of type the contract table declares for a payload element.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
+    /// `xs:int`.
     Int,
+    /// `xs:short`.
     Short,
+    /// `xs:dateTime`.
     DateTime,
+    /// `xs:boolean`.
     Boolean,
+    /// `xs:string`.
     String,
     /// An enumeration (`UserType`).
     Enum(&'static SimpleType),
@@ -40,8 +45,11 @@ pub enum Kind {
 /// What the contract table declares for one payload element of a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Declared {
+    /// What kind of type it is.
     pub kind: Kind,
+    /// The type as the table names it.
     pub ty: TypeRef,
+    /// Whether the element may be `xsi:nil`.
     pub nillable: bool,
 }
 
@@ -201,6 +209,7 @@ fn wrong_type(k: Kind) -> Option<String> {
 pub struct Breaking {
     /// What was done, for failure messages (`swap`, `out-of-range`, ...).
     pub what: &'static str,
+    /// The edited document.
     pub text: String,
     /// The element path both checkers must name.
     pub element: String,
@@ -211,7 +220,9 @@ pub struct Breaking {
 /// A contract-preserving edit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Preserving {
+    /// What was done (`cdata`, `prefixes`, ...).
     pub what: &'static str,
+    /// The edited document.
     pub text: String,
 }
 

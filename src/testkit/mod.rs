@@ -155,14 +155,17 @@ fn mask<M: Copy + std::fmt::Debug + Default + std::ops::BitOr<Output = M> + 'sta
     })
 }
 
+/// Any set of `ETableRight` flags, the empty one included.
 pub fn table_right_mask() -> impl Strategy<Value = ETableRight> {
     mask(ETableRight::FLAGS)
 }
 
+/// Any set of `EFieldRight` flags, the empty one included.
 pub fn field_right_mask() -> impl Strategy<Value = EFieldRight> {
     mask(EFieldRight::FLAGS)
 }
 
+/// Every `UserType`.
 pub fn user_type() -> impl Strategy<Value = UserType> {
     prop::sample::select(UserType::ALL.to_vec())
 }
@@ -177,6 +180,7 @@ fn days_in_month(y: u16, m: u8) -> u8 {
     }
 }
 
+/// No zone, `Z`, or an offset from -14:00 to +14:00.
 pub fn zone() -> impl Strategy<Value = Zone> {
     prop_oneof![
         1 => Just(Zone::None),
@@ -211,18 +215,21 @@ pub fn date_time() -> impl Strategy<Value = XsdDateTime> {
         })
 }
 
+/// A `TableRight`: its mask and reason each absent, nil or present.
 pub fn table_right() -> BoxedStrategy<TableRight> {
     (option::of(table_right_mask()), nillable(xml_string()))
         .prop_map(|(mask, reason)| TableRight { mask, reason })
         .boxed()
 }
 
+/// A `FieldRight`: its mask and reason each absent, nil or present.
 pub fn field_right() -> BoxedStrategy<FieldRight> {
     (option::of(field_right_mask()), nillable(xml_string()))
         .prop_map(|(mask, reason)| FieldRight { mask, reason })
         .boxed()
 }
 
+/// One `FieldProperty` entry's value (right, type, length).
 pub fn field_property() -> BoxedStrategy<FieldProperty> {
     (
         nillable(field_right()),
@@ -251,6 +258,7 @@ pub fn field_properties() -> BoxedStrategy<FieldPropertyDictionary> {
     .boxed()
 }
 
+/// An `Associate` with every member absent, nil or present.
 pub fn associate() -> BoxedStrategy<Associate> {
     (
         (
@@ -370,6 +378,7 @@ pub fn json_entity() -> BoxedStrategy<ContactRelationEntity> {
         .boxed()
 }
 
+/// A `TimeZone` header block's content.
 pub fn time_zone() -> BoxedStrategy<SoTimeZone> {
     (option::of(int()), nillable(xml_string()))
         .prop_map(|(id, code)| SoTimeZone {
@@ -379,6 +388,7 @@ pub fn time_zone() -> BoxedStrategy<SoTimeZone> {
         .boxed()
 }
 
+/// The request header blocks, each absent, nil or present.
 pub fn request_headers() -> BoxedStrategy<RequestHeaders> {
     (
         nillable(xml_string()),
@@ -395,6 +405,7 @@ pub fn request_headers() -> BoxedStrategy<RequestHeaders> {
         .boxed()
 }
 
+/// A key/value pair of `ExtraInfo` or `Parameters`, either side absent.
 pub fn key_value() -> BoxedStrategy<KeyValue> {
     (
         option::weighted(0.8, xml_string()),
@@ -436,6 +447,7 @@ pub fn exception_info() -> BoxedStrategy<SoExceptionInfo> {
     level(nillable(two.prop_map(Box::new)).boxed()).boxed()
 }
 
+/// The response header blocks, each absent, nil or present.
 pub fn response_headers() -> BoxedStrategy<ResponseHeaders> {
     (
         nillable(exception_info()),
@@ -454,6 +466,7 @@ pub fn response_headers() -> BoxedStrategy<ResponseHeaders> {
         .boxed()
 }
 
+/// The Body of a request of any of the four operations.
 pub fn request_body() -> BoxedStrategy<RequestBody> {
     prop_oneof![
         1 => Just(RequestBody::CreateDefaultContactRelationEntity),
@@ -470,6 +483,7 @@ pub fn request_body() -> BoxedStrategy<RequestBody> {
     .boxed()
 }
 
+/// The Body of a response of any of the four operations.
 pub fn response_body() -> BoxedStrategy<ResponseBody> {
     prop_oneof![
         1 => nillable(entity())
@@ -482,10 +496,12 @@ pub fn response_body() -> BoxedStrategy<ResponseBody> {
     .boxed()
 }
 
+/// SOAP 1.1 or 1.2.
 pub fn soap_version() -> impl Strategy<Value = SoapVersion> {
     prop_oneof![Just(SoapVersion::V11), Just(SoapVersion::V12)]
 }
 
+/// Header blocks inside `Header` or loose under `Envelope`.
 pub fn placement() -> impl Strategy<Value = HeaderPlacement> {
     prop_oneof![
         Just(HeaderPlacement::InHeader),
@@ -515,6 +531,7 @@ fn settle(placement: HeaderPlacement, any_header: bool) -> HeaderPlacement {
     }
 }
 
+/// A request envelope of a version and a placement drawn from the strategies given.
 pub fn request(
     version: impl Strategy<Value = SoapVersion>,
     placement: impl Strategy<Value = HeaderPlacement>,
@@ -529,6 +546,7 @@ pub fn request(
     })
 }
 
+/// A response envelope of a version and a placement drawn from the strategies given.
 pub fn response(
     version: impl Strategy<Value = SoapVersion>,
     placement: impl Strategy<Value = HeaderPlacement>,

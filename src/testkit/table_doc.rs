@@ -14,8 +14,11 @@ use std::ops::Range;
 /// One payload element of a [`TableDoc`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocElement {
+    /// Its element path.
     pub path: String,
+    /// Its declared type.
     pub ty: TypeRef,
+    /// Whether it may be `xsi:nil`.
     pub nillable: bool,
     /// A header block or a wrapper (it carries the namespace declarations).
     pub top: bool,
@@ -28,7 +31,9 @@ pub struct DocElement {
 /// A document of one operation and direction, and its payload elements in document order.
 #[derive(Debug, Clone)]
 pub struct TableDoc {
+    /// The document.
     pub text: String,
+    /// Its payload elements, in document order.
     pub elements: Vec<DocElement>,
 }
 

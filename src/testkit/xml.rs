@@ -20,7 +20,9 @@ pub struct Node {
     pub start: Range<usize>,
     /// The end tag; `None` for an empty-element tag.
     pub end: Option<Range<usize>>,
+    /// The index of its parent in [`Tree::nodes`] (`None` for the root).
     pub parent: Option<usize>,
+    /// The indexes of its child elements, in document order.
     pub children: Vec<usize>,
 }
 
@@ -44,6 +46,7 @@ impl Node {
 /// The elements of a document in document order (index 0 is the root).
 #[derive(Debug, Clone, Default)]
 pub struct Tree {
+    /// Every element, in document order of its start tag.
     pub nodes: Vec<Node>,
 }
 
