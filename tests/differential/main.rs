@@ -36,28 +36,10 @@ fn ours(dir: &Path) -> HashMap<String, (bool, Vec<Ours>)> {
         .arg(dir)
         .output()
         .expect("the CLI runs");
-    let mut verdicts = HashMap::new();
-    for line in String::from_utf8_lossy(&out.stdout).lines() {
-        let v: Value = serde_json::from_str(line).expect("a JSON line");
-        let Some(path) = v["path"].as_str() else {
-            continue; // the summary
-        };
-        let name = Path::new(path)
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let findings = v["violations"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|f| Ours {
-                code: f["code"].as_str().unwrap_or_default().to_string(),
-                element: f["element"].as_str().unwrap_or_default().to_string(),
-            })
-            .collect();
-        verdicts.insert(name, (v["valid"] == Value::Bool(true), findings));
-    }
-    verdicts
+    verdicts(&out.stdout, "path", "violations", |f| Ours {
+        code: text(&f["code"]),
+        element: text(&f["element"]),
+    })
 }
 
 /// The oracle's verdict on every file of the manifest: file name -> (valid, errors).
@@ -74,25 +56,43 @@ fn theirs(manifest: &Path) -> HashMap<String, (bool, Vec<Theirs>)> {
         "the oracle failed (is xmlschema installed? `bash scripts/setup.sh`):\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let mut verdicts = HashMap::new();
-    for line in String::from_utf8_lossy(&out.stdout).lines() {
+    verdicts(&out.stdout, "file", "errors", |e| Theirs {
+        path: text(&e["path"]),
+        reason: text(&e["reason"]),
+    })
+}
+
+fn text(v: &Value) -> String {
+    v.as_str().unwrap_or_default().to_string()
+}
+
+/// JSON lines to verdicts by file name: each line with a `name_key` (others, such as the
+/// tool's summary, are passed over) gives `valid` and its `list_key` items.
+fn verdicts<T>(
+    stdout: &[u8],
+    name_key: &str,
+    list_key: &str,
+    item: impl Fn(&Value) -> T,
+) -> HashMap<String, (bool, Vec<T>)> {
+    let mut out = HashMap::new();
+    for line in String::from_utf8_lossy(stdout).lines() {
         let v: Value = serde_json::from_str(line).expect("a JSON line");
-        let name = Path::new(v["file"].as_str().unwrap_or_default())
+        let Some(path) = v[name_key].as_str() else {
+            continue;
+        };
+        let name = Path::new(path)
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let errors = v["errors"]
+        let items = v[list_key]
             .as_array()
             .into_iter()
             .flatten()
-            .map(|e| Theirs {
-                path: e["path"].as_str().unwrap_or_default().to_string(),
-                reason: e["reason"].as_str().unwrap_or_default().to_string(),
-            })
+            .map(&item)
             .collect();
-        verdicts.insert(name, (v["valid"] == Value::Bool(true), errors));
+        out.insert(name, (v["valid"] == Value::Bool(true), items));
     }
-    verdicts
+    out
 }
 
 /// The entry that explains every finding of the stricter side, if one entry or several
