@@ -689,10 +689,21 @@ fn a_golden_assertion_gives_the_contract_verdict_and_never_blesses_a_broken_capt
                 let message = e.to_string();
                 assert!(message.contains("Reversed"), "{message}");
                 assert!(!message.contains(CAPTURE_TICKET), "{message}");
+                // Each finding as a violation displays: code, path, line:column.
+                let v = &findings[0];
+                let (line, column) = (v.line.expect("a line"), v.column.expect("a column"));
+                assert!(
+                    message.contains(&format!("  {} at {} {line}:{column}: ", v.code, v.element)),
+                    "{message}"
+                );
             }
             other => panic!("expected Findings (bless {bless:?}), got {other:?}"),
         }
         assert!(!golden.exists(), "a broken capture was blessed");
+        assert!(
+            !diff::pending_path(&golden).exists(),
+            "a broken capture was written for review"
+        );
     }
     // Even a golden holding the same broken text does not make it pass.
     std::fs::write(&golden, &broken).unwrap_or_else(|e| panic!("write: {e}"));

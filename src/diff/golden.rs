@@ -154,12 +154,9 @@ impl fmt::Display for GoldenError {
                     findings.len(),
                     if findings.len() == 1 { "" } else { "s" }
                 )?;
+                // Each as `Violation` displays itself: code, path, position, message.
                 for v in findings {
-                    let at = match (v.line, v.column) {
-                        (Some(l), Some(c)) => format!("{l}:{c}: "),
-                        _ => String::new(),
-                    };
-                    writeln!(f, "  {at}{} {}: {}", v.code, v.element, v.message)?;
+                    writeln!(f, "  {v}")?;
                 }
                 Ok(())
             }
