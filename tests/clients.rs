@@ -1,5 +1,6 @@
 //! Real SOAP clients against the stub: Python's zeep and PHP's SoapClient (installed by
-//! `scripts/setup.sh`) each build their proxy from the stub's `?wsdl` URL and run
+//! `scripts/setup.sh`) each build their proxy from the stub's `?wsdl` URL (and again from
+//! `?singleWsdl`) and run
 //! CreateDefault, Save (non-ASCII Comment), Get, Save (changed), Delete and Get, with the
 //! Credentials header carrying a Ticket. The client scripts (`tests/clients/`) print what
 //! the client saw as JSON; this file asserts it, and holds the stub's recordings of that
@@ -84,9 +85,10 @@ enum NilSeen {
     EmptyEntity,
 }
 
-/// One client's run against a fresh stub that records; asserts what the client saw, then the
-/// recordings. Returns the client's JSON (for the version).
-fn drive(program: &str, script_name: &str, user_agent: &str, nil: NilSeen) -> Value {
+/// One client's run against a fresh stub that records, its proxy built from the stub's URL
+/// with `query` (`wsdl`, `singleWsdl`); asserts what the client saw, then the recordings.
+/// Returns the client's JSON (for the version).
+fn drive(program: &str, script_name: &str, user_agent: &str, nil: NilSeen, query: &str) -> Value {
     let dir = tempfile::tempdir().unwrap();
     let rec = dir.path().join("recorded");
     let stub = StubServer::start_with(ServeOptions {
@@ -232,7 +234,13 @@ fn recordings_hold(rec: &Path, user_agent: &str) {
 
 #[test]
 fn zeep_builds_its_proxy_from_the_wsdl_and_runs_the_sequence() {
-    let seen = drive("python3", "zeep_client.py", "Zeep/", NilSeen::EmptyEntity);
+    let seen = drive(
+        "python3",
+        "zeep_client.py",
+        "Zeep/",
+        NilSeen::EmptyEntity,
+        "wsdl",
+    );
     // The version scripts/setup.sh pins.
     let pinned = include_str!("../scripts/python-requirements.txt")
         .lines()
@@ -243,8 +251,26 @@ fn zeep_builds_its_proxy_from_the_wsdl_and_runs_the_sequence() {
 
 #[test]
 fn php_soapclient_builds_its_proxy_from_the_wsdl_and_runs_the_sequence() {
-    let seen = drive("php", "php_client.php", "PHP-SOAP/", NilSeen::Null);
+    let seen = drive("php", "php_client.php", "PHP-SOAP/", NilSeen::Null, "wsdl");
     let version = seen["version"].as_str().unwrap_or("");
     assert!(version.starts_with("8."), "{seen}");
     assert_eq!(seen["soap"], version, "the soap extension is PHP's own");
+}
+
+#[test]
+fn both_clients_build_their_proxies_from_the_single_wsdl_too() {
+    drive(
+        "python3",
+        "zeep_client.py",
+        "Zeep/",
+        NilSeen::EmptyEntity,
+        "singleWsdl",
+    );
+    drive(
+        "php",
+        "php_client.php",
+        "PHP-SOAP/",
+        NilSeen::Null,
+        "singleWsdl",
+    );
 }
