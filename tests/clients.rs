@@ -7,6 +7,8 @@
 //! traffic to the wire profile.
 
 use relation_contract::capture::{self, Document};
+use relation_contract::contract::table;
+use relation_contract::contract::NS_SERVICES85;
 use relation_contract::model::{Message, ResponseBody};
 use relation_contract::serve::{ServeOptions, StubServer};
 use relation_contract::{codec, pipeline, Kind, Operation, Profile};
@@ -15,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+const NS_SERIALIZATION: &str = "http://schemas.microsoft.com/2003/10/Serialization/";
 const TICKET: &str = "7T:Y2xpZW50LXRlc3RzLXNlY3JldC10aWNrZXQ=";
 const COMMENT: &str = "Blåbærsyltetøy «ok» 😀";
 const CHANGED: &str = "Endret: æøå ÆØÅ — 𝄞 ✓";
@@ -74,21 +77,90 @@ fn run_client(program: &str, script: &Path, wsdl: &str) -> Value {
         .unwrap_or_else(|e| panic!("{program}: not one JSON object ({e}):\n{stdout}\n{stderr}"))
 }
 
-/// What the client saw of its final Get (of the deleted id), which the clients render
-/// differently.
-#[derive(Debug, Clone, Copy)]
-enum NilSeen {
-    /// The Response is `null` (PHP).
-    Null,
-    /// An entity whose every member is empty: zeep 4.3 parses `<Response i:nil="true"/>` of a
-    /// complex type, attributes present, as an object with every member `None`.
-    EmptyEntity,
+/// A client under test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Client {
+    /// Python zeep (`tests/clients/zeep_client.py`).
+    Zeep,
+    /// PHP's SoapClient (`tests/clients/php_client.php`).
+    Php,
+}
+
+impl Client {
+    fn program(self) -> &'static str {
+        match self {
+            Client::Zeep => "python3",
+            Client::Php => "php",
+        }
+    }
+
+    fn script(self) -> PathBuf {
+        script(match self {
+            Client::Zeep => "zeep_client.py",
+            Client::Php => "php_client.php",
+        })
+    }
+
+    /// How the client names itself in its requests.
+    fn user_agent(self) -> &'static str {
+        match self {
+            Client::Zeep => "User-Agent: Zeep/",
+            Client::Php => "User-Agent: PHP-SOAP/",
+        }
+    }
+}
+
+/// The operations' names, sorted (as the scripts list their proxies' operations).
+fn operation_names() -> Vec<&'static str> {
+    let mut names: Vec<&str> = Operation::ALL.iter().map(|o| o.name()).collect();
+    names.sort();
+    names
+}
+
+/// What the proxy was built of: its operations, and where its types came from (zeep) or
+/// the structs it made of them (PHP).
+fn proxy_holds(client: Client, seen: &Value, url: &str, query: &str) {
+    let proxy = &seen["proxy"];
+    let ops: Vec<&str> = proxy["operations"]
+        .as_array()
+        .expect("operations")
+        .iter()
+        .map(|o| o.as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(ops, operation_names(), "{seen}");
+    match client {
+        Client::Zeep => {
+            // Each schema from the URL the WSDL names it by: the rewritten ones.
+            let (xsd0, xsd1) = match query {
+                "wsdl" => (format!("{url}?xsd=xsd0"), format!("{url}?xsd=xsd1")),
+                _ => (format!("{url}?{query}"), format!("{url}?{query}")),
+            };
+            assert_eq!(proxy["schemas"][NS_SERVICES85], xsd0.as_str(), "{seen}");
+            assert_eq!(proxy["schemas"][NS_SERIALIZATION], xsd1.as_str(), "{seen}");
+            assert_eq!(proxy["address"], url, "the soap:address rewritten");
+        }
+        Client::Php => {
+            let mut structs: Vec<&str> = proxy["structs"]
+                .as_array()
+                .expect("structs")
+                .iter()
+                .map(|o| o.as_str().unwrap_or(""))
+                .collect();
+            structs.sort();
+            let mut want: Vec<&str> = table::COMPLEX_TYPES.iter().map(|t| t.name).collect();
+            want.sort();
+            assert_eq!(
+                structs, want,
+                "a struct for every complex type of the contract"
+            );
+        }
+    }
 }
 
 /// One client's run against a fresh stub that records, its proxy built from the stub's URL
 /// with `query` (`wsdl`, `singleWsdl`); asserts what the client saw, then the recordings.
 /// Returns the client's JSON (for the version).
-fn drive(program: &str, script_name: &str, user_agent: &str, nil: NilSeen, query: &str) -> Value {
+fn drive(client: Client, query: &str) -> Value {
     let dir = tempfile::tempdir().unwrap();
     let rec = dir.path().join("recorded");
     let stub = StubServer::start_with(ServeOptions {
@@ -96,10 +168,11 @@ fn drive(program: &str, script_name: &str, user_agent: &str, nil: NilSeen, query
         ..ServeOptions::default()
     })
     .unwrap();
+    let url = stub.url().to_string();
     let seen = run_client(
-        program,
-        &script(script_name),
-        &format!("{}?wsdl", stub.url()),
+        client.program(),
+        &client.script(),
+        &format!("{url}?{query}"),
     );
     stub.assert_clean();
     assert_eq!(stub.requests(), 6, "{seen}");
@@ -131,9 +204,12 @@ fn drive(program: &str, script_name: &str, user_agent: &str, nil: NilSeen, query
     assert_eq!(again["relation_id"], id, "saved under the same id");
     assert_eq!(again["comment"], CHANGED, "{again}");
     assert_eq!(deleted["nil"], true, "Delete answers no entity: {deleted}");
-    match nil {
-        NilSeen::Null => assert_eq!(gone["nil"], true, "{gone}"),
-        NilSeen::EmptyEntity => {
+    match client {
+        // PHP: the Response is null.
+        Client::Php => assert_eq!(gone["nil"], true, "{gone}"),
+        // zeep 4.3 parses `<Response i:nil="true"/>` of a complex type (an attribute present,
+        // so not "empty") as an object whose every member is None.
+        Client::Zeep => {
             assert_eq!(gone["nil"], false, "{gone}");
             assert!(
                 gone["relation_id"].is_null() && gone["comment"].is_null(),
@@ -142,7 +218,8 @@ fn drive(program: &str, script_name: &str, user_agent: &str, nil: NilSeen, query
         }
     }
 
-    recordings_hold(&rec, user_agent);
+    proxy_holds(client, &seen, &url, query);
+    recordings_hold(&rec, client.user_agent());
     seen
 }
 
@@ -193,7 +270,7 @@ fn recordings_hold(rec: &Path, user_agent: &str) {
         };
         assert_eq!((verdict.operation, verdict.kind), (Some(op), Some(kind)));
         if kind == Kind::Request {
-            assert!(raw.contains(&format!("User-Agent: {user_agent}")), "{raw}");
+            assert!(raw.contains(user_agent), "{raw}");
         }
         let text = doc.text.as_ref().expect("text");
         decoded.push(codec::decode(text).unwrap_or_else(|e| panic!("{}: {e:?}", f.display())));
@@ -234,13 +311,7 @@ fn recordings_hold(rec: &Path, user_agent: &str) {
 
 #[test]
 fn zeep_builds_its_proxy_from_the_wsdl_and_runs_the_sequence() {
-    let seen = drive(
-        "python3",
-        "zeep_client.py",
-        "Zeep/",
-        NilSeen::EmptyEntity,
-        "wsdl",
-    );
+    let seen = drive(Client::Zeep, "wsdl");
     // The version scripts/setup.sh pins.
     let pinned = include_str!("../scripts/python-requirements.txt")
         .lines()
@@ -251,7 +322,7 @@ fn zeep_builds_its_proxy_from_the_wsdl_and_runs_the_sequence() {
 
 #[test]
 fn php_soapclient_builds_its_proxy_from_the_wsdl_and_runs_the_sequence() {
-    let seen = drive("php", "php_client.php", "PHP-SOAP/", NilSeen::Null, "wsdl");
+    let seen = drive(Client::Php, "wsdl");
     let version = seen["version"].as_str().unwrap_or("");
     assert!(version.starts_with("8."), "{seen}");
     assert_eq!(seen["soap"], version, "the soap extension is PHP's own");
@@ -259,18 +330,6 @@ fn php_soapclient_builds_its_proxy_from_the_wsdl_and_runs_the_sequence() {
 
 #[test]
 fn both_clients_build_their_proxies_from_the_single_wsdl_too() {
-    drive(
-        "python3",
-        "zeep_client.py",
-        "Zeep/",
-        NilSeen::EmptyEntity,
-        "singleWsdl",
-    );
-    drive(
-        "php",
-        "php_client.php",
-        "PHP-SOAP/",
-        NilSeen::Null,
-        "singleWsdl",
-    );
+    drive(Client::Zeep, "singleWsdl");
+    drive(Client::Php, "singleWsdl");
 }

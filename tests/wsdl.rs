@@ -173,35 +173,10 @@ fn tns(local: &str) -> String {
     format!("{{{NS_SERVICES85}}}{local}")
 }
 
-/// Every way the WSDL `wsdl` departs from the contract table and from the schema `xsd`
-/// (services85.xsd): one line per mismatch, empty when they agree.
-fn contract_mismatches(wsdl: &str, xsd: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let defs = parse(wsdl);
-    let schema = parse(xsd);
-    let globals: Vec<String> = schema
-        .all(NS_XS, "element")
-        .filter_map(|e| e.attr("name").map(tns))
-        .collect();
-    if !defs.is(NS_WSDL, "definitions") || defs.attr("targetNamespace") != Some(NS_SERVICES85) {
-        out.push("the root is not wsdl:definitions of the payload namespace".into());
-    }
-    // Every part names a global element of the schema and of the contract table.
-    for m in defs.all(NS_WSDL, "message") {
-        for p in m.all(NS_WSDL, "part") {
-            let el = p.qname_attr("element").unwrap_or_default();
-            let local = el.rsplit('}').next().unwrap_or("");
-            if !globals.contains(&el) || table::element_decl(local).is_none() {
-                out.push(format!(
-                    "message {:?}: part {el} is no global element",
-                    m.attr("name")
-                ));
-            }
-        }
-    }
-    let message = |name: &str| defs.named(NS_WSDL, "message", name);
-    let parts_of = |name: &str| -> Vec<(String, String)> {
-        message(name).map_or(Vec::new(), |m| {
+/// The (name, element) of each part of the message `name`; empty if there is none.
+fn parts_of(defs: &Node, name: &str) -> Vec<(String, String)> {
+    defs.named(NS_WSDL, "message", name)
+        .map_or(Vec::new(), |m| {
             m.all(NS_WSDL, "part")
                 .map(|p| {
                     let part = p.attr("name").unwrap_or("").to_string();
@@ -209,13 +184,31 @@ fn contract_mismatches(wsdl: &str, xsd: &str) -> Vec<String> {
                 })
                 .collect()
         })
-    };
-    let blocks = |decls: &[table::ElementDecl]| -> Vec<(String, String)> {
-        decls
-            .iter()
-            .map(|d| (d.name.to_string(), tns(d.name)))
-            .collect()
-    };
+}
+
+/// The parts a header message must have: one per header block, named as the block.
+fn blocks(decls: &[table::ElementDecl]) -> Vec<(String, String)> {
+    decls
+        .iter()
+        .map(|d| (d.name.to_string(), tns(d.name)))
+        .collect()
+}
+
+fn operation_names(n: &Node) -> Vec<String> {
+    n.all(NS_WSDL, "operation")
+        .map(|o| o.attr("name").unwrap_or("").to_string())
+        .collect()
+}
+
+/// Every way the WSDL `wsdl` departs from the contract table and from the schema `xsd`
+/// (services85.xsd): one line per mismatch, empty when they agree.
+fn contract_mismatches(wsdl: &str, xsd: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let defs = parse(wsdl);
+    if !defs.is(NS_WSDL, "definitions") || defs.attr("targetNamespace") != Some(NS_SERVICES85) {
+        out.push("the root is not wsdl:definitions of the payload namespace".into());
+    }
+    parts_name_global_elements(&defs, &parse(xsd), &mut out);
     let port_type = defs.named(NS_WSDL, "portType", "Relation");
     let binding = defs.named(NS_WSDL, "binding", "BasicHttpBinding_Relation");
     let (Some(port_type), Some(binding)) = (port_type, binding) else {
@@ -229,111 +222,25 @@ fn contract_mismatches(wsdl: &str, xsd: &str) -> Vec<String> {
     if transport.and_then(|b| b.attr("transport")) != Some("http://schemas.xmlsoap.org/soap/http") {
         out.push("the binding is not SOAP 1.1 over HTTP".into());
     }
-    let names = |n: &Node| -> Vec<String> {
-        n.all(NS_WSDL, "operation")
-            .map(|o| o.attr("name").unwrap_or("").to_string())
-            .collect()
-    };
     let want: Vec<String> = Operation::ALL
         .iter()
         .map(|o| o.name().to_string())
         .collect();
     for (what, n) in [("portType", port_type), ("binding", binding)] {
-        if names(n) != want {
+        if operation_names(n) != want {
             out.push(format!(
                 "{what} has operations {:?}, not {want:?}",
-                names(n)
+                operation_names(n)
             ));
         }
     }
     for op in Operation::ALL {
-        let name = op.name();
-        for (msg, wrapper) in [
-            (format!("{name}Request"), op.name()),
-            (format!("{name}Response"), op.response_name()),
-        ] {
-            if parts_of(&msg) != [("parameters".to_string(), tns(wrapper))] {
-                out.push(format!(
-                    "message {msg}: not the one part `parameters` = {wrapper}"
-                ));
-            }
+        messages_hold(&defs, op, &mut out);
+        if let Some(o) = port_type.named(NS_WSDL, "operation", op.name()) {
+            port_type_operation_holds(o, op, &mut out);
         }
-        if parts_of(&format!("{name}Request_Headers")) != blocks(&REQUEST_HEADER_BLOCKS) {
-            out.push(format!(
-                "{name}: the request header parts are not the contract's"
-            ));
-        }
-        if parts_of(&format!("{name}Response_Headers")) != blocks(&RESPONSE_HEADER_BLOCKS) {
-            out.push(format!(
-                "{name}: the response header parts are not the contract's"
-            ));
-        }
-        if let Some(o) = port_type.named(NS_WSDL, "operation", name) {
-            for (io, action, msg) in [
-                ("input", op.soap_action(), format!("{name}Request")),
-                (
-                    "output",
-                    op.response_soap_action(),
-                    format!("{name}Response"),
-                ),
-            ] {
-                let io_node = o.all(NS_WSDL, io).next();
-                if io_node.and_then(|n| n.qname_attr("message")) != Some(tns(&msg)) {
-                    out.push(format!("portType {name}: the {io} is not message {msg}"));
-                }
-                if io_node.and_then(|n| n.attr(&wsaw_attr(n))) != Some(action.as_str()) {
-                    out.push(format!(
-                        "portType {name}: the {io}'s Action is not {action}"
-                    ));
-                }
-            }
-            if o.all(NS_WSDL, "fault").next().is_some() {
-                out.push(format!(
-                    "portType {name}: a wsdl:fault the service never sends"
-                ));
-            }
-        }
-        if let Some(o) = binding.named(NS_WSDL, "operation", name) {
-            let soap_op = o.all(NS_WSDL_SOAP11, "operation").next();
-            if soap_op.and_then(|s| s.attr("soapAction")) != Some(op.soap_action().as_str())
-                || soap_op.and_then(|s| s.attr("style")) != Some("document")
-            {
-                out.push(format!(
-                    "binding {name}: not document style with SOAPAction {}",
-                    op.soap_action()
-                ));
-            }
-            for (io, kind, decls) in [
-                ("input", "Request", &REQUEST_HEADER_BLOCKS[..]),
-                ("output", "Response", &RESPONSE_HEADER_BLOCKS[..]),
-            ] {
-                let Some(io_node) = o.all(NS_WSDL, io).next() else {
-                    out.push(format!("binding {name}: no {io}"));
-                    continue;
-                };
-                let headers: Vec<(String, String)> = io_node
-                    .all(NS_WSDL_SOAP11, "header")
-                    .map(|h| {
-                        let lit = h.attr("use") == Some("literal");
-                        let msg = h.qname_attr("message").unwrap_or_default();
-                        let part = h.attr("part").unwrap_or("").to_string();
-                        (if lit { msg } else { "encoded".into() }, part)
-                    })
-                    .collect();
-                let want: Vec<(String, String)> = decls
-                    .iter()
-                    .map(|d| (tns(&format!("{name}{kind}_Headers")), d.name.to_string()))
-                    .collect();
-                if headers != want {
-                    out.push(format!(
-                        "binding {name}: the {io}'s soap:headers are {headers:?}"
-                    ));
-                }
-                let body = io_node.all(NS_WSDL_SOAP11, "body").next();
-                if body.and_then(|b| b.attr("use")) != Some("literal") {
-                    out.push(format!("binding {name}: the {io}'s body is not literal"));
-                }
-            }
+        if let Some(o) = binding.named(NS_WSDL, "operation", op.name()) {
+            binding_operation_holds(o, op, &mut out);
         }
     }
     let port = defs
@@ -347,6 +254,125 @@ fn contract_mismatches(wsdl: &str, xsd: &str) -> Vec<String> {
         out.push("no port BasicHttpBinding_Relation with a soap:address".into());
     }
     out
+}
+
+/// Every part names a global element of the schema and of the contract table.
+fn parts_name_global_elements(defs: &Node, schema: &Node, out: &mut Vec<String>) {
+    let globals: Vec<String> = schema
+        .all(NS_XS, "element")
+        .filter_map(|e| e.attr("name").map(tns))
+        .collect();
+    for m in defs.all(NS_WSDL, "message") {
+        for p in m.all(NS_WSDL, "part") {
+            let el = p.qname_attr("element").unwrap_or_default();
+            let local = el.rsplit('}').next().unwrap_or("");
+            if !globals.contains(&el) || table::element_decl(local).is_none() {
+                out.push(format!(
+                    "message {:?}: part {el} is no global element",
+                    m.attr("name")
+                ));
+            }
+        }
+    }
+}
+
+/// The operation's four messages: the wrappers as `parameters`, the header blocks in order.
+fn messages_hold(defs: &Node, op: Operation, out: &mut Vec<String>) {
+    let name = op.name();
+    for (msg, wrapper) in [
+        (format!("{name}Request"), op.name()),
+        (format!("{name}Response"), op.response_name()),
+    ] {
+        if parts_of(defs, &msg) != [("parameters".to_string(), tns(wrapper))] {
+            out.push(format!(
+                "message {msg}: not the one part `parameters` = {wrapper}"
+            ));
+        }
+    }
+    if parts_of(defs, &format!("{name}Request_Headers")) != blocks(&REQUEST_HEADER_BLOCKS) {
+        out.push(format!(
+            "{name}: the request header parts are not the contract's"
+        ));
+    }
+    if parts_of(defs, &format!("{name}Response_Headers")) != blocks(&RESPONSE_HEADER_BLOCKS) {
+        out.push(format!(
+            "{name}: the response header parts are not the contract's"
+        ));
+    }
+}
+
+/// The portType's operation: its input and output messages and Actions, no fault.
+fn port_type_operation_holds(o: &Node, op: Operation, out: &mut Vec<String>) {
+    let name = op.name();
+    for (io, action, msg) in [
+        ("input", op.soap_action(), format!("{name}Request")),
+        (
+            "output",
+            op.response_soap_action(),
+            format!("{name}Response"),
+        ),
+    ] {
+        let io_node = o.all(NS_WSDL, io).next();
+        if io_node.and_then(|n| n.qname_attr("message")) != Some(tns(&msg)) {
+            out.push(format!("portType {name}: the {io} is not message {msg}"));
+        }
+        if io_node.and_then(|n| n.attr(&wsaw_attr(n))) != Some(action.as_str()) {
+            out.push(format!(
+                "portType {name}: the {io}'s Action is not {action}"
+            ));
+        }
+    }
+    if o.all(NS_WSDL, "fault").next().is_some() {
+        out.push(format!(
+            "portType {name}: a wsdl:fault the service never sends"
+        ));
+    }
+}
+
+/// The binding's operation: document style, its SOAPAction, literal bodies, and the header
+/// blocks as literal soap:headers in the contract's order.
+fn binding_operation_holds(o: &Node, op: Operation, out: &mut Vec<String>) {
+    let name = op.name();
+    let soap_op = o.all(NS_WSDL_SOAP11, "operation").next();
+    if soap_op.and_then(|s| s.attr("soapAction")) != Some(op.soap_action().as_str())
+        || soap_op.and_then(|s| s.attr("style")) != Some("document")
+    {
+        out.push(format!(
+            "binding {name}: not document style with SOAPAction {}",
+            op.soap_action()
+        ));
+    }
+    for (io, kind, decls) in [
+        ("input", "Request", &REQUEST_HEADER_BLOCKS[..]),
+        ("output", "Response", &RESPONSE_HEADER_BLOCKS[..]),
+    ] {
+        let Some(io_node) = o.all(NS_WSDL, io).next() else {
+            out.push(format!("binding {name}: no {io}"));
+            continue;
+        };
+        let headers: Vec<(String, String)> = io_node
+            .all(NS_WSDL_SOAP11, "header")
+            .map(|h| {
+                let lit = h.attr("use") == Some("literal");
+                let msg = h.qname_attr("message").unwrap_or_default();
+                let part = h.attr("part").unwrap_or("").to_string();
+                (if lit { msg } else { "encoded".into() }, part)
+            })
+            .collect();
+        let want: Vec<(String, String)> = decls
+            .iter()
+            .map(|d| (tns(&format!("{name}{kind}_Headers")), d.name.to_string()))
+            .collect();
+        if headers != want {
+            out.push(format!(
+                "binding {name}: the {io}'s soap:headers are {headers:?}"
+            ));
+        }
+        let body = io_node.all(NS_WSDL_SOAP11, "body").next();
+        if body.and_then(|b| b.attr("use")) != Some("literal") {
+            out.push(format!("binding {name}: the {io}'s body is not literal"));
+        }
+    }
 }
 
 /// The attribute name the wsaw namespace is bound to on this node (`wsaw:Action`).

@@ -70,9 +70,17 @@ step($steps, $client, 'SaveContactRelation', ['ContactRelationEntity' => $got]);
 step($steps, $client, 'DeleteContactRelation', ['ContactRelationEntityId' => $id]);
 step($steps, $client, 'GetContactRelationEntity', ['ContactRelationEntityId' => $id]);
 
+// The operations of the proxy, by name, and the structs it built from the schema.
+$operations = array_map(fn ($f) => preg_replace('/^\S+ (\w+)\(.*$/s', '$1', $f), $client->__getFunctions());
+sort($operations);
+$structs = array_values(array_filter(array_map(
+    fn ($t) => preg_match('/^struct (\w+) \{/', $t, $m) ? $m[1] : null,
+    $client->__getTypes()
+)));
 echo json_encode([
     'client' => 'php',
     'version' => PHP_VERSION,
     'soap' => phpversion('soap'),
+    'proxy' => ['operations' => $operations, 'structs' => $structs],
     'steps' => $steps,
 ]), "\n";

@@ -82,7 +82,18 @@ def main():
         "GetContactRelationEntity",
         lambda: service.GetContactRelationEntity(ContactRelationEntityId=rid, _soapheaders=headers),
     )
-    print(json.dumps({"client": "zeep", "version": version("zeep"), "steps": steps}))
+    port = client.wsdl.services["WcfRelationService"].ports["BasicHttpBinding_Relation"]
+    proxy = {
+        # Where each schema the proxy was built from came from, by target namespace.
+        "schemas": {
+            d._target_namespace: d._location
+            for d in client.wsdl.types.documents
+            if d._location is not None and not d._target_namespace.endswith("/Imports")
+        },
+        "operations": sorted(port.binding.all()),
+        "address": port.binding_options["address"],
+    }
+    print(json.dumps({"client": "zeep", "version": version("zeep"), "proxy": proxy, "steps": steps}))
 
 
 if __name__ == "__main__":
