@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Installs the system packages the build needs (libxml2 for XSD validation, pkg-config to
-# find it, libclang for the libxml crate's bindgen). Idempotent: a package already present
+# Installs the system packages the build and the tests need (libxml2 for XSD validation,
+# pkg-config to find it, libclang for the libxml crate's bindgen; PHP's command line and its
+# SoapClient for tests/clients.rs). Idempotent: a package already present
 # is not touched, and apt is asked nothing when all of them are there. Then the Python
 # packages the tests run (scripts/python-requirements.txt), by pip, only when a pinned
 # version is not there already.
 set -euo pipefail
 
-packages=(libxml2-dev pkg-config libclang-dev)
+packages=(libxml2-dev pkg-config libclang-dev php-cli php-soap)
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
@@ -24,7 +25,8 @@ else
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# The Python packages the tests run (the differential test's XSD oracle, a JUnit reader),
+# The Python packages the tests run (the differential test's XSD oracle, a JUnit reader,
+# the zeep SOAP client),
 # at the versions pinned in python-requirements.txt; pip is asked only when one is missing
 # or at another version.
 requirements="$(dirname "$0")/python-requirements.txt"

@@ -27,6 +27,7 @@ mod check;
 mod ops;
 mod record;
 mod store;
+pub mod wsdl;
 
 pub use check::request_findings;
 pub use ops::{default_entity, stub_associate, DETAIL_NS};
@@ -305,6 +306,12 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>
             StatusCode::NOT_FOUND,
             &format!("no service here: Relation.svc answers at {SERVICE_PATH}\n"),
         );
+    }
+    if parts.method == Method::GET {
+        // The service's metadata (`?wsdl`, `?singleWsdl`, `?xsd=xsd0`, `?xsd=xsd1`).
+        if let Some(r) = wsdl::answer(&parts) {
+            return r;
+        }
     }
     if parts.method != Method::POST {
         let mut r = plain(
