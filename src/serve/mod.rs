@@ -8,6 +8,10 @@
 //! request that honours it is carried out against a store of contact relations and
 //! answered as the service does, by the project's own encoder.
 //!
+//! By GET it serves its WSDL and schemas as WCF does (`?wsdl`, `?singleWsdl`, `?xsd=xsd0`,
+//! `?xsd=xsd1`; see [`wsdl`]), with every address rewritten to the URL asked, so a SOAP
+//! client builds its proxy from the stub's URL.
+//!
 //! [`StubServer`] starts on a free loopback port in a background thread, gives its URL,
 //! lists the violations it saw, and stops when dropped. The library never prints: what the
 //! stub has to say while it runs (each refused request, a failed recording) goes as an
