@@ -1018,3 +1018,24 @@ fn golden_review_accept_and_reject_from_the_command_line() {
     let none = cli(&["golden", "review"]);
     assert_eq!(none.status.code(), Some(0), "nothing pending: exit 0");
 }
+
+/// A golden that is there but cannot be read (here: a folder) is an error to report, not a
+/// missing golden to write over or to leave a `.new` beside.
+#[test]
+fn an_unreadable_golden_is_an_error_not_a_missing_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let golden = dir.path().join("g.xml");
+    std::fs::create_dir(&golden).unwrap();
+    for bless in [Bless::Off, Bless::Pending, Bless::Overwrite] {
+        match check_golden(
+            &doc("capture", &capture()),
+            &golden,
+            &Options::exact(),
+            bless,
+        ) {
+            Err(GoldenError::Diff(e)) => assert!(e.to_string().contains("g.xml"), "{e}"),
+            other => panic!("{bless:?}: expected an I/O error, got {other:?}"),
+        }
+        assert!(golden.is_dir() && !diff::pending_path(&golden).exists());
+    }
+}
