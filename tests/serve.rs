@@ -84,7 +84,8 @@ fn save_get_delete_get() {
 
 #[test]
 fn each_kind_of_contract_break_gets_a_fault_naming_the_element() {
-    let stub = StubServer::start().unwrap();
+    // The uniform Client fault of `--faults contract` (tests/serve_faults.rs: as WCF).
+    let stub = contract_stub();
     let addr = stub.addr();
     let save_action = action(Operation::SaveContactRelation);
     // (fixture, content type, code, element)
@@ -185,7 +186,8 @@ fn each_kind_of_contract_break_gets_a_fault_naming_the_element() {
 
 #[test]
 fn soap_action_must_be_there_and_name_the_body_operation() {
-    let stub = StubServer::start().unwrap();
+    // The uniform Client fault of `--faults contract` (tests/serve_faults.rs: as WCF).
+    let stub = contract_stub();
     let addr = stub.addr();
     let mut body = Vec::new();
     codec::encode_request(&save(entity("a")), &mut body).unwrap();

@@ -29,11 +29,12 @@ mod record;
 mod store;
 
 pub use check::request_findings;
-pub use ops::{default_entity, stub_associate, DETAIL_NS};
+pub use ops::{default_entity, stub_associate, DETAIL_NS, TICKET_EXCEPTION_TYPE};
 pub use store::StateError;
 
 use crate::capture::Document;
 use crate::contract::{Kind, Operation};
+use crate::model::Nillable;
 use crate::secrets::Masker;
 use crate::violation::{Code, Violation};
 use bytes::Bytes;
@@ -115,6 +116,30 @@ pub struct ServeOptions {
     /// Where the stub's [`Event`]s go (`None`: nowhere; refused requests are also kept,
     /// see [`StubServer::rejections`]).
     pub events: Option<EventSink>,
+    /// How a contract break is answered (default: as WCF does, [`FaultStyle::Wcf`]).
+    pub faults: FaultStyle,
+    /// The Tickets the stub accepts. Empty: any non-empty Ticket. Otherwise a request
+    /// with another Ticket gets NetServer's service error: HTTP 200, `ExceptionInfo`
+    /// filled in, `Succeeded` false (see [`TICKET_EXCEPTION_TYPE`]).
+    pub tickets: Vec<String>,
+}
+
+/// How the stub answers a request that breaks the contract. Either way every violation
+/// is kept ([`StubServer::rejections`]) and told ([`Event::Rejected`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FaultStyle {
+    /// As the real service, a WCF BasicHttpBinding endpoint, answers: 415, 400 or 413 with
+    /// an empty body where WCF refuses the request before reading it; a 500 Fault
+    /// `a:ActionNotSupported`, `s:MustUnderstand` or `a:DeserializationFailed` with WCF's
+    /// faultstring where its dispatcher does; NetServer's `ExceptionInfo` (HTTP 200,
+    /// `Succeeded` false) for a request without a Ticket. A break WCF itself would let
+    /// through gets the [`FaultStyle::Contract`] fault. Every Fault's detail lists the
+    /// violations (`{urn:relation-contract:serve}ContractViolations`).
+    #[default]
+    Wcf,
+    /// Every break gets the same answer: HTTP 500 and an `s:Client` Fault whose
+    /// faultstring names the first violation and whose detail lists them all.
+    Contract,
 }
 
 impl std::fmt::Debug for ServeOptions {
@@ -125,6 +150,8 @@ impl std::fmt::Debug for ServeOptions {
             .field("state", &self.state)
             .field("workers", &self.workers)
             .field("events", &self.events.as_ref().map(|_| "a sink"))
+            .field("faults", &self.faults)
+            .field("tickets", &self.tickets.len())
             .finish()
     }
 }
@@ -138,6 +165,8 @@ impl Default for ServeOptions {
             state: None,
             workers: 2,
             events: None,
+            faults: FaultStyle::Wcf,
+            tickets: Vec::new(),
         }
     }
 }
@@ -158,6 +187,8 @@ struct Shared {
     rejections: Mutex<Vec<Rejection>>,
     requests: AtomicU64,
     events: Option<EventSink>,
+    faults: FaultStyle,
+    tickets: Vec<String>,
 }
 
 impl std::fmt::Debug for Shared {
@@ -190,6 +221,13 @@ impl Shared {
             rejections: Mutex::new(Vec::new()),
             requests: AtomicU64::new(0),
             events: opts.events.clone(),
+            faults: opts.faults,
+            tickets: opts
+                .tickets
+                .iter()
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty())
+                .collect(),
         })
     }
 
@@ -342,28 +380,32 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>
                 .and_then(|a| Operation::from_soap_action(&a))
                 .filter(|(_, kind)| *kind == Kind::Request)
                 .map(|(op, _)| op);
-            let answer = ops::client_fault(std::slice::from_ref(&v), &Masker::default());
+            let (status, answer) = match shared.faults {
+                // WCF refuses a message over its limit before reading it: 413, no body.
+                FaultStyle::Wcf => (StatusCode::PAYLOAD_TOO_LARGE, Vec::new()),
+                FaultStyle::Contract => (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    ops::client_fault(std::slice::from_ref(&v), &Masker::default()),
+                ),
+            };
             shared.reject(Rejection {
                 operation,
                 violations: vec![v],
             });
             let doc = Document::from_bytes("request", b"");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                answer,
-                operation,
-                doc,
-                Bytes::new(),
-            )
+            (status, answer, operation, doc, Bytes::new())
         }
     };
     let mut headers = HeaderMap::new();
     // What WCF's BasicHttpBinding answers with, faults included. (SOAP 1.1 carries the
-    // response's action nowhere in HTTP: no SOAPAction header on responses.)
-    headers.insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static("text/xml; charset=utf-8"),
-    );
+    // response's action nowhere in HTTP: no SOAPAction header on responses.) An empty
+    // answer (415, 400, 413 as WCF gives them) has no type.
+    if !answer.is_empty() {
+        headers.insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static("text/xml; charset=utf-8"),
+        );
+    }
     if let Some(recorder) = &shared.recorder {
         let masker = Masker::new(&doc.secrets);
         let path = parts
@@ -408,7 +450,7 @@ async fn answer(
     doc: &mut Document,
 ) -> (StatusCode, Vec<u8>, Option<Operation>) {
     let checked = check::check(headers, doc);
-    let operation = checked.operation;
+    let (operation, body_operation) = (checked.operation, checked.body_operation);
     match checked.outcome {
         check::Outcome::Undecodable(why) => {
             // The contract allows the request; the stub cannot carry it out.
@@ -424,19 +466,25 @@ async fn answer(
         }
         check::Outcome::Refused(violations) => {
             let masker = Masker::new(&doc.secrets);
-            let body = ops::client_fault(&violations, &masker);
-            let violations = violations
+            let violations: Vec<Violation> = violations
                 .into_iter()
                 .map(|mut v| {
                     v.message = masker.text(&v.message);
                     v
                 })
                 .collect();
+            let (status, body) = refusal(
+                shared,
+                headers,
+                (operation, body_operation),
+                &violations,
+                &masker,
+            );
             shared.reject(Rejection {
                 operation,
                 violations,
             });
-            (StatusCode::INTERNAL_SERVER_ERROR, body, operation)
+            (status, body, operation)
         }
         check::Outcome::Request(request) => {
             // The decoder's view of the secrets, for what the text scan cannot see (a
@@ -454,19 +502,100 @@ async fn answer(
                     doc.secrets.push(secret.to_string());
                 }
             }
+            if !shared.tickets.is_empty() {
+                let ticket = creds
+                    .and_then(|c| c.ticket.value())
+                    .map_or("", |t| t.trim());
+                if !shared.tickets.iter().any(|t| t == ticket) {
+                    let masker = Masker::new(&doc.secrets);
+                    let refused = ops::ticket_error(
+                        request.body.operation(),
+                        &request.headers.time_zone,
+                        "The Ticket is not valid: it is not one this service accepts, or it has expired",
+                        &[],
+                        &masker,
+                    );
+                    return match refused {
+                        Ok(body) => (StatusCode::OK, body, operation),
+                        Err(ops::ServerError(why)) => server_error(shared, &why, operation),
+                    };
+                }
+            }
             let done = ops::carry_out(&shared.store, *request).await;
             match done.and_then(|r| ops::encode_response(&r)) {
                 Ok(body) => (StatusCode::OK, body, operation),
-                Err(ops::ServerError(why)) => {
-                    shared.emit(Event::Error(why.clone()));
-                    (
-                        StatusCode::INTERNAL_SERVER_ERROR,
-                        ops::server_fault(&why),
-                        operation,
-                    )
-                }
+                Err(ops::ServerError(why)) => server_error(shared, &why, operation),
             }
         }
+    }
+}
+
+/// A request the stub could not carry out: told, and answered with a Server fault.
+fn server_error(
+    shared: &Shared,
+    why: &str,
+    operation: Option<Operation>,
+) -> (StatusCode, Vec<u8>, Option<Operation>) {
+    shared.emit(Event::Error(why.to_string()));
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        ops::server_fault(why),
+        operation,
+    )
+}
+
+/// The answer to a request that breaks the contract (its violations redacted already),
+/// in the stub's [`FaultStyle`].
+fn refusal(
+    shared: &Shared,
+    headers: &HeaderMap,
+    (operation, body_operation): (Option<Operation>, Option<Operation>),
+    violations: &[Violation],
+    masker: &Masker,
+) -> (StatusCode, Vec<u8>) {
+    use check::WcfAnswer;
+    use ops::WcfCode;
+    let contract = || {
+        (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            ops::client_fault(violations, masker),
+        )
+    };
+    if shared.faults == FaultStyle::Contract {
+        return contract();
+    }
+    let fault = |code, reason: &str| {
+        (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            ops::wcf_fault(code, reason, violations, masker),
+        )
+    };
+    match check::wcf_answer(headers, body_operation, violations) {
+        WcfAnswer::UnsupportedMediaType => (StatusCode::UNSUPPORTED_MEDIA_TYPE, Vec::new()),
+        WcfAnswer::BadRequest => (StatusCode::BAD_REQUEST, Vec::new()),
+        WcfAnswer::ActionNotSupported(action) => fault(
+            WcfCode::ActionNotSupported,
+            &ops::action_not_supported_text(&action),
+        ),
+        WcfAnswer::MustUnderstand { local, ns } => fault(
+            WcfCode::MustUnderstand,
+            &ops::must_understand_text(&local, &ns),
+        ),
+        WcfAnswer::DeserializationFailed(text) => fault(WcfCode::DeserializationFailed, &text),
+        WcfAnswer::ServiceError => {
+            let Some(op) = operation else {
+                return contract();
+            };
+            let why = violations
+                .iter()
+                .find(|v| v.code == Code::SoapCredentials)
+                .map_or("The request carries no Ticket", |v| v.message.as_str());
+            match ops::ticket_error(op, &Nillable::Nil, why, violations, masker) {
+                Ok(body) => (StatusCode::OK, body),
+                Err(_) => contract(),
+            }
+        }
+        WcfAnswer::Contract => contract(),
     }
 }
 
