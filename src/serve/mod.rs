@@ -2,11 +2,16 @@
 //!
 //! Every request is judged by the one document pipeline under the wire profile (SOAPAction,
 //! Content-Type, the envelope, the schema, Credentials/Ticket, mustUnderstand: every
-//! finding at once, as `validate --profile wire` reports them); a request that breaks the
-//! contract is answered with HTTP 500 and a SOAP 1.1 Fault (`s:Client`) whose faultstring
-//! says what broke and whose detail lists every violation (`{urn:relation-contract:serve}ContractViolations`), secrets redacted. A
-//! request that honours it is carried out against a store of contact relations and
-//! answered as the service does, by the project's own encoder.
+//! finding at once, as `validate --profile wire` reports them). A request that breaks the
+//! contract is answered as the real service, a WCF BasicHttpBinding endpoint, answers it
+//! ([`FaultStyle::Wcf`], the default: 415, 400 or 413 with an empty body; a 500 Fault
+//! `a:ActionNotSupported`, `s:MustUnderstand` or `a:DeserializationFailed`; NetServer's
+//! `ExceptionInfo` for a missing Ticket), or with one uniform HTTP 500 `s:Client` Fault
+//! ([`FaultStyle::Contract`]). Every Fault's detail lists every violation
+//! (`{urn:relation-contract:serve}ContractViolations`), secrets redacted. A request that
+//! honours it is carried out against a store of contact relations and answered as the
+//! service does, by the project's own encoder; one whose Ticket is not among
+//! [`ServeOptions::tickets`] (when any are named) gets NetServer's service error.
 //!
 //! [`StubServer`] starts on a free loopback port in a background thread, gives its URL,
 //! lists the violations it saw, and stops when dropped. The library never prints: what the
