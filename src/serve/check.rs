@@ -319,3 +319,117 @@ fn last_local(path: &str) -> &str {
     let last = path.rsplit('/').next().unwrap_or("");
     last.split('[').next().unwrap_or(last)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hyper::header::HeaderValue;
+
+    fn headers(content_type: Option<&str>, action: Option<Operation>) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        if let Some(ct) = content_type {
+            h.insert(CONTENT_TYPE, HeaderValue::from_str(ct).unwrap());
+        }
+        if let Some(op) = action {
+            let quoted = format!("\"{}\"", op.soap_action());
+            h.insert("soapaction", HeaderValue::from_str(&quoted).unwrap());
+        }
+        h
+    }
+
+    fn v(code: Code, element: &str) -> Violation {
+        Violation::new(code, element, "m")
+    }
+
+    const SAVE: Option<Operation> = Some(Operation::SaveContactRelation);
+    const PARAM: &str = "/Envelope/Body/SaveContactRelation/ContactRelationEntity/Reversed";
+
+    #[test]
+    fn the_first_stage_the_request_trips_decides() {
+        let xml = headers(Some("text/xml; charset=utf-8"), SAVE);
+        // The transport before the reader before the dispatcher.
+        let answer = wcf_answer(
+            &headers(Some("text/plain"), None),
+            None,
+            &[v(Code::XmlMalformed, "")],
+        );
+        assert_eq!(answer, WcfAnswer::UnsupportedMediaType);
+        let answer = wcf_answer(
+            &headers(Some("text/xml"), None),
+            None,
+            &[v(Code::XmlMalformed, "")],
+        );
+        assert_eq!(answer, WcfAnswer::BadRequest);
+        // mustUnderstand before the formatter, the formatter before the service.
+        let found = [
+            v(Code::SoapCredentials, "/Envelope/Header/Credentials"),
+            v(Code::XsdValue, PARAM),
+            v(Code::SoapMustUnderstand, "/Envelope/Header/Trace[2]"),
+        ];
+        assert_eq!(
+            wcf_answer(&xml, SAVE, &found),
+            WcfAnswer::MustUnderstand {
+                local: "Trace".into(),
+                ns: String::new()
+            }
+        );
+        match wcf_answer(&xml, SAVE, &found[..2]) {
+            WcfAnswer::DeserializationFailed(text) => {
+                assert!(
+                    text.contains(&format!("{NS_SERVICES85}:ContactRelationEntity. ")),
+                    "{text}"
+                )
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(wcf_answer(&xml, SAVE, &found[..1]), WcfAnswer::ServiceError);
+        // What WCF lets through.
+        let through = [v(
+            Code::SoapUnknownHeader,
+            "/Envelope/Header/ApplicationKey",
+        )];
+        assert_eq!(wcf_answer(&xml, SAVE, &through), WcfAnswer::Contract);
+        // No operation for the action, even with a body WCF could read.
+        assert_eq!(
+            wcf_answer(
+                &headers(Some("text/xml"), None),
+                SAVE,
+                &[v(Code::HttpSoapAction, "")]
+            ),
+            WcfAnswer::ActionNotSupported(String::new())
+        );
+    }
+
+    #[test]
+    fn parameters_are_wrapper_members_or_header_blocks() {
+        let save = Operation::SaveContactRelation;
+        assert_eq!(parameter_of(save, PARAM), Some("ContactRelationEntity"));
+        assert_eq!(
+            parameter_of(save, "/Envelope/Header/TimeZone/SoTimeZoneId"),
+            Some("TimeZone")
+        );
+        assert_eq!(
+            parameter_of(save, "/Envelope/Body/SaveContactRelation/Other"),
+            None
+        );
+        assert_eq!(
+            parameter_of(save, "/Envelope/Body/SaveContactRelation"),
+            None
+        );
+        assert_eq!(
+            parameter_of(
+                save,
+                "/Envelope/Body/GetContactRelationEntity/ContactRelationEntityId"
+            ),
+            None
+        );
+        assert_eq!(
+            parameter_of(
+                Operation::DeleteContactRelation,
+                "/Envelope/Body/DeleteContactRelation/ContactRelationEntityId"
+            ),
+            Some("ContactRelationEntityId")
+        );
+        assert_eq!(parameter_of(save, ""), None);
+    }
+}

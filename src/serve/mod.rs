@@ -507,24 +507,11 @@ async fn answer(
                     doc.secrets.push(secret.to_string());
                 }
             }
-            if !shared.tickets.is_empty() {
-                let ticket = creds
-                    .and_then(|c| c.ticket.value())
-                    .map_or("", |t| t.trim());
-                if !shared.tickets.iter().any(|t| t == ticket) {
-                    let masker = Masker::new(&doc.secrets);
-                    let refused = ops::ticket_error(
-                        request.body.operation(),
-                        &request.headers.time_zone,
-                        "The Ticket is not valid: it is not one this service accepts, or it has expired",
-                        &[],
-                        &masker,
-                    );
-                    return match refused {
-                        Ok(body) => (StatusCode::OK, body, operation),
-                        Err(ops::ServerError(why)) => server_error(shared, &why, operation),
-                    };
-                }
+            if let Some(refused) = ticket_refusal(shared, &request, doc) {
+                return match refused {
+                    Ok(body) => (StatusCode::OK, body, operation),
+                    Err(ops::ServerError(why)) => server_error(shared, &why, operation),
+                };
             }
             let done = ops::carry_out(&shared.store, *request).await;
             match done.and_then(|r| ops::encode_response(&r)) {
@@ -533,6 +520,34 @@ async fn answer(
             }
         }
     }
+}
+
+/// NetServer's service error when Tickets are named and the request's is not one of
+/// them; `None` when the request may be carried out.
+fn ticket_refusal(
+    shared: &Shared,
+    request: &crate::model::RequestEnvelope,
+    doc: &Document,
+) -> Option<Result<Vec<u8>, ops::ServerError>> {
+    if shared.tickets.is_empty() {
+        return None;
+    }
+    let ticket = request
+        .headers
+        .credentials
+        .value()
+        .and_then(|c| c.ticket.value())
+        .map_or("", |t| t.trim());
+    if shared.tickets.iter().any(|t| t == ticket) {
+        return None;
+    }
+    Some(ops::ticket_error(
+        request.body.operation(),
+        &request.headers.time_zone,
+        "The Ticket is not valid: it is not one this service accepts, or it has expired",
+        &[],
+        &Masker::new(&doc.secrets),
+    ))
 }
 
 /// A request the stub could not carry out: told, and answered with a Server fault.
