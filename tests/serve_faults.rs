@@ -642,3 +642,31 @@ fn every_invalid_request_fixture_gets_a_wcf_answer() {
     }
     assert_eq!(stub.rejections().len(), files.len());
 }
+
+/// The answer to an unknown action echoes it (faultstring and detail): its cost is linear
+/// in the action's length (t(2n)/t(n), the best of a few runs, never an absolute bound).
+#[test]
+fn an_echoed_action_costs_linear_time() {
+    use relation_contract::testkit::timing::assert_linear;
+    let stub = StubServer::start().unwrap();
+    let addr = stub.addr();
+    let body = encoded(&save(entity("a")));
+    let long = |n: usize| format!("\"urn:{}\"", "a&<".repeat(n / 3));
+    let (small, large) = (long(60_000), long(120_000));
+    for a in [&small, &large] {
+        let reply = soap(addr, Some(a), "text/xml", body.as_bytes());
+        let (_, local, reason, _) = wcf_fault(&reply);
+        assert_eq!(local, "ActionNotSupported");
+        assert_eq!(reason, action_text(&a[1..a.len() - 1]));
+    }
+    let ratio = assert_linear(
+        "the ActionNotSupported answer",
+        small.as_str(),
+        large.as_str(),
+        |a| {
+            let reply = soap(addr, Some(a), "text/xml", body.as_bytes());
+            std::hint::black_box(reply.status);
+        },
+    );
+    eprintln!("ActionNotSupported echo: t(2n)/t(n) = {ratio:.2}");
+}
