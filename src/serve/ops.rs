@@ -1,5 +1,7 @@
-//! Carrying out a valid request against the store, and the answers: responses and faults,
-//! all written by the project's encoder.
+//! Carrying out a valid request against the store, and the answers: responses, service
+//! errors and the stub's own faults, written by the project's encoder; the faults in WCF's
+//! shape (the faultcode's own prefix declared on it, `xml:lang` on the faultstring), by
+//! the small writer here.
 
 use super::store::Store;
 use crate::codec;
