@@ -170,6 +170,25 @@ struct ServeArgs {
     /// Keep the store in FILE across restarts (JSON, replaced atomically on every change).
     #[arg(long, value_name = "FILE")]
     state: Option<PathBuf>,
+    /// How a contract break is answered: `wcf` as the real WCF service does (415, 400,
+    /// 413, ActionNotSupported, DeserializationFailed, ...), `contract` with one uniform
+    /// HTTP 500 s:Client Fault.
+    #[arg(long, value_enum, default_value = "wcf")]
+    faults: FaultsArg,
+    /// A Ticket the stub accepts (repeatable). With none, any non-empty Ticket is
+    /// accepted; with some, any other gets NetServer's ExceptionInfo error.
+    #[arg(long = "ticket", value_name = "VALUE")]
+    tickets: Vec<String>,
+}
+
+/// How `serve` answers a contract break.
+#[cfg(feature = "serve")]
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum FaultsArg {
+    /// As the real service (WCF BasicHttpBinding) answers.
+    Wcf,
+    /// One uniform HTTP 500 s:Client Fault naming the first violation.
+    Contract,
 }
 
 // The library's enums, as the command line spells them (clap stays out of the library).
@@ -592,7 +611,7 @@ fn exit_byte(code: i32) -> u8 {
 /// The `serve` command: the library's stub with a sink that prints each event on stderr,
 /// run until Ctrl-C or SIGTERM. 0 after a clean stop, 2 when the stub cannot start.
 fn serve(args: ServeArgs) -> u8 {
-    use relation_contract::serve::{Event, ServeOptions, StubServer};
+    use relation_contract::serve::{Event, FaultStyle, ServeOptions, StubServer};
     let print = |event: &Event| {
         let line = match event {
             Event::Rejected {
@@ -619,6 +638,11 @@ fn serve(args: ServeArgs) -> u8 {
         state: args.state,
         workers: 0,
         events: Some(std::sync::Arc::new(print)),
+        faults: match args.faults {
+            FaultsArg::Wcf => FaultStyle::Wcf,
+            FaultsArg::Contract => FaultStyle::Contract,
+        },
+        tickets: args.tickets,
     };
     let stub = match StubServer::start_with(opts) {
         Ok(s) => s,

@@ -84,7 +84,8 @@ fn save_get_delete_get() {
 
 #[test]
 fn each_kind_of_contract_break_gets_a_fault_naming_the_element() {
-    let stub = StubServer::start().unwrap();
+    // The uniform Client fault of `--faults contract` (tests/serve_faults.rs: as WCF).
+    let stub = contract_stub();
     let addr = stub.addr();
     let save_action = action(Operation::SaveContactRelation);
     // (fixture, content type, code, element)
@@ -185,7 +186,8 @@ fn each_kind_of_contract_break_gets_a_fault_naming_the_element() {
 
 #[test]
 fn soap_action_must_be_there_and_name_the_body_operation() {
-    let stub = StubServer::start().unwrap();
+    // The uniform Client fault of `--faults contract` (tests/serve_faults.rs: as WCF).
+    let stub = contract_stub();
     let addr = stub.addr();
     let mut body = Vec::new();
     codec::encode_request(&save(entity("a")), &mut body).unwrap();
@@ -478,6 +480,51 @@ fn state_survives_a_kill_and_a_restart() {
     // SIGTERM is a clean stop.
     let status = terminate(second);
     assert!(status.success(), "{status:?}");
+}
+
+#[test]
+fn the_faults_and_ticket_flags_reach_the_stub() {
+    let accepted = "7T:cli-accepted-ticket";
+    let running = spawn_binary(&[
+        "--faults", "contract", "--ticket", accepted, "--ticket", "7T:other",
+    ]);
+    let addr = running.addr;
+    // The named Ticket is served.
+    let mut env = save(entity("cli"));
+    env.headers.credentials = Nillable::Value(SoCredentials {
+        ticket: accepted.into(),
+    });
+    ok_body(&call(addr, &env), Operation::SaveContactRelation);
+    // Any other gets NetServer's service error.
+    let refused = call(addr, &save(entity("refused")));
+    assert_eq!(refused.status, 200, "{}", refused.body);
+    match codec::decode(&refused.body) {
+        Ok(Message::Response(r)) => {
+            assert_eq!(r.headers.succeeded, Some(false));
+            assert!(r.headers.exception_info.value().is_some());
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(!refused.body.contains(accepted));
+    // --faults contract: the uniform Client fault, even where WCF would answer 415.
+    let mut body = Vec::new();
+    codec::encode_request(&env, &mut body).unwrap();
+    let a = action(Operation::SaveContactRelation);
+    let (reason, _) = fault(&soap(addr, Some(&a), "application/xml", &body));
+    assert!(reason.contains("http.content-type"), "{reason}");
+    assert!(terminate(running).success());
+
+    // The default is WCF's answer.
+    let wcf = spawn_binary(&[]);
+    let r = soap(wcf.addr, Some(&a), "application/xml", &body);
+    assert_eq!((r.status, r.body.as_str()), (415, ""));
+    assert!(terminate(wcf).success());
+
+    let out = Command::new(env!("CARGO_BIN_EXE_relation-contract"))
+        .args(["serve", "--faults", "soap"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
 }
 
 #[test]

@@ -36,7 +36,8 @@ fn detail_findings(detail: &str) -> Vec<(String, String)> {
 
 #[test]
 fn three_breaks_of_different_kinds_get_one_answer_listing_all_three() {
-    let stub = StubServer::start().unwrap();
+    // The uniform Client fault of `--faults contract` (tests/serve_faults.rs: as WCF).
+    let stub = contract_stub();
     let mut env = save(entity("three"));
     env.headers.credentials = Nillable::Absent;
     let text = encoded(&env).replace("<Reversed>0</Reversed>", "<Reversed>yes</Reversed>");
@@ -105,7 +106,8 @@ fn three_breaks_of_different_kinds_get_one_answer_listing_all_three() {
 
 #[test]
 fn a_foreign_must_understand_header_is_refused_with_its_own_code() {
-    let stub = StubServer::start().unwrap();
+    // The uniform Client fault of `--faults contract` (tests/serve_faults.rs: as WCF).
+    let stub = contract_stub();
     let text = encoded(&get(1)).replacen(
         "<s:Header>",
         "<s:Header><t:Trace xmlns:t=\"urn:example:trace\" s:mustUnderstand=\"1\">x</t:Trace>",

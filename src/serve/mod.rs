@@ -2,11 +2,16 @@
 //!
 //! Every request is judged by the one document pipeline under the wire profile (SOAPAction,
 //! Content-Type, the envelope, the schema, Credentials/Ticket, mustUnderstand: every
-//! finding at once, as `validate --profile wire` reports them); a request that breaks the
-//! contract is answered with HTTP 500 and a SOAP 1.1 Fault (`s:Client`) whose faultstring
-//! says what broke and whose detail lists every violation (`{urn:relation-contract:serve}ContractViolations`), secrets redacted. A
-//! request that honours it is carried out against a store of contact relations and
-//! answered as the service does, by the project's own encoder.
+//! finding at once, as `validate --profile wire` reports them). A request that breaks the
+//! contract is answered as the real service, a WCF BasicHttpBinding endpoint, answers it
+//! ([`FaultStyle::Wcf`], the default: 415, 400 or 413 with an empty body; a 500 Fault
+//! `a:ActionNotSupported`, `s:MustUnderstand` or `a:DeserializationFailed`; NetServer's
+//! `ExceptionInfo` for a missing Ticket), or with one uniform HTTP 500 `s:Client` Fault
+//! ([`FaultStyle::Contract`]). Every Fault's detail lists every violation
+//! (`{urn:relation-contract:serve}ContractViolations`), secrets redacted. A request that
+//! honours it is carried out against a store of contact relations and answered as the
+//! service does, by the project's own encoder; one whose Ticket is not among
+//! [`ServeOptions::tickets`] (when any are named) gets NetServer's service error.
 //!
 //! By GET it serves its WSDL and schemas as WCF does (`?wsdl`, `?singleWsdl`, `?xsd=xsd0`,
 //! `?xsd=xsd1`; see [`wsdl`]), with every address rewritten to the URL asked, so a SOAP
@@ -34,11 +39,12 @@ mod store;
 pub mod wsdl;
 
 pub use check::request_findings;
-pub use ops::{default_entity, stub_associate, DETAIL_NS};
+pub use ops::{default_entity, stub_associate, DETAIL_NS, TICKET_EXCEPTION_TYPE};
 pub use store::StateError;
 
 use crate::capture::Document;
 use crate::contract::{Kind, Operation};
+use crate::model::Nillable;
 use crate::secrets::Masker;
 use crate::violation::{Code, Violation};
 use bytes::Bytes;
@@ -120,6 +126,30 @@ pub struct ServeOptions {
     /// Where the stub's [`Event`]s go (`None`: nowhere; refused requests are also kept,
     /// see [`StubServer::rejections`]).
     pub events: Option<EventSink>,
+    /// How a contract break is answered (default: as WCF does, [`FaultStyle::Wcf`]).
+    pub faults: FaultStyle,
+    /// The Tickets the stub accepts. Empty: any non-empty Ticket. Otherwise a request
+    /// with another Ticket gets NetServer's service error: HTTP 200, `ExceptionInfo`
+    /// filled in, `Succeeded` false (see [`TICKET_EXCEPTION_TYPE`]).
+    pub tickets: Vec<String>,
+}
+
+/// How the stub answers a request that breaks the contract. Either way every violation
+/// is kept ([`StubServer::rejections`]) and told ([`Event::Rejected`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FaultStyle {
+    /// As the real service, a WCF BasicHttpBinding endpoint, answers: 415, 400 or 413 with
+    /// an empty body where WCF refuses the request before reading it; a 500 Fault
+    /// `a:ActionNotSupported`, `s:MustUnderstand` or `a:DeserializationFailed` with WCF's
+    /// faultstring where its dispatcher does; NetServer's `ExceptionInfo` (HTTP 200,
+    /// `Succeeded` false) for a request without a Ticket. A break WCF itself would let
+    /// through gets the [`FaultStyle::Contract`] fault. Every Fault's detail lists the
+    /// violations (`{urn:relation-contract:serve}ContractViolations`).
+    #[default]
+    Wcf,
+    /// Every break gets the same answer: HTTP 500 and an `s:Client` Fault whose
+    /// faultstring names the first violation and whose detail lists them all.
+    Contract,
 }
 
 impl std::fmt::Debug for ServeOptions {
@@ -130,6 +160,8 @@ impl std::fmt::Debug for ServeOptions {
             .field("state", &self.state)
             .field("workers", &self.workers)
             .field("events", &self.events.as_ref().map(|_| "a sink"))
+            .field("faults", &self.faults)
+            .field("tickets", &self.tickets.len())
             .finish()
     }
 }
@@ -143,6 +175,8 @@ impl Default for ServeOptions {
             state: None,
             workers: 2,
             events: None,
+            faults: FaultStyle::Wcf,
+            tickets: Vec::new(),
         }
     }
 }
@@ -163,6 +197,8 @@ struct Shared {
     rejections: Mutex<Vec<Rejection>>,
     requests: AtomicU64,
     events: Option<EventSink>,
+    faults: FaultStyle,
+    tickets: Vec<String>,
 }
 
 impl std::fmt::Debug for Shared {
@@ -195,6 +231,13 @@ impl Shared {
             rejections: Mutex::new(Vec::new()),
             requests: AtomicU64::new(0),
             events: opts.events.clone(),
+            faults: opts.faults,
+            tickets: opts
+                .tickets
+                .iter()
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty())
+                .collect(),
         })
     }
 
@@ -353,28 +396,32 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>
                 .and_then(|a| Operation::from_soap_action(&a))
                 .filter(|(_, kind)| *kind == Kind::Request)
                 .map(|(op, _)| op);
-            let answer = ops::client_fault(std::slice::from_ref(&v), &Masker::default());
+            let (status, answer) = match shared.faults {
+                // WCF refuses a message over its limit before reading it: 413, no body.
+                FaultStyle::Wcf => (StatusCode::PAYLOAD_TOO_LARGE, Vec::new()),
+                FaultStyle::Contract => (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    ops::client_fault(std::slice::from_ref(&v), &Masker::default()),
+                ),
+            };
             shared.reject(Rejection {
                 operation,
                 violations: vec![v],
             });
             let doc = Document::from_bytes("request", b"");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                answer,
-                operation,
-                doc,
-                Bytes::new(),
-            )
+            (status, answer, operation, doc, Bytes::new())
         }
     };
     let mut headers = HeaderMap::new();
     // What WCF's BasicHttpBinding answers with, faults included. (SOAP 1.1 carries the
-    // response's action nowhere in HTTP: no SOAPAction header on responses.)
-    headers.insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static("text/xml; charset=utf-8"),
-    );
+    // response's action nowhere in HTTP: no SOAPAction header on responses.) An empty
+    // answer (415, 400, 413 as WCF gives them) has no type.
+    if !answer.is_empty() {
+        headers.insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static("text/xml; charset=utf-8"),
+        );
+    }
     if let Some(recorder) = &shared.recorder {
         let masker = Masker::new(&doc.secrets);
         let path = parts
@@ -419,7 +466,7 @@ async fn answer(
     doc: &mut Document,
 ) -> (StatusCode, Vec<u8>, Option<Operation>) {
     let checked = check::check(headers, doc);
-    let operation = checked.operation;
+    let (operation, body_operation) = (checked.operation, checked.body_operation);
     match checked.outcome {
         check::Outcome::Undecodable(why) => {
             // The contract allows the request; the stub cannot carry it out.
@@ -435,19 +482,25 @@ async fn answer(
         }
         check::Outcome::Refused(violations) => {
             let masker = Masker::new(&doc.secrets);
-            let body = ops::client_fault(&violations, &masker);
-            let violations = violations
+            let violations: Vec<Violation> = violations
                 .into_iter()
                 .map(|mut v| {
                     v.message = masker.text(&v.message);
                     v
                 })
                 .collect();
+            let (status, body) = refusal(
+                shared,
+                headers,
+                (operation, body_operation),
+                &violations,
+                &masker,
+            );
             shared.reject(Rejection {
                 operation,
                 violations,
             });
-            (StatusCode::INTERNAL_SERVER_ERROR, body, operation)
+            (status, body, operation)
         }
         check::Outcome::Request(request) => {
             // The decoder's view of the secrets, for what the text scan cannot see (a
@@ -465,19 +518,115 @@ async fn answer(
                     doc.secrets.push(secret.to_string());
                 }
             }
+            if let Some(refused) = ticket_refusal(shared, &request, doc) {
+                return match refused {
+                    Ok(body) => (StatusCode::OK, body, operation),
+                    Err(ops::ServerError(why)) => server_error(shared, &why, operation),
+                };
+            }
             let done = ops::carry_out(&shared.store, *request).await;
             match done.and_then(|r| ops::encode_response(&r)) {
                 Ok(body) => (StatusCode::OK, body, operation),
-                Err(ops::ServerError(why)) => {
-                    shared.emit(Event::Error(why.clone()));
-                    (
-                        StatusCode::INTERNAL_SERVER_ERROR,
-                        ops::server_fault(&why),
-                        operation,
-                    )
-                }
+                Err(ops::ServerError(why)) => server_error(shared, &why, operation),
             }
         }
+    }
+}
+
+/// NetServer's service error when Tickets are named and the request's is not one of
+/// them; `None` when the request may be carried out.
+fn ticket_refusal(
+    shared: &Shared,
+    request: &crate::model::RequestEnvelope,
+    doc: &Document,
+) -> Option<Result<Vec<u8>, ops::ServerError>> {
+    if shared.tickets.is_empty() {
+        return None;
+    }
+    let ticket = request
+        .headers
+        .credentials
+        .value()
+        .and_then(|c| c.ticket.value())
+        .map_or("", |t| t.trim());
+    if shared.tickets.iter().any(|t| t == ticket) {
+        return None;
+    }
+    Some(ops::ticket_error(
+        request.body.operation(),
+        &request.headers.time_zone,
+        "The Ticket is not valid: it is not one this service accepts, or it has expired",
+        &[],
+        &Masker::new(&doc.secrets),
+    ))
+}
+
+/// A request the stub could not carry out: told, and answered with a Server fault.
+fn server_error(
+    shared: &Shared,
+    why: &str,
+    operation: Option<Operation>,
+) -> (StatusCode, Vec<u8>, Option<Operation>) {
+    shared.emit(Event::Error(why.to_string()));
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        ops::server_fault(why),
+        operation,
+    )
+}
+
+/// The answer to a request that breaks the contract (its violations redacted already),
+/// in the stub's [`FaultStyle`].
+fn refusal(
+    shared: &Shared,
+    headers: &HeaderMap,
+    (operation, body_operation): (Option<Operation>, Option<Operation>),
+    violations: &[Violation],
+    masker: &Masker,
+) -> (StatusCode, Vec<u8>) {
+    use check::WcfAnswer;
+    use ops::WcfCode;
+    let contract = || {
+        (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            ops::client_fault(violations, masker),
+        )
+    };
+    if shared.faults == FaultStyle::Contract {
+        return contract();
+    }
+    let fault = |code, reason: &str| {
+        (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            ops::wcf_fault(code, reason, violations, masker),
+        )
+    };
+    match check::wcf_answer(headers, body_operation, violations) {
+        WcfAnswer::UnsupportedMediaType => (StatusCode::UNSUPPORTED_MEDIA_TYPE, Vec::new()),
+        WcfAnswer::BadRequest => (StatusCode::BAD_REQUEST, Vec::new()),
+        WcfAnswer::ActionNotSupported(action) => fault(
+            WcfCode::ActionNotSupported,
+            &ops::action_not_supported_text(&action),
+        ),
+        WcfAnswer::MustUnderstand { local, ns } => fault(
+            WcfCode::MustUnderstand,
+            &ops::must_understand_text(&local, &ns),
+        ),
+        WcfAnswer::DeserializationFailed(text) => fault(WcfCode::DeserializationFailed, &text),
+        WcfAnswer::ServiceError => {
+            let Some(op) = operation else {
+                return contract();
+            };
+            let why = violations
+                .iter()
+                .find(|v| v.code == Code::SoapCredentials)
+                .map_or("The request carries no Ticket", |v| v.message.as_str());
+            match ops::ticket_error(op, &Nillable::Nil, why, violations, masker) {
+                Ok(body) => (StatusCode::OK, body),
+                Err(_) => contract(),
+            }
+        }
+        WcfAnswer::Contract => contract(),
     }
 }
 

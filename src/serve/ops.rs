@@ -1,15 +1,18 @@
-//! Carrying out a valid request against the store, and the answers: responses and faults,
-//! all written by the project's encoder.
+//! Carrying out a valid request against the store, and the answers: responses, service
+//! errors and the stub's own faults, written by the project's encoder; the faults in WCF's
+//! shape (the faultcode's own prefix declared on it, `xml:lang` on the faultstring), by
+//! the small writer here.
 
 use super::store::Store;
 use crate::codec;
-use crate::contract::SoapVersion;
+use crate::contract::{Operation, SoapVersion};
 use crate::model::{
     Associate, ContactRelationEntity, Envelope, Fault, FaultCode, FaultEnvelope, HeaderPlacement,
-    Nillable, RequestBody, RequestEnvelope, ResponseBody, ResponseEnvelope, ResponseHeaders,
-    UserType, XsdDateTime, Zone,
+    KeyValue, Nillable, RequestBody, RequestEnvelope, ResponseBody, ResponseEnvelope,
+    ResponseHeaders, SoExceptionInfo, SoTimeZone, UserType, XsdDateTime, Zone,
 };
 use crate::secrets::Masker;
+use crate::text::escape::escape_into;
 use crate::text::lexical::civil_from_days;
 use crate::violation::Violation;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -177,10 +180,7 @@ fn stamp(
 
 /// A response with the headers the WSDL declares: ExceptionInfo nil, ExtraInfo nil,
 /// Succeeded true, TimeZone echoed (nil when the request sent none).
-fn response(
-    time_zone: &Nillable<crate::model::SoTimeZone>,
-    body: ResponseBody,
-) -> ResponseEnvelope {
+fn response(time_zone: &Nillable<SoTimeZone>, body: ResponseBody) -> ResponseEnvelope {
     Envelope {
         version: SoapVersion::V11,
         header_placement: HeaderPlacement::InHeader,
@@ -233,6 +233,16 @@ pub(crate) fn client_fault(violations: &[Violation], masker: &Masker) -> Vec<u8>
             s
         }
     };
+    fault(
+        "Client",
+        &masker.text(&reason),
+        Some(violations_detail(violations, masker)),
+    )
+}
+
+/// The detail element's content every fault of a contract break carries: each violation's
+/// code, element path, line, column and (redacted) message.
+fn violations_detail(violations: &[Violation], masker: &Masker) -> String {
     let mut detail = format!("<ContractViolations xmlns=\"{DETAIL_NS}\">");
     for v in violations {
         detail.push_str("<Violation>");
@@ -248,7 +258,143 @@ pub(crate) fn client_fault(violations: &[Violation], masker: &Masker) -> Vec<u8>
         detail.push_str("</Violation>");
     }
     detail.push_str("</ContractViolations>");
-    fault("Client", &masker.text(&reason), Some(detail))
+    detail
+}
+
+/// The namespace of WCF's addressing faults without WS-Addressing (BasicHttpBinding):
+/// `ActionNotSupported`.
+pub(crate) const NS_WCF_ADDRESSING_NONE: &str =
+    "http://schemas.microsoft.com/ws/2005/05/addressing/none";
+
+/// The namespace of WCF's dispatcher faults: `DeserializationFailed`.
+pub(crate) const NS_WCF_DISPATCHER: &str =
+    "http://schemas.microsoft.com/net/2005/12/windowscommunicationfoundation/dispatcher";
+
+/// A fault code as WCF writes it.
+pub(crate) enum WcfCode {
+    /// `a:ActionNotSupported` (addressing none).
+    ActionNotSupported,
+    /// `s:MustUnderstand` (the envelope's own).
+    MustUnderstand,
+    /// `a:DeserializationFailed` (the dispatcher's).
+    DeserializationFailed,
+}
+
+/// WCF's faultstring for an action no operation takes.
+pub(crate) fn action_not_supported_text(action: &str) -> String {
+    format!(
+        "The message with Action '{action}' cannot be processed at the receiver, due to a \
+         ContractFilter mismatch at the EndpointDispatcher. This may be because of either a \
+         contract mismatch (mismatched Actions between sender and receiver) or a \
+         binding/security mismatch between the sender and the receiver.  Check that sender \
+         and receiver have the same contract and the same binding (including security \
+         requirements, e.g. Message, Transport, None)."
+    )
+}
+
+/// WCF's faultstring for a mustUnderstand header block nobody processed.
+pub(crate) fn must_understand_text(local: &str, ns: &str) -> String {
+    format!(
+        "The header '{local}' from the namespace '{ns}' was not understood by the recipient \
+         of this message, causing the message to not be processed.  This error typically \
+         indicates that the sender of this message has enabled a communication protocol that \
+         the receiver cannot process.  Please ensure that the configuration of the client's \
+         binding is consistent with the service's binding."
+    )
+}
+
+/// A SOAP 1.1 Fault as WCF's BasicHttpBinding writes it (`s:` envelope, no Header, the
+/// faultcode's prefix declared on it, `xml:lang` on the faultstring), its detail listing
+/// every violation. Every text goes through the masker.
+pub(crate) fn wcf_fault(
+    code: WcfCode,
+    reason: &str,
+    violations: &[Violation],
+    masker: &Masker,
+) -> Vec<u8> {
+    let faultcode = match code {
+        WcfCode::ActionNotSupported => {
+            format!(
+                "<faultcode xmlns:a=\"{NS_WCF_ADDRESSING_NONE}\">a:ActionNotSupported</faultcode>"
+            )
+        }
+        WcfCode::MustUnderstand => "<faultcode>s:MustUnderstand</faultcode>".to_string(),
+        WcfCode::DeserializationFailed => {
+            format!(
+                "<faultcode xmlns:a=\"{NS_WCF_DISPATCHER}\">a:DeserializationFailed</faultcode>"
+            )
+        }
+    };
+    let mut out = String::with_capacity(1024);
+    out.push_str("<s:Envelope xmlns:s=\"");
+    out.push_str(SoapVersion::V11.namespace());
+    out.push_str("\"><s:Body><s:Fault>");
+    out.push_str(&faultcode);
+    out.push_str("<faultstring xml:lang=\"en-US\">");
+    escape_into(&mut out, &xml_safe(&masker.text(reason)));
+    out.push_str("</faultstring><detail>");
+    out.push_str(&violations_detail(violations, masker));
+    out.push_str("</detail></s:Fault></s:Body></s:Envelope>");
+    out.into_bytes()
+}
+
+/// The `ExceptionInfo` of a Ticket the stub does not accept.
+pub const TICKET_EXCEPTION_TYPE: &str = "SoSecurityException";
+
+/// NetServer's answer to a request whose Ticket is not one it accepts: HTTP 200,
+/// `ExceptionInfo` (Message, FriendlyText, ExceptionType; `Parameters` listing the
+/// contract violations, if any), `Succeeded` false, a nil `Response` (Delete: the empty
+/// wrapper). Every text goes through the masker.
+pub(crate) fn ticket_error(
+    op: Operation,
+    time_zone: &Nillable<SoTimeZone>,
+    why: &str,
+    violations: &[Violation],
+    masker: &Masker,
+) -> Result<Vec<u8>, ServerError> {
+    let parameters = if violations.is_empty() {
+        Nillable::Nil
+    } else {
+        Nillable::Value(
+            violations
+                .iter()
+                .map(|v| {
+                    let mut shown = v.clone();
+                    shown.message = masker.text(&v.message);
+                    KeyValue::new(v.code.as_str(), &xml_safe(&shown.to_string()))
+                })
+                .collect(),
+        )
+    };
+    let info = SoExceptionInfo {
+        message: Nillable::Value(xml_safe(&masker.text(why))),
+        stack_trace: Nillable::Nil,
+        friendly_text: Nillable::Value(
+            "Your session is not valid or has expired. Please log in again.".to_string(),
+        ),
+        exception_type: Nillable::Value(TICKET_EXCEPTION_TYPE.to_string()),
+        source: Nillable::Nil,
+        inner_exception: Nillable::Nil,
+        parameters,
+    };
+    let body = match op {
+        Operation::CreateDefaultContactRelationEntity => {
+            ResponseBody::CreateDefaultContactRelationEntity {
+                response: Nillable::Nil,
+            }
+        }
+        Operation::GetContactRelationEntity => ResponseBody::GetContactRelationEntity {
+            response: Nillable::Nil,
+        },
+        Operation::SaveContactRelation => ResponseBody::SaveContactRelation {
+            response: Nillable::Nil,
+        },
+        Operation::DeleteContactRelation => ResponseBody::DeleteContactRelation,
+    };
+    let mut env = response(time_zone, body);
+    env.headers.exception_info = Nillable::Value(info);
+    env.headers.succeeded = Some(false);
+    encode_response(&env)
 }
 
 /// A SOAP 1.1 Fault for the stub's own trouble (`s:Server`).

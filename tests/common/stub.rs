@@ -8,7 +8,7 @@ use relation_contract::model::{
     ContactRelationEntity, Envelope, HeaderPlacement, Message, Nillable, RequestBody,
     RequestEnvelope, RequestHeaders, ResponseBody, SoCredentials, SoTimeZone,
 };
-use relation_contract::serve::SERVICE_PATH;
+use relation_contract::serve::{FaultStyle, ServeOptions, StubServer, SERVICE_PATH};
 use relation_contract::{schema, Document, Operation, Profile, SoapVersion};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -17,6 +17,16 @@ use std::time::Duration;
 
 pub const TICKET: &str = "7T:c2VydmUtdGVzdC1zZWNyZXQtdGlja2V0";
 pub const APP_TOKEN: &str = "0d7a5f3e-serve-test-app-token";
+
+/// A stub that answers every contract break with today's uniform HTTP 500 `s:Client`
+/// Fault ([`FaultStyle::Contract`]): what the tests of the pipeline's verdict read.
+pub fn contract_stub() -> StubServer {
+    StubServer::start_with(ServeOptions {
+        faults: FaultStyle::Contract,
+        ..ServeOptions::default()
+    })
+    .expect("the stub starts")
+}
 
 // ---------------------------------------------------------------- a tiny HTTP client
 
