@@ -1039,3 +1039,47 @@ fn an_unreadable_golden_is_an_error_not_a_missing_one() {
         assert!(golden.is_dir() && !diff::pending_path(&golden).exists());
     }
 }
+
+/// A golden that is not XML cannot be compared: without overwriting that is an error (and
+/// nothing is written); overwriting replaces it with the capture.
+#[test]
+fn a_golden_that_is_not_xml_is_an_error_unless_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let golden = dir.path().join("g.xml");
+    std::fs::write(&golden, "<not-closed").unwrap();
+    let capture = doc("capture", &capture());
+    for bless in [Bless::Off, Bless::Pending] {
+        assert!(
+            matches!(
+                check_golden(&capture, &golden, &Options::exact(), bless),
+                Err(GoldenError::Diff(_))
+            ),
+            "{bless:?}"
+        );
+        assert_eq!(std::fs::read_to_string(&golden).unwrap(), "<not-closed");
+    }
+    assert_eq!(
+        check_golden(&capture, &golden, &Options::exact(), Bless::Overwrite).ok(),
+        Some(GoldenOutcome::Updated)
+    );
+    assert_eq!(
+        check_golden(&capture, &golden, &Options::exact(), Bless::Off).ok(),
+        Some(GoldenOutcome::Matched)
+    );
+}
+
+/// A pending file's diff reads a missing golden as empty, and an unreadable one is an
+/// error, not an empty golden.
+#[test]
+fn a_pending_diff_needs_a_readable_golden_or_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let new = dir.path().join("g.xml.new");
+    std::fs::write(&new, "<a/>\n").unwrap();
+    let p = diff::Pending {
+        golden: dir.path().join("g.xml"),
+        new: new.clone(),
+    };
+    assert!(p.diff().unwrap().contains("+<a/>"));
+    std::fs::create_dir(&p.golden).unwrap();
+    assert!(p.diff().is_err(), "a folder is no golden to diff against");
+}
