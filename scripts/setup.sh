@@ -46,3 +46,15 @@ else
   echo "setup: installing python packages from scripts/python-requirements.txt"
   python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore -r "$requirements"
 fi
+
+# node-soap, the JavaScript SOAP client tests/clients.rs drives, at the version
+# tests/clients/node/package-lock.json pins (npm ci), only when it is not there already.
+node_dir="$(dirname "$0")/../tests/clients/node"
+want="$(sed -n 's/^    "soap": "\(.*\)"$/\1/p' "$node_dir/package.json")"
+have="$(sed -n 's/^  "version": "\(.*\)",$/\1/p' "$node_dir/node_modules/soap/package.json" 2>/dev/null || true)"
+if [ -n "$want" ] && [ "$want" = "$have" ]; then
+  echo "setup: node package present (soap $have)"
+else
+  echo "setup: installing node packages from tests/clients/node/package-lock.json"
+  (cd "$node_dir" && npm ci --no-audit --no-fund --silent)
+fi
