@@ -1083,3 +1083,21 @@ fn a_pending_diff_needs_a_readable_golden_or_none() {
     std::fs::create_dir(&p.golden).unwrap();
     assert!(p.diff().is_err(), "a folder is no golden to diff against");
 }
+
+/// Only files with a name before `.new` are pending goldens: a folder named `x.new` and a
+/// file named `.new` are not.
+#[test]
+fn pending_lists_only_files_named_something_dot_new() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("folder.new")).unwrap();
+    std::fs::write(dir.path().join(".new"), "<a/>").unwrap();
+    std::fs::write(dir.path().join("g.xml.new"), "<a/>").unwrap();
+    std::fs::write(dir.path().join("g.xml"), "<a/>").unwrap();
+    let found = diff::pending(dir.path()).unwrap();
+    let names: Vec<String> = found
+        .iter()
+        .map(|p| p.new.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["g.xml.new"]);
+    assert_eq!(found[0].golden, dir.path().join("g.xml"));
+}
