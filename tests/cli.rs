@@ -493,7 +493,8 @@ for suite in xml:
     for case in suite:
         results = [{"kind": type(r).__name__, "message": r.message, "type": r.type} for r in case.result]
         cases.append({"name": case.name, "time": case.time, "results": results})
-print(json.dumps({"tests": xml.tests, "failures": xml.failures, "errors": xml.errors, "cases": cases}))
+suite_time = [suite.time for suite in xml][0]
+print(json.dumps({"tests": xml.tests, "failures": xml.failures, "errors": xml.errors, "suite_time": suite_time, "cases": cases}))
 "#;
     let py = Command::new("python3")
         .arg("-c")
@@ -528,6 +529,13 @@ print(json.dumps({"tests": xml.tests, "failures": xml.failures, "errors": xml.er
     assert_eq!(
         timed, 2,
         "the two documents were judged, and timed: {cases:?}"
+    );
+    // The suite's time is the sum of its testcases' (to the printed precision).
+    let sum: f64 = cases.iter().filter_map(|c| c["time"].as_f64()).sum();
+    let suite = v["suite_time"].as_f64().expect("the suite's time");
+    assert!(
+        suite > 0.0 && (suite - sum).abs() < 1e-5,
+        "suite {suite}, cases {sum}"
     );
     let failure = &cases[1]["results"][0];
     assert_eq!(failure["kind"], "Failure");

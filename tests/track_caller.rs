@@ -3,7 +3,7 @@
 //! the panic hook it sets is process-wide.
 
 use relation_contract::assert::{assert_request_valid, assert_valid};
-use relation_contract::diff::{assert_golden, Options};
+use relation_contract::diff::{assert_golden, assert_golden_file, Options};
 use std::sync::{Arc, Mutex};
 
 #[test]
@@ -18,10 +18,12 @@ fn a_failing_assertion_points_at_the_line_that_called_it() {
     }));
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("missing.golden.xml");
+    let (no_capture, golden) = (dir.path().join("no-capture.xml"), dir.path().join("g.xml"));
     let calls: Vec<Box<dyn Fn() + std::panic::RefUnwindSafe>> = vec![
         Box::new(|| assert_valid("not xml")),
         Box::new(|| assert_request_valid("<a/>")),
         Box::new(move || assert_golden("<a/>", &missing, &Options::exact())),
+        Box::new(move || assert_golden_file(&no_capture, &golden, &Options::exact())),
     ];
     for (i, call) in calls.iter().enumerate() {
         assert!(std::panic::catch_unwind(call).is_err(), "call {i} fails");
