@@ -1,0 +1,820 @@
+//! Scenarios: scripted answers for matching requests, so a client suite can drive its
+//! unhappy paths on purpose (a Save that fails, a slow answer, a 503 from a load
+//! balancer, a connection dropped).
+//!
+//! A scenario file is JSON: `{"rules": [RULE, ...]}`. A rule has a unique `name`, an
+//! optional `operation`, optional `when` conditions on element paths (as the tool spells
+//! them, `/Envelope/Body/SaveContactRelation/ContactRelationEntity/Comment`), optional
+//! `calls` (`{"nth": N}`, `{"first": N}`, `{"from": N}`: which of its matches it applies
+//! to) and an `answer`: `{"exception_info": {...}}`, `{"fault": {...}}`, `{"http": {...}}`,
+//! `{"delay": {"ms": N, "then": ANSWER}}` or `"drop"`.
+//!
+//! Rules are tried in file order on a request that honours the contract (a request that
+//! breaks it gets the contract's answer, whatever the rules say); the first whose
+//! operation and conditions match and whose `calls` admit this match answers. Each rule's
+//! hits are counted ([`super::StubServer::scenario_hits`]); a hit is told by the rule's
+//! name only, never by the values it matched (a condition may name the Ticket).
+
+use crate::contract::Operation;
+use crate::text::escape::{escape_into, is_xml_char};
+use crate::text::path::PathStack;
+use quick_xml::events::Event as XmlEvent;
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::num::NonZeroU64;
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// The longest delay a rule may script, in milliseconds (one minute): longer than any
+/// client timeout a test sets, short enough that a forgotten rule cannot hang a suite.
+pub const MAX_DELAY_MS: u64 = 60_000;
+
+/// The largest scenario file read (1 MiB).
+pub const MAX_FILE_BYTES: u64 = 1 << 20;
+
+/// A set of scenario rules, in the order they are tried. Built from JSON
+/// ([`Scenarios::parse`], [`Scenarios::from_file`]); its `Debug` shows rule names only.
+#[derive(Clone, Default)]
+pub struct Scenarios {
+    rules: Vec<Rule>,
+}
+
+impl fmt::Debug for Scenarios {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.names()).finish()
+    }
+}
+
+/// Why a scenario file was refused: where (the file, and the line and column where the
+/// JSON reader knows them) and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScenarioError {
+    /// The file (or the name given to [`Scenarios::parse`]).
+    pub origin: String,
+    /// 1-based line, when known.
+    pub line: Option<usize>,
+    /// 1-based column, when known.
+    pub column: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.origin)?;
+        if let (Some(l), Some(c)) = (self.line, self.column) {
+            write!(f, ":{l}:{c}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+impl Scenarios {
+    /// No rules: every request gets the stub's normal answer.
+    pub fn new() -> Scenarios {
+        Scenarios::default()
+    }
+
+    /// The rules of a scenario file.
+    pub fn from_file(path: impl AsRef<Path>) -> Result<Scenarios, ScenarioError> {
+        let path = path.as_ref();
+        let origin = path.display().to_string();
+        let fail = |message: String| ScenarioError {
+            origin: origin.clone(),
+            line: None,
+            column: None,
+            message,
+        };
+        let len = std::fs::metadata(path)
+            .map_err(|e| fail(format!("cannot read it: {e}")))?
+            .len();
+        if len > MAX_FILE_BYTES {
+            return Err(fail(format!(
+                "{len} bytes: a scenario file may hold at most {MAX_FILE_BYTES}"
+            )));
+        }
+        let text =
+            std::fs::read_to_string(path).map_err(|e| fail(format!("cannot read it: {e}")))?;
+        Scenarios::parse(&origin, &text)
+    }
+
+    /// The rules of a scenario file's text; `origin` names it in errors.
+    pub fn parse(origin: &str, text: &str) -> Result<Scenarios, ScenarioError> {
+        let file: File = serde_json::from_str(text).map_err(|e| ScenarioError {
+            origin: origin.to_string(),
+            line: (e.line() > 0).then_some(e.line()),
+            column: (e.line() > 0).then_some(e.column()),
+            message: e
+                .to_string()
+                .split(" at line ")
+                .next()
+                .unwrap_or("")
+                .to_string(),
+        })?;
+        let mut s = Scenarios::default();
+        s.add(origin, file.rules)?;
+        Ok(s)
+    }
+
+    /// Appends `other`'s rules after these (several files); names stay unique.
+    pub fn extend(&mut self, other: Scenarios) -> Result<(), ScenarioError> {
+        self.add("scenarios", other.rules)
+    }
+
+    fn add(&mut self, origin: &str, rules: Vec<Rule>) -> Result<(), ScenarioError> {
+        for r in rules {
+            if self.rules.iter().any(|o| o.name == r.name) {
+                return Err(ScenarioError {
+                    origin: origin.to_string(),
+                    line: None,
+                    column: None,
+                    message: format!("two rules are named `{}`: names must be unique", r.name),
+                });
+            }
+            self.rules.push(r);
+        }
+        Ok(())
+    }
+
+    /// The rules' names, in order.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.rules.iter().map(|r| &*r.name)
+    }
+
+    /// How many rules there are.
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+}
+
+// ---------------------------------------------------------------- the format
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    rules: Vec<Rule>,
+}
+
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Rule {
+    name: Name,
+    #[serde(default)]
+    operation: Option<Op>,
+    #[serde(default)]
+    when: Vec<Condition>,
+    #[serde(default)]
+    calls: Option<Calls>,
+    answer: Answer,
+}
+
+/// A rule's name: 1 to 100 characters, no control characters.
+#[derive(Clone, PartialEq, Eq)]
+struct Name(String);
+
+impl std::ops::Deref for Name {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Name {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        let n = s.chars().count();
+        if n == 0 || n > 100 || s.chars().any(char::is_control) {
+            return Err(serde::de::Error::custom(
+                "a rule's name is 1 to 100 characters without control characters",
+            ));
+        }
+        Ok(Name(s))
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Op(Operation);
+
+impl<'de> Deserialize<'de> for Op {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Operation::ALL
+            .iter()
+            .find(|o| o.name() == s)
+            .map(|o| Op(*o))
+            .ok_or_else(|| {
+                let names: Vec<&str> = Operation::ALL.iter().map(|o| o.name()).collect();
+                serde::de::Error::custom(format!(
+                    "unknown operation `{s}`, expected one of {}",
+                    names.join(", ")
+                ))
+            })
+    }
+}
+
+#[derive(Clone)]
+struct Condition {
+    path: String,
+    test: Test,
+}
+
+#[derive(Clone)]
+enum Test {
+    Equals(String),
+    Present(bool),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCondition {
+    path: String,
+    #[serde(default)]
+    equals: Option<String>,
+    #[serde(default)]
+    present: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for Condition {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = RawCondition::deserialize(d)?;
+        let path = element_path(&raw.path).map_err(serde::de::Error::custom)?;
+        let test = match (raw.equals, raw.present) {
+            (Some(v), None) => Test::Equals(v),
+            (None, Some(p)) => Test::Present(p),
+            _ => {
+                return Err(serde::de::Error::custom(format!(
+                    "the condition on {path} needs exactly one of `equals` (a string) or \
+                     `present` (true or false)"
+                )))
+            }
+        };
+        Ok(Condition { path, test })
+    }
+}
+
+/// An element path as the tool spells it, from `/Envelope`; a `[1]` index is dropped (the
+/// tool writes an index only from a second sibling on).
+fn element_path(p: &str) -> Result<String, String> {
+    let bad = |why: &str| Err(format!("`{p}` is not an element path: {why}"));
+    let Some(rest) = p.strip_prefix("/Envelope") else {
+        return bad("it starts with /Envelope");
+    };
+    if !(rest.is_empty() || rest.starts_with('/')) {
+        return bad("it starts with /Envelope");
+    }
+    let mut out = String::from("/Envelope");
+    for step in rest.split('/').skip(1) {
+        let (local, index) = match step.split_once('[') {
+            Some((l, i)) => match i.strip_suffix(']').and_then(|i| i.parse::<u32>().ok()) {
+                Some(n) if n >= 1 => (l, n),
+                _ => return bad("an index is `[N]`, N from 1"),
+            },
+            None => (step, 1),
+        };
+        if !is_ncname(local) {
+            return bad("each step is an element's local name, no prefix");
+        }
+        crate::text::path::segment(&mut out, local, index);
+    }
+    Ok(out)
+}
+
+fn is_ncname(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
+/// Which of a rule's matches it applies to (1-based).
+#[derive(Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+enum Calls {
+    /// Only the Nth.
+    Nth(NonZeroU64),
+    /// The first N.
+    First(NonZeroU64),
+    /// The Nth and every one after.
+    From(NonZeroU64),
+}
+
+impl Calls {
+    fn admits(self, n: u64) -> bool {
+        match self {
+            Calls::Nth(k) => n == k.get(),
+            Calls::First(k) => n <= k.get(),
+            Calls::From(k) => n >= k.get(),
+        }
+    }
+}
+
+/// What a rule answers.
+#[derive(Clone, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+enum Answer {
+    ExceptionInfo(ExceptionInfo),
+    Fault(Fault),
+    Http(Http),
+    Delay(Delay),
+    Drop,
+}
+
+/// NetServer's service error: HTTP 200, `ExceptionInfo`, `Succeeded` false.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExceptionInfo {
+    message: XmlText,
+    exception_type: XmlText,
+    #[serde(default)]
+    friendly_text: Option<XmlText>,
+}
+
+/// Text XML can carry.
+#[derive(Clone)]
+struct XmlText(String);
+
+impl<'de> Deserialize<'de> for XmlText {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        match s.chars().find(|c| !is_xml_char(*c)) {
+            Some(c) => Err(serde::de::Error::custom(format!(
+                "U+{:04X} cannot be carried in XML",
+                u32::from(c)
+            ))),
+            None => Ok(XmlText(s)),
+        }
+    }
+}
+
+/// A SOAP 1.1 Fault, HTTP 500.
+#[derive(Clone)]
+struct Fault {
+    /// The faultcode element, namespace declared on it where needed.
+    faultcode: String,
+    faultstring: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFault {
+    faultcode: String,
+    faultstring: XmlText,
+    #[serde(default)]
+    namespace: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for Fault {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = RawFault::deserialize(d)?;
+        let (prefix, local) = raw
+            .faultcode
+            .split_once(':')
+            .unwrap_or(("s", &raw.faultcode));
+        let err = |m: String| Err(serde::de::Error::custom(m));
+        if !is_ncname(prefix) || !is_ncname(local) {
+            return err(format!(
+                "faultcode `{}` is not a QName (`s:Server`, `Server`, `a:Code` with `namespace`)",
+                raw.faultcode
+            ));
+        }
+        let faultcode = match (prefix, raw.namespace) {
+            ("s", None) => format!("<faultcode>s:{local}</faultcode>"),
+            ("s", Some(_)) => {
+                return err("prefix `s` is the envelope's own: give no `namespace`".into())
+            }
+            (p, Some(ns)) if !ns.is_empty() && !p.starts_with("xml") => {
+                let mut el = format!("<faultcode xmlns:{p}=\"");
+                escape_into(&mut el, &ns);
+                el.push_str(&format!("\">{p}:{local}</faultcode>"));
+                el
+            }
+            (p, _) => {
+                return err(format!(
+                    "faultcode prefix `{p}` needs a `namespace` (and may not start with `xml`)"
+                ))
+            }
+        };
+        Ok(Fault {
+            faultcode,
+            faultstring: raw.faultstring.0,
+        })
+    }
+}
+
+/// Any HTTP status with a body.
+#[derive(Clone)]
+struct Http {
+    status: u16,
+    body: String,
+    content_type: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHttp {
+    status: u16,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    content_type: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for Http {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = RawHttp::deserialize(d)?;
+        let err = |m: String| Err(serde::de::Error::custom(m));
+        if !(200..=599).contains(&raw.status) {
+            return err(format!("status {} is not from 200 to 599", raw.status));
+        }
+        if matches!(raw.status, 204 | 304) && !raw.body.is_empty() {
+            return err(format!("status {} carries no body", raw.status));
+        }
+        if let Some(ct) = &raw.content_type {
+            if ct.is_empty()
+                || !ct
+                    .chars()
+                    .all(|c| c == ' ' || c == '\t' || c.is_ascii_graphic())
+            {
+                return err(format!("content_type `{ct}` is not a header value"));
+            }
+        }
+        let content_type = raw
+            .content_type
+            .or_else(|| (!raw.body.is_empty()).then(|| "text/plain; charset=utf-8".to_string()));
+        Ok(Http {
+            status: raw.status,
+            body: raw.body,
+            content_type,
+        })
+    }
+}
+
+/// A wait, then another answer (none: the stub's normal answer).
+#[derive(Clone)]
+struct Delay {
+    ms: u64,
+    then: Option<Box<Answer>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDelay {
+    ms: u64,
+    #[serde(default)]
+    then: Option<Box<Answer>>,
+}
+
+impl<'de> Deserialize<'de> for Delay {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = RawDelay::deserialize(d)?;
+        if raw.ms > MAX_DELAY_MS {
+            return Err(serde::de::Error::custom(format!(
+                "a delay of {} ms is over the maximum, {MAX_DELAY_MS} ms",
+                raw.ms
+            )));
+        }
+        if matches!(raw.then.as_deref(), Some(Answer::Delay(_))) {
+            return Err(serde::de::Error::custom(
+                "a delay's `then` is not another delay: add the times up",
+            ));
+        }
+        Ok(Delay {
+            ms: raw.ms,
+            then: raw.then,
+        })
+    }
+}
+
+// ---------------------------------------------------------------- at run time
+
+/// A stub's rules with their counters.
+pub(crate) struct Runtime {
+    rules: Vec<Rule>,
+    matched: Vec<AtomicU64>,
+    hits: Vec<AtomicU64>,
+    /// Every path a condition names, once.
+    paths: Vec<String>,
+    /// For each rule's conditions, the index of its path in `paths`.
+    slots: Vec<Vec<usize>>,
+}
+
+/// What a scripted rule says the stub does, after its delay.
+pub(crate) enum Scripted {
+    /// The stub's normal answer.
+    Normal,
+    /// This answer.
+    Answer {
+        status: u16,
+        body: Vec<u8>,
+        content_type: Option<String>,
+    },
+    /// NetServer's service error with these texts.
+    Exception {
+        message: String,
+        exception_type: String,
+        friendly_text: Option<String>,
+    },
+    /// Close the connection without answering.
+    Drop,
+}
+
+impl Runtime {
+    pub(crate) fn new(s: &Scenarios) -> Runtime {
+        let mut paths: Vec<String> = Vec::new();
+        let slots = s
+            .rules
+            .iter()
+            .map(|r| {
+                r.when
+                    .iter()
+                    .map(|c| match paths.iter().position(|p| *p == c.path) {
+                        Some(i) => i,
+                        None => {
+                            paths.push(c.path.clone());
+                            paths.len() - 1
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        Runtime {
+            rules: s.rules.clone(),
+            matched: s.rules.iter().map(|_| AtomicU64::new(0)).collect(),
+            hits: s.rules.iter().map(|_| AtomicU64::new(0)).collect(),
+            paths,
+            slots,
+        }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
+    /// The rule that answers a valid request of `op` (its text `xml`), counted as a hit:
+    /// its name, its delay, and what it does after.
+    pub(crate) fn pick(&self, op: Operation, xml: &str) -> Option<(&str, u64, Scripted)> {
+        if self.rules.is_empty() {
+            return None;
+        }
+        let values = values_at(xml, &self.paths);
+        for (i, rule) in self.rules.iter().enumerate() {
+            if rule.operation.is_some_and(|o| o.0 != op) {
+                continue;
+            }
+            let holds = rule.when.iter().zip(&self.slots[i]).all(|(c, &slot)| {
+                let v = values[slot].as_deref();
+                match &c.test {
+                    Test::Equals(want) => v == Some(want.as_str()),
+                    Test::Present(p) => v.is_some() == *p,
+                }
+            });
+            if !holds {
+                continue;
+            }
+            let n = self.matched[i].fetch_add(1, Ordering::Relaxed) + 1;
+            if rule.calls.is_some_and(|c| !c.admits(n)) {
+                continue;
+            }
+            self.hits[i].fetch_add(1, Ordering::Relaxed);
+            let (delay, scripted) = scripted(&rule.answer);
+            return Some((&rule.name, delay, scripted));
+        }
+        None
+    }
+
+    /// Every rule's hits, by name (zero included).
+    pub(crate) fn hits(&self) -> BTreeMap<String, u64> {
+        self.rules
+            .iter()
+            .zip(&self.hits)
+            .map(|(r, h)| (r.name.to_string(), h.load(Ordering::Relaxed)))
+            .collect()
+    }
+}
+
+fn scripted(a: &Answer) -> (u64, Scripted) {
+    match a {
+        Answer::Delay(d) => match d.then.as_deref() {
+            Some(then) => (d.ms, scripted(then).1),
+            None => (d.ms, Scripted::Normal),
+        },
+        Answer::Drop => (0, Scripted::Drop),
+        Answer::Http(h) => (
+            0,
+            Scripted::Answer {
+                status: h.status,
+                body: h.body.clone().into_bytes(),
+                content_type: h.content_type.clone(),
+            },
+        ),
+        Answer::Fault(f) => (
+            0,
+            Scripted::Answer {
+                status: 500,
+                body: fault_body(f),
+                content_type: Some("text/xml; charset=utf-8".to_string()),
+            },
+        ),
+        Answer::ExceptionInfo(e) => (
+            0,
+            Scripted::Exception {
+                message: e.message.0.clone(),
+                exception_type: e.exception_type.0.clone(),
+                friendly_text: e.friendly_text.as_ref().map(|t| t.0.clone()),
+            },
+        ),
+    }
+}
+
+/// A SOAP 1.1 Fault as WCF writes one (`s:` envelope, no Header, `xml:lang`), no detail.
+fn fault_body(f: &Fault) -> Vec<u8> {
+    let mut out = String::with_capacity(256 + f.faultstring.len());
+    out.push_str("<s:Envelope xmlns:s=\"");
+    out.push_str(crate::contract::SoapVersion::V11.namespace());
+    out.push_str("\"><s:Body><s:Fault>");
+    out.push_str(&f.faultcode);
+    out.push_str("<faultstring xml:lang=\"en-US\">");
+    escape_into(&mut out, &f.faultstring);
+    out.push_str("</faultstring></s:Fault></s:Body></s:Envelope>");
+    out.into_bytes()
+}
+
+/// The text of the first element at each of `paths` (entities and CDATA resolved, XML
+/// whitespace trimmed at both ends); `None` where there is no such element. One pass over
+/// the document.
+fn values_at(xml: &str, paths: &[String]) -> Vec<Option<String>> {
+    let mut out: Vec<Option<String>> = vec![None; paths.len()];
+    if paths.is_empty() {
+        return out;
+    }
+    let index: HashMap<&str, usize> = paths
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.as_str(), i))
+        .collect();
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut stack = PathStack::new();
+    // The element whose text is being gathered: its slot and depth.
+    let mut open: Option<(usize, usize)> = None;
+    let mut buf = String::new();
+    loop {
+        let ev = match reader.read_event() {
+            Ok(ev) => ev,
+            Err(_) => break,
+        };
+        match ev {
+            XmlEvent::Start(e) => {
+                stack.push(e.local_name().into_inner());
+                if open.is_none() {
+                    if let Some(&slot) = index.get(stack.as_str()) {
+                        if out[slot].is_none() {
+                            open = Some((slot, stack.depth()));
+                            buf.clear();
+                        }
+                    }
+                }
+            }
+            XmlEvent::Empty(e) => {
+                stack.push(e.local_name().into_inner());
+                if open.is_none() {
+                    if let Some(&slot) = index.get(stack.as_str()) {
+                        out[slot].get_or_insert_with(String::new);
+                    }
+                }
+                stack.pop();
+            }
+            XmlEvent::End(_) => {
+                if let Some((slot, depth)) = open {
+                    if depth == stack.depth() {
+                        out[slot] = Some(trim(&buf).to_string());
+                        open = None;
+                    }
+                }
+                stack.pop();
+            }
+            XmlEvent::Text(t) => {
+                if open.is_some_and(|(_, d)| d == stack.depth()) {
+                    buf.push_str(&t.xml10_content());
+                }
+            }
+            XmlEvent::CData(t) => {
+                if open.is_some_and(|(_, d)| d == stack.depth()) {
+                    buf.push_str(&t.xml10_content());
+                }
+            }
+            XmlEvent::GeneralRef(r) => {
+                if open.is_some_and(|(_, d)| d == stack.depth()) {
+                    match &*r {
+                        "lt" => buf.push('<'),
+                        "gt" => buf.push('>'),
+                        "amp" => buf.push('&'),
+                        "apos" => buf.push('\''),
+                        "quot" => buf.push('"'),
+                        _ => {
+                            if let Ok(Some(c)) = r.resolve_char_ref() {
+                                buf.push(c);
+                            }
+                        }
+                    }
+                }
+            }
+            XmlEvent::Eof => break,
+            _ => {}
+        }
+    }
+    out
+}
+
+fn trim(s: &str) -> &str {
+    s.trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'))
+}
+
+/// What a scripted answer changes in how the stub's answer goes on the wire.
+#[derive(Debug, Default)]
+pub(crate) struct Wire {
+    /// The Content-Type to send (instead of `text/xml`, or none with an empty body).
+    pub content_type: Option<hyper::header::HeaderValue>,
+    /// Close the connection without answering.
+    pub dropped: bool,
+}
+
+/// The marker (and the service error) of a connection closed without an answer.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Dropped;
+
+impl fmt::Display for Dropped {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a scenario dropped the connection")
+    }
+}
+
+impl std::error::Error for Dropped {}
+
+/// Plays the rule that answers a valid request, if one does: told, counted, its delay
+/// waited; `None` when no rule answers or the rule's answer is the normal one.
+pub(super) async fn play(
+    shared: &super::Shared,
+    request: &crate::model::RequestEnvelope,
+    doc: &crate::capture::Document,
+    wire: &mut Wire,
+) -> Option<Result<(hyper::StatusCode, Vec<u8>), super::ops::ServerError>> {
+    use hyper::StatusCode;
+    if shared.scenarios.is_empty() {
+        return None;
+    }
+    let op = request.body.operation();
+    let (rule, delay, scripted) = shared.scenarios.pick(op, doc.text().unwrap_or_default())?;
+    shared.emit(super::Event::Scenario {
+        rule: rule.to_string(),
+        operation: op,
+    });
+    if delay > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
+    }
+    match scripted {
+        Scripted::Normal => None,
+        Scripted::Drop => {
+            wire.dropped = true;
+            Some(Ok((StatusCode::OK, Vec::new())))
+        }
+        Scripted::Answer {
+            status,
+            body,
+            content_type,
+        } => {
+            wire.content_type =
+                content_type.and_then(|c| hyper::header::HeaderValue::from_str(&c).ok());
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            Some(Ok((status, body)))
+        }
+        Scripted::Exception {
+            message,
+            exception_type,
+            friendly_text,
+        } => {
+            let texts = super::ops::ServiceError {
+                message: &message,
+                exception_type: &exception_type,
+                friendly_text: friendly_text.as_deref(),
+            };
+            let masker = crate::secrets::Masker::new(&doc.secrets);
+            Some(
+                super::ops::service_error(op, &request.headers.time_zone, &texts, &[], &masker)
+                    .map(|body| (StatusCode::OK, body)),
+            )
+        }
+    }
+}
