@@ -319,14 +319,7 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stop: watch::Rece
                     let shared = shared.clone();
                     let service = service_fn(move |req| {
                         let shared = shared.clone();
-                        async move {
-                            let r = handle(&shared, req).await;
-                            // A scripted drop: an error closes the connection unanswered.
-                            match r.extensions().get::<scenario::Dropped>() {
-                                Some(_) => Err(scenario::Dropped),
-                                None => Ok(r),
-                            }
-                        }
+                        async move { scenario::unless_dropped(handle(&shared, req).await) }
                     });
                     let conn = http.serve_connection(TokioIo::new(stream), service);
                     let conn = graceful.watch(conn);
@@ -446,9 +439,7 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>
     // response's action nowhere in HTTP: no SOAPAction header on responses.) An empty
     // answer (415, 400, 413 as WCF gives them) has no type.
     if wire.dropped {
-        let mut r = Response::new(Full::new(Bytes::new()));
-        r.extensions_mut().insert(scenario::Dropped);
-        return r;
+        return scenario::dropped();
     }
     if let Some(ct) = wire.content_type {
         headers.insert(CONTENT_TYPE, ct);

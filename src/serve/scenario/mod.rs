@@ -17,14 +17,13 @@
 
 use crate::contract::Operation;
 use crate::text::escape::{escape_into, is_xml_char};
-use crate::text::path::PathStack;
-use quick_xml::events::Event as XmlEvent;
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap};
+
+mod run;
+pub(in crate::serve) use run::{dropped, play, unless_dropped, Runtime, Wire};
 use std::fmt;
 use std::num::NonZeroU64;
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The longest delay a rule may script, in milliseconds (one minute): longer than any
 /// client timeout a test sets, short enough that a forgotten rule cannot hang a suite.
@@ -270,21 +269,21 @@ impl<'de> Deserialize<'de> for Condition {
 /// tool writes an index only from a second sibling on).
 fn element_path(p: &str) -> Result<String, String> {
     let bad = |why: &str| Err(format!("`{p}` is not an element path: {why}"));
-    let Some(rest) = p.strip_prefix("/Envelope") else {
+    let Some(rest) = p.strip_prefix('/') else {
         return bad("it starts with /Envelope");
     };
-    if !(rest.is_empty() || rest.starts_with('/')) {
-        return bad("it starts with /Envelope");
-    }
-    let mut out = String::from("/Envelope");
-    for step in rest.split('/').skip(1) {
+    let mut out = String::new();
+    for (i, step) in rest.split('/').enumerate() {
         let (local, index) = match step.split_once('[') {
-            Some((l, i)) => match i.strip_suffix(']').and_then(|i| i.parse::<u32>().ok()) {
+            Some((l, n)) => match n.strip_suffix(']').and_then(|n| n.parse::<u32>().ok()) {
                 Some(n) if n >= 1 => (l, n),
                 _ => return bad("an index is `[N]`, N from 1"),
             },
             None => (step, 1),
         };
+        if i == 0 && (local, index) != ("Envelope", 1) {
+            return bad("it starts with /Envelope");
+        }
         if !is_ncname(local) {
             return bad("each step is an element's local name, no prefix");
         }
@@ -495,326 +494,5 @@ impl<'de> Deserialize<'de> for Delay {
             ms: raw.ms,
             then: raw.then,
         })
-    }
-}
-
-// ---------------------------------------------------------------- at run time
-
-/// A stub's rules with their counters.
-pub(crate) struct Runtime {
-    rules: Vec<Rule>,
-    matched: Vec<AtomicU64>,
-    hits: Vec<AtomicU64>,
-    /// Every path a condition names, once.
-    paths: Vec<String>,
-    /// For each rule's conditions, the index of its path in `paths`.
-    slots: Vec<Vec<usize>>,
-}
-
-/// What a scripted rule says the stub does, after its delay.
-pub(crate) enum Scripted {
-    /// The stub's normal answer.
-    Normal,
-    /// This answer.
-    Answer {
-        status: u16,
-        body: Vec<u8>,
-        content_type: Option<String>,
-    },
-    /// NetServer's service error with these texts.
-    Exception {
-        message: String,
-        exception_type: String,
-        friendly_text: Option<String>,
-    },
-    /// Close the connection without answering.
-    Drop,
-}
-
-impl Runtime {
-    pub(crate) fn new(s: &Scenarios) -> Runtime {
-        let mut paths: Vec<String> = Vec::new();
-        let slots = s
-            .rules
-            .iter()
-            .map(|r| {
-                r.when
-                    .iter()
-                    .map(|c| match paths.iter().position(|p| *p == c.path) {
-                        Some(i) => i,
-                        None => {
-                            paths.push(c.path.clone());
-                            paths.len() - 1
-                        }
-                    })
-                    .collect()
-            })
-            .collect();
-        Runtime {
-            rules: s.rules.clone(),
-            matched: s.rules.iter().map(|_| AtomicU64::new(0)).collect(),
-            hits: s.rules.iter().map(|_| AtomicU64::new(0)).collect(),
-            paths,
-            slots,
-        }
-    }
-
-    pub(crate) fn is_empty(&self) -> bool {
-        self.rules.is_empty()
-    }
-
-    /// The rule that answers a valid request of `op` (its text `xml`), counted as a hit:
-    /// its name, its delay, and what it does after.
-    pub(crate) fn pick(&self, op: Operation, xml: &str) -> Option<(&str, u64, Scripted)> {
-        if self.rules.is_empty() {
-            return None;
-        }
-        let values = values_at(xml, &self.paths);
-        for (i, rule) in self.rules.iter().enumerate() {
-            if rule.operation.is_some_and(|o| o.0 != op) {
-                continue;
-            }
-            let holds = rule.when.iter().zip(&self.slots[i]).all(|(c, &slot)| {
-                let v = values[slot].as_deref();
-                match &c.test {
-                    Test::Equals(want) => v == Some(want.as_str()),
-                    Test::Present(p) => v.is_some() == *p,
-                }
-            });
-            if !holds {
-                continue;
-            }
-            let n = self.matched[i].fetch_add(1, Ordering::Relaxed) + 1;
-            if rule.calls.is_some_and(|c| !c.admits(n)) {
-                continue;
-            }
-            self.hits[i].fetch_add(1, Ordering::Relaxed);
-            let (delay, scripted) = scripted(&rule.answer);
-            return Some((&rule.name, delay, scripted));
-        }
-        None
-    }
-
-    /// Every rule's hits, by name (zero included).
-    pub(crate) fn hits(&self) -> BTreeMap<String, u64> {
-        self.rules
-            .iter()
-            .zip(&self.hits)
-            .map(|(r, h)| (r.name.to_string(), h.load(Ordering::Relaxed)))
-            .collect()
-    }
-}
-
-fn scripted(a: &Answer) -> (u64, Scripted) {
-    match a {
-        Answer::Delay(d) => match d.then.as_deref() {
-            Some(then) => (d.ms, scripted(then).1),
-            None => (d.ms, Scripted::Normal),
-        },
-        Answer::Drop => (0, Scripted::Drop),
-        Answer::Http(h) => (
-            0,
-            Scripted::Answer {
-                status: h.status,
-                body: h.body.clone().into_bytes(),
-                content_type: h.content_type.clone(),
-            },
-        ),
-        Answer::Fault(f) => (
-            0,
-            Scripted::Answer {
-                status: 500,
-                body: fault_body(f),
-                content_type: Some("text/xml; charset=utf-8".to_string()),
-            },
-        ),
-        Answer::ExceptionInfo(e) => (
-            0,
-            Scripted::Exception {
-                message: e.message.0.clone(),
-                exception_type: e.exception_type.0.clone(),
-                friendly_text: e.friendly_text.as_ref().map(|t| t.0.clone()),
-            },
-        ),
-    }
-}
-
-/// A SOAP 1.1 Fault as WCF writes one (`s:` envelope, no Header, `xml:lang`), no detail.
-fn fault_body(f: &Fault) -> Vec<u8> {
-    let mut out = String::with_capacity(256 + f.faultstring.len());
-    out.push_str("<s:Envelope xmlns:s=\"");
-    out.push_str(crate::contract::SoapVersion::V11.namespace());
-    out.push_str("\"><s:Body><s:Fault>");
-    out.push_str(&f.faultcode);
-    out.push_str("<faultstring xml:lang=\"en-US\">");
-    escape_into(&mut out, &f.faultstring);
-    out.push_str("</faultstring></s:Fault></s:Body></s:Envelope>");
-    out.into_bytes()
-}
-
-/// The text of the first element at each of `paths` (entities and CDATA resolved, XML
-/// whitespace trimmed at both ends); `None` where there is no such element. One pass over
-/// the document.
-fn values_at(xml: &str, paths: &[String]) -> Vec<Option<String>> {
-    let mut out: Vec<Option<String>> = vec![None; paths.len()];
-    if paths.is_empty() {
-        return out;
-    }
-    let index: HashMap<&str, usize> = paths
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.as_str(), i))
-        .collect();
-    let mut reader = quick_xml::Reader::from_str(xml);
-    let mut stack = PathStack::new();
-    // The element whose text is being gathered: its slot and depth.
-    let mut open: Option<(usize, usize)> = None;
-    let mut buf = String::new();
-    loop {
-        let ev = match reader.read_event() {
-            Ok(ev) => ev,
-            Err(_) => break,
-        };
-        match ev {
-            XmlEvent::Start(e) => {
-                stack.push(e.local_name().into_inner());
-                if open.is_none() {
-                    if let Some(&slot) = index.get(stack.as_str()) {
-                        if out[slot].is_none() {
-                            open = Some((slot, stack.depth()));
-                            buf.clear();
-                        }
-                    }
-                }
-            }
-            XmlEvent::Empty(e) => {
-                stack.push(e.local_name().into_inner());
-                if open.is_none() {
-                    if let Some(&slot) = index.get(stack.as_str()) {
-                        out[slot].get_or_insert_with(String::new);
-                    }
-                }
-                stack.pop();
-            }
-            XmlEvent::End(_) => {
-                if let Some((slot, depth)) = open {
-                    if depth == stack.depth() {
-                        out[slot] = Some(trim(&buf).to_string());
-                        open = None;
-                    }
-                }
-                stack.pop();
-            }
-            XmlEvent::Text(t) => {
-                if open.is_some_and(|(_, d)| d == stack.depth()) {
-                    buf.push_str(&t.xml10_content());
-                }
-            }
-            XmlEvent::CData(t) => {
-                if open.is_some_and(|(_, d)| d == stack.depth()) {
-                    buf.push_str(&t.xml10_content());
-                }
-            }
-            XmlEvent::GeneralRef(r) => {
-                if open.is_some_and(|(_, d)| d == stack.depth()) {
-                    match &*r {
-                        "lt" => buf.push('<'),
-                        "gt" => buf.push('>'),
-                        "amp" => buf.push('&'),
-                        "apos" => buf.push('\''),
-                        "quot" => buf.push('"'),
-                        _ => {
-                            if let Ok(Some(c)) = r.resolve_char_ref() {
-                                buf.push(c);
-                            }
-                        }
-                    }
-                }
-            }
-            XmlEvent::Eof => break,
-            _ => {}
-        }
-    }
-    out
-}
-
-fn trim(s: &str) -> &str {
-    s.trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'))
-}
-
-/// What a scripted answer changes in how the stub's answer goes on the wire.
-#[derive(Debug, Default)]
-pub(crate) struct Wire {
-    /// The Content-Type to send (instead of `text/xml`, or none with an empty body).
-    pub content_type: Option<hyper::header::HeaderValue>,
-    /// Close the connection without answering.
-    pub dropped: bool,
-}
-
-/// The marker (and the service error) of a connection closed without an answer.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Dropped;
-
-impl fmt::Display for Dropped {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a scenario dropped the connection")
-    }
-}
-
-impl std::error::Error for Dropped {}
-
-/// Plays the rule that answers a valid request, if one does: told, counted, its delay
-/// waited; `None` when no rule answers or the rule's answer is the normal one.
-pub(super) async fn play(
-    shared: &super::Shared,
-    request: &crate::model::RequestEnvelope,
-    doc: &crate::capture::Document,
-    wire: &mut Wire,
-) -> Option<Result<(hyper::StatusCode, Vec<u8>), super::ops::ServerError>> {
-    use hyper::StatusCode;
-    if shared.scenarios.is_empty() {
-        return None;
-    }
-    let op = request.body.operation();
-    let (rule, delay, scripted) = shared.scenarios.pick(op, doc.text().unwrap_or_default())?;
-    shared.emit(super::Event::Scenario {
-        rule: rule.to_string(),
-        operation: op,
-    });
-    if delay > 0 {
-        tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
-    }
-    match scripted {
-        Scripted::Normal => None,
-        Scripted::Drop => {
-            wire.dropped = true;
-            Some(Ok((StatusCode::OK, Vec::new())))
-        }
-        Scripted::Answer {
-            status,
-            body,
-            content_type,
-        } => {
-            wire.content_type =
-                content_type.and_then(|c| hyper::header::HeaderValue::from_str(&c).ok());
-            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            Some(Ok((status, body)))
-        }
-        Scripted::Exception {
-            message,
-            exception_type,
-            friendly_text,
-        } => {
-            let texts = super::ops::ServiceError {
-                message: &message,
-                exception_type: &exception_type,
-                friendly_text: friendly_text.as_deref(),
-            };
-            let masker = crate::secrets::Masker::new(&doc.secrets);
-            Some(
-                super::ops::service_error(op, &request.headers.time_zone, &texts, &[], &masker)
-                    .map(|body| (StatusCode::OK, body)),
-            )
-        }
     }
 }
