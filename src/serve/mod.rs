@@ -11,7 +11,8 @@
 //! (`{urn:relation-contract:serve}ContractViolations`), secrets redacted. A request that
 //! honours it is carried out against a store of contact relations and answered as the
 //! service does, by the project's own encoder; one whose Ticket is not among
-//! [`ServeOptions::tickets`] (when any are named) gets NetServer's service error.
+//! [`ServeOptions::tickets`] (when any are named) gets NetServer's service error. A valid
+//! request a [`scenario`] rule matches gets the rule's scripted answer instead.
 //!
 //! By GET it serves its WSDL and schemas as WCF does (`?wsdl`, `?singleWsdl`, `?xsd=xsd0`,
 //! `?xsd=xsd1`; see [`wsdl`]), with every address rewritten to the URL asked, so a SOAP
