@@ -562,3 +562,19 @@ fn the_command_takes_scenario_files_and_prints_the_hits() {
     );
     assert!(stderr.contains("save-fails 0"), "{stderr}");
 }
+
+/// Every cut of the fixture, and of a rule, is refused without a panic; the whole file
+/// loads.
+#[test]
+fn a_cut_scenario_file_is_an_error_never_a_panic() {
+    let text = std::fs::read_to_string(fixture_path()).unwrap();
+    let text = text.trim_end();
+    let mut cut = 0;
+    for end in (0..text.len()).filter(|&i| text.is_char_boundary(i)) {
+        let e = refused(&text[..end]);
+        assert!(!e.message.is_empty(), "{e}");
+        cut += 1;
+    }
+    assert!(cut > 1000, "{cut}");
+    assert_eq!(scenarios().len(), 10);
+}

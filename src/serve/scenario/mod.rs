@@ -9,11 +9,24 @@
 //! to) and an `answer`: `{"exception_info": {...}}`, `{"fault": {...}}`, `{"http": {...}}`,
 //! `{"delay": {"ms": N, "then": ANSWER}}` or `"drop"`.
 //!
-//! Rules are tried in file order on a request that honours the contract (a request that
-//! breaks it gets the contract's answer, whatever the rules say); the first whose
-//! operation and conditions match and whose `calls` admit this match answers. Each rule's
-//! hits are counted ([`super::StubServer::scenario_hits`]); a hit is told by the rule's
-//! name only, never by the values it matched (a condition may name the Ticket).
+//! A condition is `{"path": P, "equals": "TEXT"}` (the first element at P has this text,
+//! entities and CDATA resolved, XML whitespace trimmed at both ends) or
+//! `{"path": P, "present": BOOL}`. A `[1]` index in P is dropped, as the tool never writes
+//! one.
+//!
+//! Rules apply to a request that honours the contract, after the contract check and
+//! before the Ticket check and the store: a request that breaks the contract gets the
+//! contract's answer whatever the rules say (a scripted answer must never hide a client's
+//! break, and values are compared only once the request is known to be valid). Every rule
+//! whose operation and conditions match counts the match; the first in file order whose
+//! `calls` admit its count answers. Each rule's hits are counted
+//! ([`super::StubServer::scenario_hits`], [`super::Stats::scenario_hits`]); a hit is told by
+//! the rule's name only, never by the values it matched (a condition may name the Ticket).
+//!
+//! Bounds: a delay is at most [`MAX_DELAY_MS`]; a file at most [`MAX_FILE_BYTES`]; the
+//! values a request holds are found in one pass over it, whatever the number of rules.
+//! An HTTP answer's status is 200 to 599; a dropped connection is closed without a byte
+//! and not recorded.
 
 use crate::contract::Operation;
 use crate::text::escape::{escape_into, is_xml_char};

@@ -393,6 +393,25 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_wcf_request_holds_its_values_at_the_tools_paths_and_no_cut_panics() {
+        let xml = include_str!("../../../fixtures/wire/SaveContactRelation.request.wcf.xml");
+        let want = paths(&[
+            "/Envelope/Body/SaveContactRelation/ContactRelationEntity/Comment",
+            "/Envelope/Header/Credentials/Ticket",
+        ]);
+        assert_eq!(
+            values_at(xml, &want),
+            vec![
+                Some("Signed the framework agreement at the Bergen kick-off".to_string()),
+                Some("7T:dGVzdC10aWNrZXQtZm9yLWZpeHR1cmVzLW9ubHk=".into())
+            ]
+        );
+        for end in (0..xml.len()).filter(|&i| xml.is_char_boundary(i)) {
+            let _ = values_at(&xml[..end], &want);
+        }
+    }
+
     fn rules(json: &str) -> Runtime {
         Runtime::new(&Scenarios::parse("t", json).unwrap())
     }
