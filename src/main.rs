@@ -179,6 +179,10 @@ struct ServeArgs {
     /// accepted; with some, any other gets NetServer's ExceptionInfo error.
     #[arg(long = "ticket", value_name = "VALUE")]
     tickets: Vec<String>,
+    /// A scenario file (JSON; repeatable, rules tried in the order given): scripted
+    /// answers for matching valid requests. A bad file keeps the stub from starting.
+    #[arg(long = "scenario", value_name = "FILE")]
+    scenarios: Vec<PathBuf>,
 }
 
 /// How `serve` answers a contract break.
@@ -611,7 +615,15 @@ fn exit_byte(code: i32) -> u8 {
 /// The `serve` command: the library's stub with a sink that prints each event on stderr,
 /// run until Ctrl-C or SIGTERM. 0 after a clean stop, 2 when the stub cannot start.
 fn serve(args: ServeArgs) -> u8 {
-    use relation_contract::serve::{Event, FaultStyle, ServeOptions, StubServer};
+    use relation_contract::serve::{Event, FaultStyle, Scenarios, ServeOptions, StubServer};
+    let mut scenarios = Scenarios::new();
+    for file in &args.scenarios {
+        let loaded = Scenarios::from_file(file).and_then(|s| scenarios.extend(s));
+        if let Err(e) = loaded {
+            eprintln!("error: bad scenario file: {e}");
+            return 2;
+        }
+    }
     let print = |event: &Event| {
         let line = match event {
             Event::Rejected {
@@ -628,6 +640,9 @@ fn serve(args: ServeArgs) -> u8 {
             }
             Event::Warning(w) => format!("warning: {w}"),
             Event::Error(e) => format!("error: {e}"),
+            Event::Scenario { rule, operation } => {
+                format!("scenario `{rule}` answered {}", operation.name())
+            }
         };
         let _ = writeln!(io::stderr().lock(), "{line}");
     };
@@ -643,6 +658,7 @@ fn serve(args: ServeArgs) -> u8 {
             FaultsArg::Contract => FaultStyle::Contract,
         },
         tickets: args.tickets,
+        scenarios,
     };
     let stub = match StubServer::start_with(opts) {
         Ok(s) => s,
@@ -665,6 +681,14 @@ fn serve(args: ServeArgs) -> u8 {
         "stopped after {} requests ({} refused), {} relations stored",
         stats.requests, stats.refused, stats.stored
     );
+    if !stats.scenario_hits.is_empty() {
+        let hits: Vec<String> = stats
+            .scenario_hits
+            .iter()
+            .map(|(rule, n)| format!("{rule} {n}"))
+            .collect();
+        eprintln!("scenario hits: {}", hits.join(", "));
+    }
     0
 }
 

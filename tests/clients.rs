@@ -4,13 +4,14 @@
 //! CreateDefault, Save (non-ASCII Comment), Get, Save (changed), Delete and Get, with the
 //! Credentials header carrying a Ticket. The client scripts (`tests/clients/`) print what
 //! the client saw as JSON; this file asserts it, and holds the stub's recordings of that
-//! traffic to the wire profile.
+//! traffic to the wire profile. With `fixtures/scenarios/unhappy-paths.json` given to the
+//! stub, each client also meets a scripted ExceptionInfo error and a scripted Fault.
 
 use relation_contract::capture::{self, Document};
 use relation_contract::contract::table;
 use relation_contract::contract::NS_SERVICES85;
 use relation_contract::model::{Message, ResponseBody};
-use relation_contract::serve::{ServeOptions, StubServer};
+use relation_contract::serve::{Scenarios, ServeOptions, StubServer};
 use relation_contract::{codec, pipeline, Kind, Operation, Profile};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -41,10 +42,11 @@ fn script(name: &str) -> PathBuf {
 }
 
 /// Runs a client to its end (killed after [`CLIENT_TIMEOUT`]); its stdout as JSON.
-fn run_client(program: &str, script: &Path, wsdl: &str) -> Value {
+fn run_client(program: &str, script: &Path, wsdl: &str, mode: &[&str]) -> Value {
     let mut child = Command::new(program)
         .arg(script)
         .args([wsdl, TICKET, COMMENT, CHANGED])
+        .args(mode)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -173,6 +175,7 @@ fn drive(client: Client, query: &str) -> Value {
         client.program(),
         &client.script(),
         &format!("{url}?{query}"),
+        &[],
     );
     stub.assert_clean();
     assert_eq!(stub.requests(), 6, "{seen}");
@@ -332,4 +335,89 @@ fn php_soapclient_builds_its_proxy_from_the_wsdl_and_runs_the_sequence() {
 fn both_clients_build_their_proxies_from_the_single_wsdl_too() {
     drive(Client::Zeep, "singleWsdl");
     drive(Client::Php, "singleWsdl");
+}
+
+/// One client against a stub playing `fixtures/scenarios/unhappy-paths.json`: CreateDefault,
+/// then a Save the scenario answers with an ExceptionInfo error and one it answers with a
+/// Fault. Asserts what the client saw, the hits, and the recordings (valid on the wire).
+fn drive_unhappy(client: Client) {
+    let dir = tempfile::tempdir().unwrap();
+    let rec = dir.path().join("recorded");
+    let scenarios =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/scenarios/unhappy-paths.json");
+    let stub = StubServer::start_with(ServeOptions {
+        record: Some(rec.clone()),
+        scenarios: Scenarios::from_file(scenarios).unwrap(),
+        ..ServeOptions::default()
+    })
+    .unwrap();
+    let url = format!("{}?wsdl", stub.url());
+    let seen = run_client(client.program(), &client.script(), &url, &["unhappy"]);
+    stub.assert_clean();
+    let hits = stub.stop().scenario_hits;
+    assert_eq!(
+        (hits["save-fails"], hits["save-faults"]),
+        (1, 1),
+        "{hits:?}"
+    );
+    assert_eq!(hits.values().sum::<u64>(), 2, "{hits:?}");
+
+    let steps = seen["steps"].as_array().expect("steps");
+    let [created, failed, faulted] = &steps[..] else {
+        panic!("three steps: {seen}")
+    };
+    assert_eq!(created["ok"], true, "{created}");
+    assert_eq!(created["succeeded"], true, "{created}");
+    // The ExceptionInfo header, as the client read it: no exception raised, Succeeded false.
+    assert_eq!(failed["ok"], true, "{failed}");
+    assert_eq!(failed["succeeded"], false, "{failed}");
+    assert_eq!(
+        failed["exception"]["message"],
+        "Cannot save the relation: the destination contact is deleted",
+        "{failed}"
+    );
+    assert_eq!(
+        failed["exception"]["exception_type"], "SoDataException",
+        "{failed}"
+    );
+    assert_eq!(
+        failed["exception"]["friendly_text"], "The relation could not be saved.",
+        "{failed}"
+    );
+    // The Fault, raised as the client's exception (zeep.exceptions.Fault, SoapFault).
+    assert_eq!(faulted["ok"], false, "{faulted}");
+    assert_eq!(
+        faulted["fault"]["message"], "Scripted: the database is down",
+        "{faulted}"
+    );
+    let code = faulted["fault"]["code"].as_str().unwrap_or("");
+    assert!(code.ends_with("Server"), "the faultcode: {faulted}");
+
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&rec)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 6, "{files:?}");
+    for f in &files {
+        let capture = capture::open(f).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        let [doc]: [Document; 1] = capture.documents.try_into().expect("one document");
+        let verdict = pipeline::check(&doc, Profile::Wire);
+        assert!(
+            verdict.is_valid(),
+            "{}: {:?}",
+            f.display(),
+            verdict.violations
+        );
+    }
+}
+
+#[test]
+fn zeep_sees_a_scripted_exception_info_and_a_scripted_fault() {
+    drive_unhappy(Client::Zeep);
+}
+
+#[test]
+fn php_soapclient_sees_a_scripted_exception_info_and_a_scripted_fault() {
+    drive_unhappy(Client::Php);
 }

@@ -11,7 +11,8 @@
 //! (`{urn:relation-contract:serve}ContractViolations`), secrets redacted. A request that
 //! honours it is carried out against a store of contact relations and answered as the
 //! service does, by the project's own encoder; one whose Ticket is not among
-//! [`ServeOptions::tickets`] (when any are named) gets NetServer's service error.
+//! [`ServeOptions::tickets`] (when any are named) gets NetServer's service error. A valid
+//! request a [`scenario`] rule matches gets the rule's scripted answer instead.
 //!
 //! By GET it serves its WSDL and schemas as WCF does (`?wsdl`, `?singleWsdl`, `?xsd=xsd0`,
 //! `?xsd=xsd1`; see [`wsdl`]), with every address rewritten to the URL asked, so a SOAP
@@ -35,11 +36,13 @@
 mod check;
 mod ops;
 mod record;
+pub mod scenario;
 mod store;
 pub mod wsdl;
 
 pub use check::request_findings;
 pub use ops::{default_entity, stub_associate, DETAIL_NS, TICKET_EXCEPTION_TYPE};
+pub use scenario::{ScenarioError, Scenarios};
 pub use store::StateError;
 
 use crate::capture::Document;
@@ -57,7 +60,7 @@ use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use record::{Recorder, Side};
-use std::convert::Infallible;
+use std::collections::BTreeMap;
 use std::io;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -96,13 +99,21 @@ pub enum Event {
     /// allows that the stub could not carry out (answered with a server fault; redacted),
     /// a state file not written.
     Error(String),
+    /// A scenario rule answered a request (named by the rule only, never by the values it
+    /// matched).
+    Scenario {
+        /// The rule's name.
+        rule: String,
+        /// The request's operation.
+        operation: Operation,
+    },
 }
 
 /// Where a stub's [`Event`]s go.
 pub type EventSink = Arc<dyn Fn(&Event) + Send + Sync>;
 
 /// What a stub did, counted at its stop.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stats {
     /// POSTs to the service taken.
     pub requests: u64,
@@ -110,6 +121,8 @@ pub struct Stats {
     pub refused: usize,
     /// Contact relations in the store.
     pub stored: usize,
+    /// How often each scenario rule answered, by name (every rule, zero included).
+    pub scenario_hits: BTreeMap<String, u64>,
 }
 
 /// How a stub is set up.
@@ -132,6 +145,9 @@ pub struct ServeOptions {
     /// with another Ticket gets NetServer's service error: HTTP 200, `ExceptionInfo`
     /// filled in, `Succeeded` false (see [`TICKET_EXCEPTION_TYPE`]).
     pub tickets: Vec<String>,
+    /// Scripted answers for matching valid requests, tried before the Ticket check and the
+    /// store (see [`scenario`]).
+    pub scenarios: Scenarios,
 }
 
 /// How the stub answers a request that breaks the contract. Either way every violation
@@ -162,6 +178,7 @@ impl std::fmt::Debug for ServeOptions {
             .field("events", &self.events.as_ref().map(|_| "a sink"))
             .field("faults", &self.faults)
             .field("tickets", &self.tickets.len())
+            .field("scenarios", &self.scenarios)
             .finish()
     }
 }
@@ -177,6 +194,7 @@ impl Default for ServeOptions {
             events: None,
             faults: FaultStyle::Wcf,
             tickets: Vec::new(),
+            scenarios: Scenarios::new(),
         }
     }
 }
@@ -199,6 +217,7 @@ struct Shared {
     events: Option<EventSink>,
     faults: FaultStyle,
     tickets: Vec<String>,
+    scenarios: scenario::Runtime,
 }
 
 impl std::fmt::Debug for Shared {
@@ -238,6 +257,7 @@ impl Shared {
                 .map(|t| t.trim().to_string())
                 .filter(|t| !t.is_empty())
                 .collect(),
+            scenarios: scenario::Runtime::new(&opts.scenarios),
         })
     }
 
@@ -256,6 +276,7 @@ impl Shared {
                 .unwrap_or_else(|p| p.into_inner())
                 .len(),
             stored: self.store.len(),
+            scenario_hits: self.scenarios.hits(),
         }
     }
 
@@ -299,7 +320,7 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stop: watch::Rece
                     let shared = shared.clone();
                     let service = service_fn(move |req| {
                         let shared = shared.clone();
-                        async move { Ok::<_, Infallible>(handle(&shared, req).await) }
+                        async move { scenario::unless_dropped(handle(&shared, req).await) }
                     });
                     let conn = http.serve_connection(TokioIo::new(stream), service);
                     let conn = graceful.watch(conn);
@@ -370,11 +391,13 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>
         return r;
     }
     shared.requests.fetch_add(1, Ordering::Relaxed);
+    let mut wire = scenario::Wire::default();
     let (status, answer, operation, doc, raw) = match Limited::new(body, MAX_BODY).collect().await {
         Ok(collected) => {
             let raw = collected.to_bytes();
             let mut doc = Document::from_bytes("request", &raw);
-            let (status, answer, operation) = answer(shared, &parts.headers, &mut doc).await;
+            let (status, answer, operation) =
+                answer(shared, &parts.headers, &mut doc, &mut wire).await;
             (status, answer, operation, doc, raw)
         }
         Err(e) => {
@@ -416,7 +439,12 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>
     // What WCF's BasicHttpBinding answers with, faults included. (SOAP 1.1 carries the
     // response's action nowhere in HTTP: no SOAPAction header on responses.) An empty
     // answer (415, 400, 413 as WCF gives them) has no type.
-    if !answer.is_empty() {
+    if wire.dropped {
+        return scenario::dropped();
+    }
+    if let Some(ct) = wire.content_type {
+        headers.insert(CONTENT_TYPE, ct);
+    } else if !answer.is_empty() {
         headers.insert(
             CONTENT_TYPE,
             HeaderValue::from_static("text/xml; charset=utf-8"),
@@ -464,6 +492,7 @@ async fn answer(
     shared: &Shared,
     headers: &HeaderMap,
     doc: &mut Document,
+    wire: &mut scenario::Wire,
 ) -> (StatusCode, Vec<u8>, Option<Operation>) {
     let checked = check::check(headers, doc);
     let (operation, body_operation) = (checked.operation, checked.body_operation);
@@ -517,6 +546,13 @@ async fn answer(
                 if !secret.is_empty() && !doc.secrets.iter().any(|s| s == secret) {
                     doc.secrets.push(secret.to_string());
                 }
+            }
+            // A scenario answers a valid request before the Ticket check and the store.
+            if let Some(played) = scenario::play(shared, &request, doc, wire).await {
+                return match played {
+                    Ok((status, body)) => (status, body, operation),
+                    Err(ops::ServerError(why)) => server_error(shared, &why, operation),
+                };
             }
             if let Some(refused) = ticket_refusal(shared, &request, doc) {
                 return match refused {
@@ -721,6 +757,12 @@ impl StubServer {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
+    }
+
+    /// How often each scenario rule has answered so far, by name (every rule, zero
+    /// included): a test asserts its unhappy path ran.
+    pub fn scenario_hits(&self) -> BTreeMap<String, u64> {
+        self.shared.scenarios.hits()
     }
 
     /// How many POSTs to the service the stub has taken.

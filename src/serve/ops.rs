@@ -352,6 +352,34 @@ pub(crate) fn ticket_error(
     violations: &[Violation],
     masker: &Masker,
 ) -> Result<Vec<u8>, ServerError> {
+    let texts = ServiceError {
+        message: why,
+        exception_type: TICKET_EXCEPTION_TYPE,
+        friendly_text: Some("Your session is not valid or has expired. Please log in again."),
+    };
+    service_error(op, time_zone, &texts, violations, masker)
+}
+
+/// The texts of a NetServer service error's `ExceptionInfo`.
+pub(crate) struct ServiceError<'a> {
+    /// `Message`.
+    pub message: &'a str,
+    /// `ExceptionType`.
+    pub exception_type: &'a str,
+    /// `FriendlyText` (`None`: nil).
+    pub friendly_text: Option<&'a str>,
+}
+
+/// NetServer's service error (a bad Ticket, a scripted failure): HTTP 200, `ExceptionInfo`
+/// with these texts (`Parameters` listing the violations, if any), `Succeeded` false, a
+/// nil `Response` (Delete: the empty wrapper). Every text goes through the masker.
+pub(crate) fn service_error(
+    op: Operation,
+    time_zone: &Nillable<SoTimeZone>,
+    texts: &ServiceError<'_>,
+    violations: &[Violation],
+    masker: &Masker,
+) -> Result<Vec<u8>, ServerError> {
     let parameters = if violations.is_empty() {
         Nillable::Nil
     } else {
@@ -367,12 +395,13 @@ pub(crate) fn ticket_error(
         )
     };
     let info = SoExceptionInfo {
-        message: Nillable::Value(xml_safe(&masker.text(why))),
+        message: Nillable::Value(xml_safe(&masker.text(texts.message))),
         stack_trace: Nillable::Nil,
-        friendly_text: Nillable::Value(
-            "Your session is not valid or has expired. Please log in again.".to_string(),
-        ),
-        exception_type: Nillable::Value(TICKET_EXCEPTION_TYPE.to_string()),
+        friendly_text: match texts.friendly_text {
+            Some(t) => Nillable::Value(xml_safe(&masker.text(t))),
+            None => Nillable::Nil,
+        },
+        exception_type: Nillable::Value(xml_safe(&masker.text(texts.exception_type))),
         source: Nillable::Nil,
         inner_exception: Nillable::Nil,
         parameters,

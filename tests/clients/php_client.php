@@ -1,17 +1,23 @@
 <?php
 // A PHP SoapClient of Relation.svc, driven by tests/clients.rs.
 //
-// Usage: php php_client.php WSDL_URL TICKET COMMENT CHANGED_COMMENT
+// Usage: php php_client.php WSDL_URL TICKET COMMENT CHANGED_COMMENT [unhappy]
 //
 // Builds its proxy from WSDL_URL (the stub's ?wsdl), then runs
 // CreateDefaultContactRelationEntity, SaveContactRelation (COMMENT), GetContactRelationEntity,
 // SaveContactRelation (CHANGED_COMMENT), DeleteContactRelation and GetContactRelationEntity,
 // each with the Credentials header carrying TICKET. Prints one JSON object: the PHP version
 // and, per call, what the client saw.
+//
+// With `unhappy` (the stub playing fixtures/scenarios/unhappy-paths.json) it runs
+// CreateDefaultContactRelationEntity, then SaveContactRelation with the Comments the scenario
+// answers with a scripted ExceptionInfo error ("fail: ExceptionInfo") and a scripted Fault
+// ("fail: Fault"), and reports the ExceptionInfo output header and the SoapFault raised.
 
 const NS = 'http://www.superoffice.net/ws/crm/NetServer/Services85';
 
 [$wsdl, $ticket, $comment, $changed] = array_slice($argv, 1, 4);
+$unhappy = ($argv[5] ?? '') === 'unhappy';
 
 $steps = [];
 
@@ -21,6 +27,9 @@ function step(array &$steps, SoapClient $client, string $name, array $args): ?ob
     $out = [];
     try {
         $result = $client->__soapCall($name, [$args], null, null, $out);
+    } catch (SoapFault $f) {
+        $steps[] = ['call' => $name, 'ok' => false, 'fault' => ['code' => $f->faultcode, 'message' => $f->faultstring]];
+        return null;
     } catch (Throwable $e) {
         $steps[] = ['call' => $name, 'ok' => false, 'error' => get_class($e) . ': ' . $e->getMessage()];
         return null;
@@ -32,6 +41,14 @@ function step(array &$steps, SoapClient $client, string $name, array $args): ?ob
         'succeeded' => $out['Succeeded'] ?? null,
         'nil' => $entity === null,
     ];
+    $info = $out['ExceptionInfo'] ?? null;
+    if (is_object($info)) {
+        $seen['exception'] = [
+            'message' => $info->Message ?? null,
+            'exception_type' => $info->ExceptionType ?? null,
+            'friendly_text' => $info->FriendlyText ?? null,
+        ];
+    }
     if ($entity !== null) {
         $seen['relation_id'] = $entity->RelationId ?? null;
         $seen['comment'] = $entity->Comment ?? null;
@@ -52,6 +69,18 @@ try {
     exit(0);
 }
 $client->__setSoapHeaders([new SoapHeader(NS, 'Credentials', ['Ticket' => $ticket])]);
+
+if ($unhappy) {
+    $default = step($steps, $client, 'CreateDefaultContactRelationEntity', []);
+    foreach (['fail: ExceptionInfo', 'fail: Fault'] as $failing) {
+        if ($default !== null) {
+            $default->Comment = $failing;
+        }
+        step($steps, $client, 'SaveContactRelation', ['ContactRelationEntity' => $default]);
+    }
+    echo json_encode(['client' => 'php', 'version' => PHP_VERSION, 'steps' => $steps]), "\n";
+    exit(0);
+}
 
 $default = step($steps, $client, 'CreateDefaultContactRelationEntity', []);
 if ($default !== null) {

@@ -1,11 +1,16 @@
 """A Python zeep client of Relation.svc, driven by tests/clients.rs.
 
-Usage: python3 zeep_client.py WSDL_URL TICKET COMMENT CHANGED_COMMENT
+Usage: python3 zeep_client.py WSDL_URL TICKET COMMENT CHANGED_COMMENT [unhappy]
 
 Builds its proxy from WSDL_URL (the stub's ?wsdl), then runs CreateDefaultContactRelationEntity,
 SaveContactRelation (COMMENT), GetContactRelationEntity, SaveContactRelation (CHANGED_COMMENT),
 DeleteContactRelation and GetContactRelationEntity, each with the Credentials header carrying
 TICKET. Prints one JSON object: the client's version and, per call, what it saw.
+
+With `unhappy` (the stub playing fixtures/scenarios/unhappy-paths.json) it runs
+CreateDefaultContactRelationEntity, then SaveContactRelation with the Comments the scenario
+answers with a scripted ExceptionInfo error ("fail: ExceptionInfo") and a scripted Fault
+("fail: Fault"), and reports the ExceptionInfo header and the Fault zeep raised.
 """
 
 import json
@@ -19,6 +24,8 @@ def step(name, call):
     """Runs one call; what it saw, or the error it raised."""
     try:
         result = call()
+    except zeep.exceptions.Fault as f:
+        return {"call": name, "ok": False, "fault": {"code": f.code, "message": f.message}}
     except Exception as e:  # the test reports whatever the client tripped over
         return {"call": name, "ok": False, "error": f"{type(e).__name__}: {e}"}
     entity = getattr(result.body, "Response", None) if result.body is not None else None
@@ -28,11 +35,33 @@ def step(name, call):
         "succeeded": result.header.Succeeded if result.header is not None else None,
         "nil": entity is None,
     }
+    info = getattr(result.header, "ExceptionInfo", None) if result.header is not None else None
+    if info is not None:
+        seen["exception"] = {
+            "message": info.Message,
+            "exception_type": info.ExceptionType,
+            "friendly_text": info.FriendlyText,
+        }
     if entity is not None:
         seen["relation_id"] = entity.RelationId
         seen["comment"] = entity.Comment
         seen["created_by"] = entity.CreatedBy.Name if entity.CreatedBy is not None else None
     return seen, entity
+
+
+def unhappy(service, headers, run):
+    """CreateDefault, then the two Saves the scenario answers with errors."""
+    default = run(
+        "CreateDefaultContactRelationEntity",
+        lambda: service.CreateDefaultContactRelationEntity(_soapheaders=headers),
+    )
+    for comment in ["fail: ExceptionInfo", "fail: Fault"]:
+        if default is not None:
+            default.Comment = comment
+        run(
+            "SaveContactRelation",
+            lambda: service.SaveContactRelation(ContactRelationEntity=default, _soapheaders=headers),
+        )
 
 
 def main():
@@ -49,6 +78,11 @@ def main():
             return out[1]
         steps.append(out)
         return None
+
+    if sys.argv[5:6] == ["unhappy"]:
+        unhappy(service, headers, run)
+        print(json.dumps({"client": "zeep", "version": version("zeep"), "steps": steps}))
+        return
 
     default = run(
         "CreateDefaultContactRelationEntity",
