@@ -22,6 +22,8 @@ const NS_SERIALIZATION: &str = "http://schemas.microsoft.com/2003/10/Serializati
 const TICKET: &str = "7T:Y2xpZW50LXRlc3RzLXNlY3JldC10aWNrZXQ=";
 const COMMENT: &str = "Blåbærsyltetøy «ok» 😀";
 const CHANGED: &str = "Endret: æøå ÆØÅ — 𝄞 ✓";
+/// How node-soap names itself in its requests.
+const NODE_USER_AGENT: &str = "User-Agent: node-soap/";
 /// How long one client may take for its six calls.
 const CLIENT_TIMEOUT: Duration = Duration::from_secs(120);
 
@@ -86,6 +88,8 @@ enum Client {
     Zeep,
     /// PHP's SoapClient (`tests/clients/php_client.php`).
     Php,
+    /// node-soap (`tests/clients/node/node_client.js`; `npm ci` there, by scripts/setup.sh).
+    Node,
 }
 
 impl Client {
@@ -93,6 +97,7 @@ impl Client {
         match self {
             Client::Zeep => "python3",
             Client::Php => "php",
+            Client::Node => "node",
         }
     }
 
@@ -100,6 +105,7 @@ impl Client {
         script(match self {
             Client::Zeep => "zeep_client.py",
             Client::Php => "php_client.php",
+            Client::Node => "node/node_client.js",
         })
     }
 
@@ -108,6 +114,7 @@ impl Client {
         match self {
             Client::Zeep => "User-Agent: Zeep/",
             Client::Php => "User-Agent: PHP-SOAP/",
+            Client::Node => NODE_USER_AGENT,
         }
     }
 }
@@ -156,6 +163,8 @@ fn proxy_holds(client: Client, seen: &Value, url: &str, query: &str) {
                 "a struct for every complex type of the contract"
             );
         }
+        // node-soap: its proxy's operations (above) are what it shows of the WSDL.
+        Client::Node => {}
     }
 }
 
@@ -208,8 +217,8 @@ fn drive(client: Client, query: &str) -> Value {
     assert_eq!(again["comment"], CHANGED, "{again}");
     assert_eq!(deleted["nil"], true, "Delete answers no entity: {deleted}");
     match client {
-        // PHP: the Response is null.
-        Client::Php => assert_eq!(gone["nil"], true, "{gone}"),
+        // PHP and node-soap: the Response is null.
+        Client::Php | Client::Node => assert_eq!(gone["nil"], true, "{gone}"),
         // zeep 4.3 parses `<Response i:nil="true"/>` of a complex type (an attribute present,
         // so not "empty") as an object whose every member is None.
         Client::Zeep => {
@@ -332,9 +341,22 @@ fn php_soapclient_builds_its_proxy_from_the_wsdl_and_runs_the_sequence() {
 }
 
 #[test]
-fn both_clients_build_their_proxies_from_the_single_wsdl_too() {
+fn node_soap_builds_its_proxy_from_the_wsdl_and_runs_the_sequence() {
+    let seen = drive(Client::Node, "wsdl");
+    // The version tests/clients/node/package.json pins (npm ci installs it).
+    let pinned = include_str!("clients/node/package.json")
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("\"soap\": \""))
+        .and_then(|v| v.strip_suffix('"'))
+        .expect("soap is pinned");
+    assert_eq!(seen["version"], pinned, "{seen}");
+}
+
+#[test]
+fn every_client_builds_its_proxy_from_the_single_wsdl_too() {
     drive(Client::Zeep, "singleWsdl");
     drive(Client::Php, "singleWsdl");
+    drive(Client::Node, "singleWsdl");
 }
 
 /// One client against a stub playing `fixtures/scenarios/unhappy-paths.json`: CreateDefault,
@@ -415,6 +437,11 @@ fn drive_unhappy(client: Client) {
 #[test]
 fn zeep_sees_a_scripted_exception_info_and_a_scripted_fault() {
     drive_unhappy(Client::Zeep);
+}
+
+#[test]
+fn node_soap_sees_a_scripted_exception_info_and_a_scripted_fault() {
+    drive_unhappy(Client::Node);
 }
 
 #[test]

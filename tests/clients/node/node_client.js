@@ -1,6 +1,11 @@
 // A node-soap client of Relation.svc, driven by tests/clients.rs.
 //
-// Usage: node node_client.js WSDL_URL TICKET COMMENT CHANGED_COMMENT
+// Usage: node node_client.js WSDL_URL TICKET COMMENT CHANGED_COMMENT [unhappy]
+//
+// With `unhappy` (the stub playing fixtures/scenarios/unhappy-paths.json) it runs
+// CreateDefaultContactRelationEntity, then SaveContactRelation with the Comments the scenario
+// answers with a scripted ExceptionInfo error ("fail: ExceptionInfo") and a scripted Fault
+// ("fail: Fault"), and reports the ExceptionInfo header and the Fault node-soap raised.
 //
 // Builds its proxy from WSDL_URL (the stub's ?wsdl), then runs CreateDefaultContactRelationEntity,
 // SaveContactRelation (COMMENT), GetContactRelationEntity, SaveContactRelation (CHANGED_COMMENT),
@@ -20,6 +25,14 @@ async function step(steps, name, call) {
       succeeded: header && header.Succeeded !== undefined ? header.Succeeded === true || header.Succeeded === "true" : null,
       nil: entity === null,
     };
+    const info = header && header.ExceptionInfo;
+    if (info && typeof info === "object" && info.Message !== undefined) {
+      seen.exception = {
+        message: info.Message,
+        exception_type: info.ExceptionType,
+        friendly_text: info.FriendlyText === undefined ? null : info.FriendlyText,
+      };
+    }
     if (entity !== null) {
       seen.relation_id = Number(entity.RelationId);
       seen.comment = entity.Comment === undefined ? null : entity.Comment;
@@ -28,7 +41,14 @@ async function step(steps, name, call) {
     steps.push(seen);
     return entity;
   } catch (e) {
-    steps.push({ call: name, ok: false, error: String(e && e.message ? e.message : e) });
+    const fault = e && e.root && e.root.Envelope && e.root.Envelope.Body && e.root.Envelope.Body.Fault;
+    if (fault) {
+      // A faultstring with xml:lang is read as {$value, attributes}.
+      const text = (v) => (v && typeof v === "object" && "$value" in v ? v.$value : v);
+      steps.push({ call: name, ok: false, fault: { code: text(fault.faultcode), message: text(fault.faultstring) } });
+    } else {
+      steps.push({ call: name, ok: false, error: String(e && e.message ? e.message : e) });
+    }
     return null;
   }
 }
@@ -49,7 +69,7 @@ function withDatesAsText(value) {
 }
 
 async function main() {
-  const [wsdl, ticket, comment, changed] = process.argv.slice(2);
+  const [wsdl, ticket, comment, changed, mode] = process.argv.slice(2);
   const steps = [];
   let client;
   try {
@@ -61,6 +81,16 @@ async function main() {
   client.addSoapHeader({ Credentials: { Ticket: ticket } }, "Credentials", "h", NS);
   const def = await step(steps, "CreateDefaultContactRelationEntity", () =>
     client.CreateDefaultContactRelationEntityAsync({}));
+  if (mode === "unhappy") {
+    for (const text of ["fail: ExceptionInfo", "fail: Fault"]) {
+      const e = withDatesAsText(def || {});
+      e.Comment = text;
+      await step(steps, "SaveContactRelation", () =>
+        client.SaveContactRelationAsync({ ContactRelationEntity: e }));
+    }
+    report(client, steps);
+    return;
+  }
   const entity = withDatesAsText(def || {});
   entity.SourceContactId = 12;
   entity.DestinationContactId = 34;
@@ -79,6 +109,11 @@ async function main() {
     client.DeleteContactRelationAsync({ ContactRelationEntityId: rid }));
   await step(steps, "GetContactRelationEntity", () =>
     client.GetContactRelationEntityAsync({ ContactRelationEntityId: rid }));
+  report(client, steps);
+}
+
+// Prints what the client saw: its version, the operations of its proxy, and the steps.
+function report(client, steps) {
   const description = client.describe();
   const service = Object.values(description)[0];
   const port = Object.values(service)[0];
