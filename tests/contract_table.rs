@@ -5,8 +5,9 @@
 //! types, global elements. The comparison is shown to catch deliberate edits of either side
 //! by running it on mutated copies of the XSD text and of the table's description.
 
-use quick_xml::events::{BytesStart, Event};
-use quick_xml::Reader;
+mod common;
+
+use common::tree::{parse as parse_tree, Node};
 use relation_contract::contract::table::{
     self, Builtin, SimpleKind, TypeRef, COMPLEX_TYPES, ELEMENTS, OPERATIONS, SIMPLE_TYPES,
 };
@@ -61,34 +62,14 @@ struct Model {
 
 // --- the XSD side: a small tree, then its interpretation ---
 
-#[derive(Debug, Default)]
-struct Node {
-    /// (namespace, local name)
-    ns: String,
-    local: String,
-    attrs: Vec<(String, String)>,
-    /// Namespace bindings in scope (prefix, URI); "" is the default namespace.
-    scope: Vec<(String, String)>,
-    children: Vec<Node>,
-    text: String,
+/// The XSD reading's own views of the shared tree.
+trait XsdNode {
+    fn qname(&self, value: &str) -> String;
+    fn xs(&self, local: &str) -> bool;
+    fn xs_children<'a>(&'a self, local: &'a str) -> impl Iterator<Item = &'a Node> + 'a;
 }
 
-impl Node {
-    fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn resolve(&self, prefix: &str) -> Option<&str> {
-        self.scope
-            .iter()
-            .rev()
-            .find(|(p, _)| p == prefix)
-            .map(|(_, u)| u.as_str())
-    }
-
+impl XsdNode for Node {
     /// A QName attribute value as `xs:local` / `tns:local` (or `{uri}local` otherwise).
     fn qname(&self, value: &str) -> String {
         let (prefix, local) = value.split_once(':').unwrap_or(("", value));
@@ -107,64 +88,6 @@ impl Node {
     fn xs_children<'a>(&'a self, local: &'a str) -> impl Iterator<Item = &'a Node> + 'a {
         self.children.iter().filter(move |c| c.xs(local))
     }
-}
-
-fn open(e: &BytesStart<'_>, parent_scope: &[(String, String)]) -> Node {
-    let mut n = Node {
-        scope: parent_scope.to_vec(),
-        ..Node::default()
-    };
-    let mut plain = Vec::new();
-    for a in e.attributes().flatten() {
-        let key = a.key.0.to_string();
-        let value = a
-            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-            .map(|v| v.into_owned())
-            .unwrap_or_default();
-        if key == "xmlns" {
-            n.scope.push((String::new(), value));
-        } else if let Some(p) = key.strip_prefix("xmlns:") {
-            n.scope.push((p.to_string(), value));
-        } else {
-            plain.push((key, value));
-        }
-    }
-    n.attrs = plain;
-    let name = e.name().0.to_string();
-    let (prefix, local) = name.split_once(':').unwrap_or(("", &name));
-    n.ns = n.resolve(prefix).unwrap_or("").to_string();
-    n.local = local.to_string();
-    n
-}
-
-fn parse_tree(xml: &str) -> Node {
-    let mut r = Reader::from_str(xml);
-    let mut stack: Vec<Node> = vec![Node::default()];
-    loop {
-        let ev = r.read_event().expect("the XSD is well-formed");
-        match ev {
-            Event::Start(e) => {
-                let n = open(&e, &stack.last().expect("open").scope);
-                stack.push(n);
-            }
-            Event::Empty(e) => {
-                let n = open(&e, &stack.last().expect("open").scope);
-                stack.last_mut().expect("open").children.push(n);
-            }
-            Event::End(_) => {
-                let n = stack.pop().expect("balanced");
-                stack.last_mut().expect("parent").children.push(n);
-            }
-            Event::Text(t) => {
-                let s = t.xml10_content().into_owned();
-                stack.last_mut().expect("open").text.push_str(&s);
-            }
-            Event::Eof => break,
-            _ => {}
-        }
-    }
-    let mut doc = stack.pop().expect("document");
-    doc.children.pop().expect("a root element")
 }
 
 struct Reading {

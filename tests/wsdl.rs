@@ -8,8 +8,7 @@
 mod common;
 
 use common::stub::{send, Reply};
-use quick_xml::events::{BytesStart, Event};
-use quick_xml::Reader;
+use common::tree::{parse, Node};
 use relation_contract::contract::table::{self, REQUEST_HEADER_BLOCKS, RESPONSE_HEADER_BLOCKS};
 use relation_contract::contract::NS_SERVICES85;
 use relation_contract::serve::{StubServer, SERVICE_PATH};
@@ -61,110 +60,6 @@ fn get_as(addr: SocketAddr, host: &str, target: &str) -> (u16, String) {
         addr,
         &format!("GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
     )
-}
-
-// ---------------------------------------------------------------- a small XML tree
-
-#[derive(Debug, Default, Clone)]
-struct Node {
-    ns: String,
-    local: String,
-    attrs: Vec<(String, String)>,
-    scope: Vec<(String, String)>,
-    children: Vec<Node>,
-}
-
-impl Node {
-    fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// A QName attribute's value as `{uri}local`.
-    fn qname_attr(&self, name: &str) -> Option<String> {
-        let v = self.attr(name)?;
-        let (prefix, local) = v.split_once(':').unwrap_or(("", v));
-        let uri = self
-            .scope
-            .iter()
-            .rev()
-            .find(|(p, _)| p == prefix)
-            .map_or("unbound", |(_, u)| u.as_str());
-        Some(format!("{{{uri}}}{local}"))
-    }
-
-    fn is(&self, ns: &str, local: &str) -> bool {
-        self.ns == ns && self.local == local
-    }
-
-    fn all<'a>(&'a self, ns: &'a str, local: &'a str) -> impl Iterator<Item = &'a Node> + 'a {
-        self.children.iter().filter(move |c| c.is(ns, local))
-    }
-
-    fn named(&self, ns: &str, local: &str, name: &str) -> Option<&Node> {
-        self.children
-            .iter()
-            .find(|c| c.is(ns, local) && c.attr("name") == Some(name))
-    }
-}
-
-fn open(e: &BytesStart<'_>, parent: &[(String, String)]) -> Node {
-    let mut n = Node {
-        scope: parent.to_vec(),
-        ..Node::default()
-    };
-    for a in e.attributes().flatten() {
-        let key = a.key.0.to_string();
-        let value = a
-            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-            .map(|v| v.into_owned())
-            .unwrap_or_default();
-        if key == "xmlns" {
-            n.scope.push((String::new(), value));
-        } else if let Some(p) = key.strip_prefix("xmlns:") {
-            n.scope.push((p.to_string(), value));
-        } else {
-            n.attrs.push((key, value));
-        }
-    }
-    let name = e.name().0.to_string();
-    let (prefix, local) = name.split_once(':').unwrap_or(("", &name));
-    n.ns = n
-        .scope
-        .iter()
-        .rev()
-        .find(|(p, _)| p == prefix)
-        .map_or(String::new(), |(_, u)| u.clone());
-    n.local = local.to_string();
-    n
-}
-
-/// The root element of a well-formed document (panics on a malformed one).
-fn parse(xml: &str) -> Node {
-    let mut r = Reader::from_str(xml);
-    let mut stack = vec![Node::default()];
-    loop {
-        match r.read_event().expect("well-formed XML") {
-            Event::Start(e) => {
-                let n = open(&e, &stack.last().unwrap().scope);
-                stack.push(n);
-            }
-            Event::Empty(e) => {
-                let n = open(&e, &stack.last().unwrap().scope);
-                stack.last_mut().unwrap().children.push(n);
-            }
-            Event::End(_) => {
-                let n = stack.pop().unwrap();
-                stack.last_mut().unwrap().children.push(n);
-            }
-            Event::Eof => break,
-            _ => {}
-        }
-    }
-    assert_eq!(stack.len(), 1, "balanced");
-    stack.pop().unwrap().children.pop().expect("a root element")
 }
 
 // ---------------------------------------------------------------- the WSDL held to the contract
