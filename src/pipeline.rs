@@ -133,6 +133,9 @@ fn cap() -> Violation {
 }
 
 /// Whether the schema's findings end in its cap.
+///
+/// (Mutation testing: `&&` to `||` is equivalent: the schema gives `MAX_VIOLATIONS + 1`
+/// findings only when the last is its cap, and its cap only as the last of that many.)
 fn is_capped(found: &[Violation]) -> bool {
     found.len() == MAX_VIOLATIONS + 1 && found.last().is_some_and(|v| *v == cap())
 }
@@ -208,6 +211,64 @@ mod tests {
             assert_eq!(v.violations.len(), 1, "{text}: {:?}", v.violations);
             assert!(!v.violations[0].code.as_str().starts_with("soap.cred"));
         }
+    }
+
+    /// A response whose Header holds `blocks` foreign blocks marked mustUnderstand (each a
+    /// finding of the SOAP header rule, none of the schema) and whose Envelope holds
+    /// `after` elements after Body (each a finding of the schema).
+    fn with_findings(blocks: usize, after: usize) -> Verdict {
+        let foreign = "<x:B xmlns:x=\"urn:x\" s:mustUnderstand=\"1\"/>".repeat(blocks);
+        let text = format!(
+            "<s:Envelope xmlns:s=\"{NS_SOAP11}\"><s:Header>{foreign}</s:Header><s:Body>\
+             <DeleteContactRelationResponse xmlns=\"{NS_SERVICES85}\"/></s:Body>{}</s:Envelope>",
+            "<y/>".repeat(after)
+        );
+        check(&Document::from_bytes("t", text.as_bytes()), Profile::Wire)
+    }
+
+    fn count(v: &Verdict, code: Code) -> usize {
+        v.violations.iter().filter(|f| f.code == code).count()
+    }
+
+    #[test]
+    fn the_cap_counts_every_rule_and_stands_once_at_the_end() {
+        let limit = |v: &Verdict| v.violations.iter().filter(|f| **f == cap()).count();
+        // Each block and each element after Body is one finding.
+        let v = with_findings(3, 2);
+        assert_eq!(count(&v, Code::SoapMustUnderstand), 3);
+        assert_eq!(v.violations.len(), 5);
+        // Exactly the cap's number of findings: all of them, no cap.
+        let v = with_findings(40, MAX_VIOLATIONS - 40);
+        assert_eq!(v.violations.len(), MAX_VIOLATIONS);
+        assert_eq!(limit(&v), 0, "nothing was left out");
+        // Under the schema's cap, but over it with the rule's findings: cut, and said so.
+        let v = with_findings(5, MAX_VIOLATIONS - 1);
+        assert_eq!(v.violations.len(), MAX_VIOLATIONS + 1);
+        assert_eq!(v.violations.last(), Some(&cap()));
+        assert_eq!(limit(&v), 1);
+        // The schema capped its own findings, and the rules add theirs: still one cap, last
+        // (the schema's cap, which has no line, must not sort to the front).
+        let v = with_findings(5, MAX_VIOLATIONS * 2);
+        assert_eq!(v.violations.len(), MAX_VIOLATIONS + 1);
+        assert_eq!(v.violations.last(), Some(&cap()));
+        assert_eq!(limit(&v), 1, "{:?}", &v.violations[..2]);
+    }
+
+    #[test]
+    fn the_stub_names_the_response_a_request_body_holds() {
+        let text = format!(
+            "<s:Envelope xmlns:s=\"{NS_SOAP11}\"><s:Body><DeleteContactRelationResponse \
+             xmlns=\"{NS_SERVICES85}\"/></s:Body></s:Envelope>"
+        );
+        let (_, found) = check_request(&Document::from_bytes("t", text.as_bytes()));
+        let last = found.last().expect("the Body holds no request");
+        assert_eq!(
+            (last.code, last.element.as_str()),
+            (
+                Code::SoapBodyContent,
+                "/Envelope/Body/DeleteContactRelationResponse"
+            )
+        );
     }
 
     #[test]
