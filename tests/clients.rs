@@ -7,6 +7,9 @@
 //! traffic to the wire profile. With `fixtures/scenarios/unhappy-paths.json` given to the
 //! stub, each client also meets a scripted ExceptionInfo error and a scripted Fault.
 
+mod common;
+
+use common::stub::recorded;
 use relation_contract::capture::{self, Document};
 use relation_contract::contract::table;
 use relation_contract::contract::NS_SERVICES85;
@@ -240,11 +243,7 @@ fn drive(client: Client, query: &str) -> Value {
 /// (redacted) Ticket; the text on the wire intact; the final Get answered with a nil
 /// Response.
 fn recordings_hold(rec: &Path, user_agent: &str) {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(rec)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
+    let files = recorded(rec);
     let names: Vec<String> = files
         .iter()
         .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
@@ -415,11 +414,7 @@ fn drive_unhappy(client: Client) {
     let code = faulted["fault"]["code"].as_str().unwrap_or("");
     assert!(code.ends_with("Server"), "the faultcode: {faulted}");
 
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&rec)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
+    let files = recorded(&rec);
     assert_eq!(files.len(), 6, "{files:?}");
     for f in &files {
         let capture = capture::open(f).unwrap_or_else(|e| panic!("{}: {e}", f.display()));

@@ -289,11 +289,7 @@ fn recorded_exchanges_are_redacted_http_dumps_that_validate() {
     assert_eq!(send(addr, "POST", SERVICE_PATH, &headers, &bad).status, 500);
     drop(stub);
 
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&rec)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
+    let files = recorded(&rec);
     let names: Vec<String> = files
         .iter()
         .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
@@ -721,16 +717,7 @@ fn a_ticket_in_cdata_is_masked_in_the_recording_too() {
 #[test]
 fn the_stub_tells_its_events_to_the_sink_it_is_given() {
     use relation_contract::serve::Event;
-    use std::sync::{Arc, Mutex};
-    let seen: Arc<Mutex<Vec<Event>>> = Arc::default();
-    let sink = seen.clone();
-    let stub = StubServer::start_with(ServeOptions {
-        events: Some(Arc::new(move |e: &Event| {
-            sink.lock().unwrap().push(e.clone())
-        })),
-        ..ServeOptions::default()
-    })
-    .unwrap();
+    let (stub, seen) = with_events(ServeOptions::default());
     let addr = stub.addr();
     let a = action(Operation::SaveContactRelation);
     let headers = [

@@ -11,10 +11,9 @@ use relation_contract::codec;
 use relation_contract::contract::{NS_SERVICES85, NS_SOAP11};
 use relation_contract::model::{Message, Nillable, RequestBody, ResponseBody, ResponseEnvelope};
 use relation_contract::serve::{
-    Event, FaultStyle, ServeOptions, StubServer, MAX_BODY, SERVICE_PATH, TICKET_EXCEPTION_TYPE,
+    FaultStyle, ServeOptions, StubServer, MAX_BODY, SERVICE_PATH, TICKET_EXCEPTION_TYPE,
 };
 use relation_contract::{pipeline, Document, Operation, Profile};
-use std::sync::{Arc, Mutex};
 
 const ADDRESSING_NONE: &str = "http://schemas.microsoft.com/ws/2005/05/addressing/none";
 const DISPATCHER: &str =
@@ -170,15 +169,7 @@ fn an_unknown_or_missing_action_is_action_not_supported() {
 
 #[test]
 fn a_content_type_other_than_text_xml_is_415_with_an_empty_body() {
-    let seen: Arc<Mutex<Vec<Event>>> = Arc::default();
-    let sink = seen.clone();
-    let stub = StubServer::start_with(ServeOptions {
-        events: Some(Arc::new(move |e: &Event| {
-            sink.lock().unwrap().push(e.clone())
-        })),
-        ..ServeOptions::default()
-    })
-    .unwrap();
+    let (stub, seen) = common::stub::with_events(ServeOptions::default());
     let body = encoded(&save(entity("a")));
     let a = action(Operation::SaveContactRelation);
     assert_empty(

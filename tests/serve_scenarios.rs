@@ -15,7 +15,6 @@ use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const DISPATCHER: &str =
@@ -31,18 +30,11 @@ fn scenarios() -> Scenarios {
 }
 
 /// A stub playing the fixture's rules; the events it told.
-fn stub() -> (StubServer, Arc<Mutex<Vec<Event>>>) {
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let sink = seen.clone();
-    let stub = StubServer::start_with(ServeOptions {
+fn stub() -> (StubServer, common::stub::Told) {
+    common::stub::with_events(ServeOptions {
         scenarios: scenarios(),
-        events: Some(Arc::new(move |e: &Event| {
-            sink.lock().unwrap().push(e.clone())
-        })),
         ..ServeOptions::default()
     })
-    .expect("the stub starts");
-    (stub, seen)
 }
 
 /// The hits: these rules as given, every other rule of the fixture zero.

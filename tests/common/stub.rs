@@ -242,3 +242,34 @@ pub fn fixture(rel: &str) -> Vec<u8> {
 pub fn id_of(e: &ContactRelationEntity) -> i32 {
     e.relation_id.expect("a RelationId")
 }
+
+/// The events a stub told its sink, kept for a test to read.
+pub type Told = std::sync::Arc<std::sync::Mutex<Vec<relation_contract::serve::Event>>>;
+
+/// A stub started with `opts` and a sink that keeps every event it tells.
+pub fn with_events(opts: ServeOptions) -> (StubServer, Told) {
+    let seen = Told::default();
+    let sink = seen.clone();
+    let stub = StubServer::start_with(ServeOptions {
+        events: Some(std::sync::Arc::new(
+            move |e: &relation_contract::serve::Event| {
+                sink.lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(e.clone())
+            },
+        )),
+        ..opts
+    })
+    .expect("the stub starts");
+    (stub, seen)
+}
+
+/// The files a recording stub wrote into `dir`, in name order (the exchange order).
+pub fn recorded(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .expect("the recording folder")
+        .map(|e| e.expect("a recorded file").path())
+        .collect();
+    files.sort();
+    files
+}
