@@ -612,19 +612,29 @@ fn exit_byte(code: i32) -> u8 {
 }
 
 #[cfg(feature = "serve")]
-/// The `serve` command: the library's stub with a sink that prints each event on stderr,
-/// run until Ctrl-C or SIGTERM. 0 after a clean stop, 2 when the stub cannot start.
+/// The `serve` command: the library's stub with a sink that prints each event on stderr
+/// (at most [`STUB_LOG_LINES_PER_SEC`](relation_contract::text::limits::STUB_LOG_LINES_PER_SEC)
+/// lines a second, the rest summed up), run until Ctrl-C or SIGTERM. 0 after a clean stop,
+/// 2 when the stub cannot start. Nothing it prints can fail it: an unwritable stderr (a
+/// closed pipe, a full disk) loses the lines, never the stub.
+///
+/// `RELATION_CONTRACT_SERVE_TIMEOUT_MS`, when set, replaces both connection timeouts (for
+/// tests that must see a timeout quickly).
 fn serve(args: ServeArgs) -> u8 {
-    use relation_contract::serve::{Event, FaultStyle, Scenarios, ServeOptions, StubServer};
+    use relation_contract::serve::{
+        ConnectionLimits, Event, FaultStyle, Scenarios, ServeOptions, StubServer,
+    };
     let mut scenarios = Scenarios::new();
     for file in &args.scenarios {
         let loaded = Scenarios::from_file(file).and_then(|s| scenarios.extend(s));
         if let Err(e) = loaded {
-            eprintln!("error: bad scenario file: {e}");
+            say(&format!("error: bad scenario file: {e}"));
             return 2;
         }
     }
-    let print = |event: &Event| {
+    let gate = std::sync::Arc::new(std::sync::Mutex::new(LogGate::default()));
+    let sink_gate = gate.clone();
+    let print = move |event: &Event| {
         let line = match event {
             Event::Rejected {
                 operation,
@@ -644,8 +654,17 @@ fn serve(args: ServeArgs) -> u8 {
                 format!("scenario `{rule}` answered {}", operation.name())
             }
         };
-        let _ = writeln!(io::stderr().lock(), "{line}");
+        let mut gate = sink_gate.lock().unwrap_or_else(|p| p.into_inner());
+        gate.print(&line, std::time::Instant::now());
     };
+    let mut limits = ConnectionLimits::default();
+    if let Some(ms) = std::env::var("RELATION_CONTRACT_SERVE_TIMEOUT_MS")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+    {
+        limits.header_timeout = std::time::Duration::from_millis(ms);
+        limits.body_timeout = std::time::Duration::from_millis(ms);
+    }
     let addr = args.addr.clone();
     let opts = ServeOptions {
         addr: args.addr,
@@ -659,11 +678,12 @@ fn serve(args: ServeArgs) -> u8 {
         },
         tickets: args.tickets,
         scenarios,
+        limits,
     };
     let stub = match StubServer::start_with(opts) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: cannot start the stub on {addr}: {e}");
+            say(&format!("error: cannot start the stub on {addr}: {e}"));
             return 2;
         }
     };
@@ -674,22 +694,72 @@ fn serve(args: ServeArgs) -> u8 {
         let _ = out.flush();
     }
     if let Err(e) = wait_for_signal() {
-        eprintln!("warning: cannot wait for a signal ({e}); stopping");
+        say(&format!(
+            "warning: cannot wait for a signal ({e}); stopping"
+        ));
     }
     let stats = stub.stop();
-    eprintln!(
+    gate.lock().unwrap_or_else(|p| p.into_inner()).flush();
+    say(&format!(
         "stopped after {} requests ({} refused), {} relations stored",
         stats.requests, stats.refused, stats.stored
-    );
+    ));
     if !stats.scenario_hits.is_empty() {
         let hits: Vec<String> = stats
             .scenario_hits
             .iter()
             .map(|(rule, n)| format!("{rule} {n}"))
             .collect();
-        eprintln!("scenario hits: {}", hits.join(", "));
+        say(&format!("scenario hits: {}", hits.join(", ")));
     }
     0
+}
+
+/// One line on stderr; one that cannot be written is lost, never a panic.
+#[cfg(feature = "serve")]
+fn say(line: &str) {
+    let _ = writeln!(io::stderr().lock(), "{line}");
+}
+
+/// Holds `serve`'s stderr to a number of lines a second: past it, lines are counted, and
+/// the count is printed when the next second starts (or at the stop).
+#[cfg(feature = "serve")]
+#[derive(Debug, Default)]
+struct LogGate {
+    second: Option<std::time::Instant>,
+    printed: u32,
+    held_back: u64,
+}
+
+#[cfg(feature = "serve")]
+impl LogGate {
+    fn print(&mut self, line: &str, now: std::time::Instant) {
+        let new_second = self
+            .second
+            .is_none_or(|s| now.duration_since(s) >= std::time::Duration::from_secs(1));
+        if new_second {
+            self.flush();
+            self.second = Some(now);
+            self.printed = 0;
+        }
+        if self.printed < relation_contract::text::limits::STUB_LOG_LINES_PER_SEC {
+            self.printed += 1;
+            say(line);
+        } else {
+            self.held_back += 1;
+        }
+    }
+
+    /// Says how many lines were held back, if any.
+    fn flush(&mut self) {
+        let n = std::mem::take(&mut self.held_back);
+        if n > 0 {
+            say(&format!(
+                "... {n} more lines not shown (over {} a second)",
+                relation_contract::text::limits::STUB_LOG_LINES_PER_SEC
+            ));
+        }
+    }
 }
 
 /// Blocks until Ctrl-C or (on Unix) SIGTERM.

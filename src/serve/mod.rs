@@ -34,6 +34,7 @@
 //! ```
 
 mod check;
+mod conn;
 mod ops;
 mod record;
 pub mod scenario;
@@ -41,6 +42,7 @@ mod store;
 pub mod wsdl;
 
 pub use check::request_findings;
+pub use conn::ConnectionLimits;
 pub use ops::{default_entity, stub_associate, DETAIL_NS, TICKET_EXCEPTION_TYPE};
 pub use scenario::{ScenarioError, Scenarios};
 pub use store::StateError;
@@ -51,13 +53,10 @@ use crate::model::Nillable;
 use crate::secrets::Masker;
 use crate::violation::{Code, Violation};
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::Full;
 use hyper::body::Incoming;
-use hyper::header::{HeaderMap, HeaderValue, ALLOW, CONTENT_TYPE};
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
+use hyper::header::{HeaderMap, HeaderValue, ALLOW, CONNECTION, CONTENT_TYPE};
 use hyper::{Method, Request, Response, StatusCode};
-use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use record::{Recorder, Side};
 use std::collections::BTreeMap;
@@ -75,9 +74,6 @@ use tokio::sync::watch;
 pub const SERVICE_PATH: &str = "/Remote/Services85/Relation.svc";
 
 pub use crate::text::limits::MAX_REQUEST_BODY as MAX_BODY;
-
-/// How long a client may take to send a request's headers.
-const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// How long a stop waits for requests in flight.
 const DRAIN: Duration = Duration::from_secs(5);
@@ -148,6 +144,8 @@ pub struct ServeOptions {
     /// Scripted answers for matching valid requests, tried before the Ticket check and the
     /// store (see [`scenario`]).
     pub scenarios: Scenarios,
+    /// Timeouts for headers and bodies, and the cap on connections served at once.
+    pub limits: ConnectionLimits,
 }
 
 /// How the stub answers a request that breaks the contract. Either way every violation
@@ -179,6 +177,7 @@ impl std::fmt::Debug for ServeOptions {
             .field("faults", &self.faults)
             .field("tickets", &self.tickets.len())
             .field("scenarios", &self.scenarios)
+            .field("limits", &self.limits)
             .finish()
     }
 }
@@ -195,6 +194,7 @@ impl Default for ServeOptions {
             faults: FaultStyle::Wcf,
             tickets: Vec::new(),
             scenarios: Scenarios::new(),
+            limits: ConnectionLimits::default(),
         }
     }
 }
@@ -208,11 +208,37 @@ pub struct Rejection {
     pub violations: Vec<Violation>,
 }
 
+/// The refused requests a stub keeps: the first
+/// [`STUB_KEPT_REJECTIONS`](crate::text::limits::STUB_KEPT_REJECTIONS) in full, of the rest
+/// only counts, so a flood of bad requests keeps nothing once each is answered.
+#[derive(Debug, Default)]
+struct Refusals {
+    kept: Vec<Rejection>,
+    /// Every refused request, kept or not.
+    total: usize,
+    /// The violations of the requests not kept, by code.
+    not_kept: BTreeMap<Code, u64>,
+}
+
+impl Refusals {
+    fn add(&mut self, rejection: Rejection) {
+        self.total += 1;
+        if self.kept.len() < crate::text::limits::STUB_KEPT_REJECTIONS {
+            self.kept.push(rejection);
+            return;
+        }
+        for v in &rejection.violations {
+            *self.not_kept.entry(v.code).or_default() += 1;
+        }
+    }
+}
+
 /// What every connection's handler shares.
 struct Shared {
     store: Store,
     recorder: Option<Recorder>,
-    rejections: Mutex<Vec<Rejection>>,
+    refusals: Mutex<Refusals>,
+    limits: ConnectionLimits,
     requests: AtomicU64,
     events: Option<EventSink>,
     faults: FaultStyle,
@@ -247,7 +273,8 @@ impl Shared {
         Ok(Shared {
             store,
             recorder,
-            rejections: Mutex::new(Vec::new()),
+            refusals: Mutex::new(Refusals::default()),
+            limits: opts.limits,
             requests: AtomicU64::new(0),
             events: opts.events.clone(),
             faults: opts.faults,
@@ -270,11 +297,7 @@ impl Shared {
     fn stats(&self) -> Stats {
         Stats {
             requests: self.requests.load(Ordering::Relaxed),
-            refused: self
-                .rejections
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .len(),
+            refused: self.refusals().total,
             stored: self.store.len(),
             scenario_hits: self.scenarios.hits(),
         }
@@ -287,10 +310,11 @@ impl Shared {
                 violation: v.clone(),
             });
         }
-        self.rejections
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(rejection);
+        self.refusals().add(rejection);
+    }
+
+    fn refusals(&self) -> std::sync::MutexGuard<'_, Refusals> {
+        self.refusals.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
@@ -298,8 +322,8 @@ fn url_of(addr: SocketAddr) -> String {
     format!("http://{addr}{SERVICE_PATH}")
 }
 
-/// Accepts connections until `stop`, then lets requests in flight finish (for up to
-/// [`DRAIN`]) and writes the state file a last time.
+/// Accepts connections until `stop` (see [`conn`]), then lets requests in flight finish
+/// (for up to [`DRAIN`]) and writes the state file a last time.
 async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
     let (writer_stop_tx, writer_stop_rx) = watch::channel(false);
     let writer = {
@@ -308,36 +332,7 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stop: watch::Rece
         tokio::spawn(async move { store.run_writer(writer_stop_rx, events).await })
     };
     let graceful = GracefulShutdown::new();
-    let mut http = http1::Builder::new();
-    // A client that opens a connection and never finishes its headers is let go.
-    http.timer(TokioTimer::new())
-        .header_read_timeout(HEADER_TIMEOUT);
-    loop {
-        tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => {
-                    let _ = stream.set_nodelay(true);
-                    let shared = shared.clone();
-                    let service = service_fn(move |req| {
-                        let shared = shared.clone();
-                        async move { scenario::unless_dropped(handle(&shared, req).await) }
-                    });
-                    let conn = http.serve_connection(TokioIo::new(stream), service);
-                    let conn = graceful.watch(conn);
-                    tokio::spawn(async move {
-                        // A client that goes away mid-request is its own business.
-                        let _ = conn.await;
-                    });
-                }
-                Err(e) => {
-                    // Out of file descriptors and the like: wait a moment, go on.
-                    shared.emit(Event::Warning(format!("accept failed: {e}")));
-                    tokio::time::sleep(Duration::from_millis(20)).await;
-                }
-            },
-            _ = stop.wait_for(|s| *s) => break,
-        }
-    }
+    conn::accept_until_stopped(&listener, &shared, &graceful, &mut stop).await;
     drop(listener);
     tokio::select! {
         _ = graceful.shutdown() => {}
@@ -392,49 +387,40 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>
     }
     shared.requests.fetch_add(1, Ordering::Relaxed);
     let mut wire = scenario::Wire::default();
-    let (status, answer, operation, doc, raw) = match Limited::new(body, MAX_BODY).collect().await {
-        Ok(collected) => {
-            let raw = collected.to_bytes();
-            let mut doc = Document::from_bytes("request", &raw);
-            let (status, answer, operation) =
-                answer(shared, &parts.headers, &mut doc, &mut wire).await;
-            (status, answer, operation, doc, raw)
-        }
-        Err(e) => {
-            if e.downcast_ref::<http_body_util::LengthLimitError>()
-                .is_none()
-            {
+    let mut close = false;
+    let (status, answer, operation, doc, raw) =
+        match conn::read_body(body, MAX_BODY, shared.limits.body_timeout).await {
+            conn::Body::Whole(raw) => {
+                let mut doc = Document::from_bytes("request", &raw);
+                let (status, answer, operation) =
+                    answer(shared, &parts.headers, &mut doc, &mut wire).await;
+                (status, answer, operation, doc, raw)
+            }
+            conn::Body::TooLarge => {
+                // The rest of the body is not read: the connection ends with the answer.
+                close = true;
+                let (status, answer, operation) = too_large(shared, &parts.headers);
+                let doc = Document::from_bytes("request", b"");
+                (status, answer, operation, doc, Vec::new())
+            }
+            conn::Body::TimedOut => {
+                shared.emit(Event::Warning(format!(
+                    "a request body was not complete after {:?}; answered 408, connection closed",
+                    shared.limits.body_timeout
+                )));
+                return closing(plain(
+                    StatusCode::REQUEST_TIMEOUT,
+                    "the request body did not arrive in time\n",
+                ));
+            }
+            conn::Body::Broken => {
                 // The body could not be read at all (the client went away).
-                return plain(
+                return closing(plain(
                     StatusCode::BAD_REQUEST,
                     "the request body could not be read\n",
-                );
+                ));
             }
-            let v = Violation::new(
-                Code::XmlLimit,
-                "",
-                format!("the request body is larger than the stub reads ({MAX_BODY} bytes)"),
-            );
-            let operation = check::soap_action(&parts.headers)
-                .and_then(|a| Operation::from_soap_action(&a))
-                .filter(|(_, kind)| *kind == Kind::Request)
-                .map(|(op, _)| op);
-            let (status, answer) = match shared.faults {
-                // WCF refuses a message over its limit before reading it: 413, no body.
-                FaultStyle::Wcf => (StatusCode::PAYLOAD_TOO_LARGE, Vec::new()),
-                FaultStyle::Contract => (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    ops::client_fault(std::slice::from_ref(&v), &Masker::default()),
-                ),
-            };
-            shared.reject(Rejection {
-                operation,
-                violations: vec![v],
-            });
-            let doc = Document::from_bytes("request", b"");
-            (status, answer, operation, doc, Bytes::new())
-        }
-    };
+        };
     let mut headers = HeaderMap::new();
     // What WCF's BasicHttpBinding answers with, faults included. (SOAP 1.1 carries the
     // response's action nowhere in HTTP: no SOAPAction header on responses.) An empty
@@ -484,7 +470,41 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>
     let mut response = Response::new(Full::new(Bytes::from(answer)));
     *response.status_mut() = status;
     *response.headers_mut() = headers;
+    if close {
+        return closing(response);
+    }
     response
+}
+
+/// The answer ends its connection.
+fn closing(mut r: Response<Full<Bytes>>) -> Response<Full<Bytes>> {
+    r.headers_mut()
+        .insert(CONNECTION, HeaderValue::from_static("close"));
+    r
+}
+
+/// A body over [`MAX_BODY`]: refused with `xml.limit`, 413 in either style (WCF's empty;
+/// the contract style's with its Fault).
+fn too_large(shared: &Shared, headers: &HeaderMap) -> (StatusCode, Vec<u8>, Option<Operation>) {
+    let v = Violation::new(
+        Code::XmlLimit,
+        "",
+        format!("the request body is larger than the stub reads ({MAX_BODY} bytes)"),
+    );
+    let operation = check::soap_action(headers)
+        .and_then(|a| Operation::from_soap_action(&a))
+        .filter(|(_, kind)| *kind == Kind::Request)
+        .map(|(op, _)| op);
+    let answer = match shared.faults {
+        // WCF refuses a message over its limit before reading it: 413, no body.
+        FaultStyle::Wcf => Vec::new(),
+        FaultStyle::Contract => ops::client_fault(std::slice::from_ref(&v), &Masker::default()),
+    };
+    shared.reject(Rejection {
+        operation,
+        violations: vec![v],
+    });
+    (StatusCode::PAYLOAD_TOO_LARGE, answer, operation)
 }
 
 /// Checks the request and answers it: status, body, and the operation for the record.
@@ -741,7 +761,8 @@ impl StubServer {
         self.addr
     }
 
-    /// Every contract violation seen so far, in the order the requests came (messages
+    /// The contract violations of the refused requests kept (see
+    /// [`rejections`](StubServer::rejections)), in the order the requests came (messages
     /// redacted).
     pub fn violations(&self) -> Vec<Violation> {
         self.rejections()
@@ -750,13 +771,22 @@ impl StubServer {
             .collect()
     }
 
-    /// Every refused request so far, with its violations.
+    /// The refused requests so far, with their violations: the first
+    /// [`STUB_KEPT_REJECTIONS`](crate::text::limits::STUB_KEPT_REJECTIONS) (100) in full.
+    /// Of later ones only counts are kept ([`refused`](StubServer::refused),
+    /// [`not_kept`](StubServer::not_kept)), so a flood of bad requests costs no memory.
     pub fn rejections(&self) -> Vec<Rejection> {
-        self.shared
-            .rejections
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        self.shared.refusals().kept.clone()
+    }
+
+    /// How many requests the stub has refused, kept in full or not.
+    pub fn refused(&self) -> usize {
+        self.shared.refusals().total
+    }
+
+    /// The violations of the refused requests not kept in full, counted by code.
+    pub fn not_kept(&self) -> BTreeMap<Code, u64> {
+        self.shared.refusals().not_kept.clone()
     }
 
     /// How often each scenario rule has answered so far, by name (every rule, zero
@@ -770,18 +800,19 @@ impl StubServer {
         self.shared.requests.load(Ordering::Relaxed)
     }
 
-    /// Panics, listing them, if any request broke the contract.
+    /// Panics, listing them, if any request broke the contract (the first 100 refused
+    /// requests in full, the rest counted by violation code).
     #[track_caller]
     pub fn assert_clean(&self) {
-        let rejections = self.rejections();
-        if rejections.is_empty() {
+        let refusals = self.shared.refusals();
+        if refusals.total == 0 {
             return;
         }
         let mut s = format!(
             "{} request(s) to the Relation.svc stub broke the contract:\n",
-            rejections.len()
+            refusals.total
         );
-        for r in &rejections {
+        for r in &refusals.kept {
             let op = r.operation.map_or("request", |o| o.name());
             for v in &r.violations {
                 s.push_str(&format!(
@@ -790,6 +821,19 @@ impl StubServer {
                 ));
             }
         }
+        let more = refusals.total - refusals.kept.len();
+        if more > 0 {
+            let counts: Vec<String> = refusals
+                .not_kept
+                .iter()
+                .map(|(code, n)| format!("{code} {n}"))
+                .collect();
+            s.push_str(&format!(
+                "  ... and {more} more, not kept; their violations: {}\n",
+                counts.join(", ")
+            ));
+        }
+        drop(refusals);
         panic!("{s}");
     }
 

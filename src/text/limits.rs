@@ -60,3 +60,31 @@ pub const DIFF_MAX_LINES: usize = 2_000;
 /// another message's credentials) while documents times distinct secrets stay below this;
 /// past it, a request and its response still share theirs.
 pub const MAX_SHARED_SECRETS: usize = 1_000_000;
+
+/// How long the stub waits for a request's headers, and for the next request on an idle
+/// keep-alive connection, before it closes the connection.
+pub const STUB_HEADER_TIMEOUT_SECS: u64 = 30;
+
+/// How long the stub waits for a whole request body, from the end of its headers. A body
+/// still incomplete then is answered 408 and its connection closed, however steadily the
+/// bytes trickle in.
+pub const STUB_BODY_TIMEOUT_SECS: u64 = 30;
+
+/// Most connections the stub serves at once. Beyond them new connections wait in the
+/// listen queue until one ends. The stub also keeps [`STUB_SPARE_FILES`] descriptors free
+/// below the process's open-file limit, so a low `ulimit -n` lowers the cap instead of
+/// making accept fail.
+pub const STUB_MAX_CONNECTIONS: usize = 1024;
+
+/// File descriptors the stub keeps for itself (state file, recordings, the runtime) below
+/// the open-file limit when it works out its connection cap.
+pub const STUB_SPARE_FILES: usize = 64;
+
+/// Refused requests a stub keeps in full for [`rejections`](crate::serve::StubServer::rejections)
+/// and `assert_clean`; past them only counts are kept (per violation code), so a flood of
+/// bad requests costs no memory.
+pub const STUB_KEPT_REJECTIONS: usize = 100;
+
+/// Lines of refused requests `serve` prints per second on stderr; past them the rest of
+/// that second is summed up in one line.
+pub const STUB_LOG_LINES_PER_SEC: u32 = 50;
