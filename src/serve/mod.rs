@@ -37,6 +37,7 @@ mod check;
 mod conn;
 mod ops;
 mod record;
+mod refusals;
 pub mod scenario;
 mod store;
 pub mod wsdl;
@@ -59,6 +60,7 @@ use hyper::header::{HeaderMap, HeaderValue, ALLOW, CONNECTION, CONTENT_TYPE};
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::server::graceful::GracefulShutdown;
 use record::{Recorder, Side};
+use refusals::Refusals;
 use std::collections::BTreeMap;
 use std::io;
 use std::net::SocketAddr;
@@ -206,31 +208,6 @@ pub struct Rejection {
     pub operation: Option<Operation>,
     /// What broke (messages redacted).
     pub violations: Vec<Violation>,
-}
-
-/// The refused requests a stub keeps: the first
-/// [`STUB_KEPT_REJECTIONS`](crate::text::limits::STUB_KEPT_REJECTIONS) in full, of the rest
-/// only counts, so a flood of bad requests keeps nothing once each is answered.
-#[derive(Debug, Default)]
-struct Refusals {
-    kept: Vec<Rejection>,
-    /// Every refused request, kept or not.
-    total: usize,
-    /// The violations of the requests not kept, by code.
-    not_kept: BTreeMap<Code, u64>,
-}
-
-impl Refusals {
-    fn add(&mut self, rejection: Rejection) {
-        self.total += 1;
-        if self.kept.len() < crate::text::limits::STUB_KEPT_REJECTIONS {
-            self.kept.push(rejection);
-            return;
-        }
-        for v in &rejection.violations {
-            *self.not_kept.entry(v.code).or_default() += 1;
-        }
-    }
 }
 
 /// What every connection's handler shares.
@@ -808,31 +785,7 @@ impl StubServer {
         if refusals.total == 0 {
             return;
         }
-        let mut s = format!(
-            "{} request(s) to the Relation.svc stub broke the contract:\n",
-            refusals.total
-        );
-        for r in &refusals.kept {
-            let op = r.operation.map_or("request", |o| o.name());
-            for v in &r.violations {
-                s.push_str(&format!(
-                    "  {op}: {} at {}: {}\n",
-                    v.code, v.element, v.message
-                ));
-            }
-        }
-        let more = refusals.total - refusals.kept.len();
-        if more > 0 {
-            let counts: Vec<String> = refusals
-                .not_kept
-                .iter()
-                .map(|(code, n)| format!("{code} {n}"))
-                .collect();
-            s.push_str(&format!(
-                "  ... and {more} more, not kept; their violations: {}\n",
-                counts.join(", ")
-            ));
-        }
+        let s = refusals.report();
         drop(refusals);
         panic!("{s}");
     }
