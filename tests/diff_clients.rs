@@ -227,6 +227,16 @@ fn a_foreign_block_marked_must_understand_is_a_difference_in_both_modes() {
             assert!(report.extra_headers.is_empty());
         }
     }
+    // Only the envelope's own mustUnderstand counts: one of another namespace, or another
+    // SOAP attribute holding `1`, leaves the block an extra one.
+    for unmarked in [
+        foreign(" xmlns:q=\"urn:q\" q:mustUnderstand=\"1\""),
+        foreign(" s:encodingStyle=\"1\""),
+    ] {
+        let r = shape(&get11(&format!("{CREDENTIALS}{unmarked}")));
+        assert!(r.equal, "{unmarked}: {}", r.human(false));
+        assert_eq!(r.extra_headers.len(), 1, "{unmarked}");
+    }
     // SOAP 1.1's mustUnderstand is 0 or 1: `true` is no "must" there (validate calls it
     // xsd.value), so the block is an extra one; SOAP 1.2's `true` is.
     let v11 = get11(&format!(
@@ -342,6 +352,27 @@ fn against_a_golden_optional_blocks_may_be_nil_or_left_out_and_foreign_ones_are_
         has(&x, DiffKind::Missing, "/Envelope/Header/ApplicationToken"),
         "{:?}",
         x.differences
+    );
+    // The golden's TimeZone nil, the capture's a value: no difference either.
+    let r = report_of(
+        &get11(&format!("{CREDENTIALS}{tz}")),
+        &get11(&format!("{CREDENTIALS}{NIL_TIME_ZONE}")),
+        &Options::shape(),
+    );
+    assert!(r.equal, "{}", r.human(false));
+    // What the message is comes from the golden's Body, else from the capture's: a request's
+    // Succeeded stays unexpected against a golden whose Body says nothing.
+    let empty_body =
+        format!("<s:Envelope xmlns:s=\"{NS_SOAP11}\"><s:Header/><s:Body/></s:Envelope>");
+    let r = report_of(
+        &get11(&format!("{CREDENTIALS}<h:Succeeded>true</h:Succeeded>")),
+        &empty_body,
+        &Options::shape(),
+    );
+    assert!(
+        has(&r, DiffKind::Unexpected, "/Envelope/Header/Succeeded"),
+        "{:?}",
+        r.differences
     );
     // A foreign block only the golden has is missing; one of another value compares in
     // exact mode only.
