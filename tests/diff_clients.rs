@@ -550,3 +550,44 @@ fn the_cli_exits_0_with_extra_headers_only_and_1_with_strict_headers() {
     // Exact mode lists them as unexpected, and exits 1.
     assert_eq!(run(&["--mode", "exact"]).status.code(), Some(1));
 }
+
+#[test]
+fn linear_in_the_header_blocks() {
+    use relation_contract::testkit::timing::assert_linear;
+    // Many blocks of many names, half of them of one name, in reverse order on the actual
+    // side: pairing by name costs one lookup per block, however they are ordered.
+    let case = |n: usize| {
+        let blocks = |rev: bool| {
+            let mut v: Vec<String> = (0..n)
+                .map(|i| {
+                    let name = if i % 2 == 0 {
+                        "Same".to_string()
+                    } else {
+                        format!("B{i}")
+                    };
+                    format!("<t:{name} xmlns:t=\"urn:x-t\">{i}</t:{name}>")
+                })
+                .collect();
+            if rev {
+                v.reverse();
+            }
+            v.concat()
+        };
+        let expected = get11(&format!("{CREDENTIALS}{}", blocks(false)));
+        let actual = get11(&format!("{}{CREDENTIALS}{}", blocks(true), foreign("")));
+        (
+            Document::from_bytes("expected.xml", expected.as_bytes()),
+            Document::from_bytes("actual.xml", actual.as_bytes()),
+        )
+    };
+    let run = |(e, a): &(Document, Document)| {
+        let r = DiffReport::new(a, e, &Options::shape()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            r.equal && r.extra_headers.len() == 1,
+            "{:?}",
+            r.differences.first()
+        );
+    };
+    let ratio = assert_linear("header blocks", &case(5_000), &case(10_000), run);
+    eprintln!("header blocks: t(2n)/t(n) = {ratio:.2}");
+}
