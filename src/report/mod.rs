@@ -18,6 +18,7 @@ use crate::secrets::{self, Masker};
 use crate::text::LineIndex;
 use crate::violation::Violation;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
@@ -26,6 +27,32 @@ pub use crate::text::limits::MAX_SOURCE_LINE;
 /// The version of the JSON lines format, in the summary line (`"format"`): a consumer that
 /// reads version 1 reads every later line it knows the `type` of.
 pub const JSON_FORMAT_VERSION: u32 = 1;
+
+/// Text as a terminal or a log may show it: every control character (C0, DEL and C1, tab
+/// and line breaks included) written as a visible escape, `\u{1b}`, so that a file name or
+/// a quoted value (a SOAPAction) can neither move the cursor, colour the terminal nor fake
+/// a line of output. Borrowed when there is none. The human printer and JUnit show names
+/// and values through it; JSON escapes them its own way.
+pub fn visible(s: &str) -> Cow<'_, str> {
+    visible_but(s, |_| false)
+}
+
+/// [`visible`], leaving the characters `keep` says alone (a source line keeps its tabs).
+pub(crate) fn visible_but(s: &str, keep: impl Fn(char) -> bool) -> Cow<'_, str> {
+    let hidden = |c: char| c.is_control() && !keep(c);
+    if !s.chars().any(hidden) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if hidden(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
 
 /// `path:line:column`, `path:line` or `path`, as much as is known.
 pub fn position(path: &str, line: Option<u32>, column: Option<u32>) -> String {
