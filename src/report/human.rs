@@ -138,7 +138,15 @@ impl<W: Write> Printer for HumanPrinter<W> {
 
 #[cfg(test)]
 mod tests {
-    use super::marker_span;
+    use super::{marker_span, shown_source};
+
+    #[test]
+    fn a_source_line_is_shown_escaped_with_its_marker_moved_along() {
+        let l = "\u{1b}[2J\t<a:Reversed>4</a:Reversed>";
+        let (shown, span) = shown_source(l, Some(6));
+        assert_eq!(shown, "\\u{1b}[2J\t<a:Reversed>4</a:Reversed>");
+        assert_eq!(&shown[span], "<a:Reversed>");
+    }
 
     #[test]
     fn marker_covers_the_start_tag() {

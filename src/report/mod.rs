@@ -313,3 +313,23 @@ pub fn printer<'a, W: Write + 'a>(format: Format, out: W, color: bool) -> Box<dy
 pub fn color_wanted(is_terminal: bool) -> bool {
     is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_become_visible_escapes_and_the_rest_stays() {
+        assert!(matches!(visible("plain é/a.xml"), Cow::Borrowed(_)));
+        assert_eq!(visible("a\u{1b}[31mb"), "a\\u{1b}[31mb");
+        assert_eq!(
+            visible("\t\n\r\u{0}\u{7f}\u{9b}"),
+            "\\u{9}\\u{a}\\u{d}\\u{0}\\u{7f}\\u{9b}"
+        );
+        assert_eq!(visible_but("a\tb\u{7}", |c| c == '\t'), "a\tb\\u{7}");
+        // What is escaped is well-formed XML once escaped for markup.
+        let shown = crate::text::escape::escape(&visible("x\u{1}\u{1f}y"));
+        assert!(shown.chars().all(crate::text::escape::is_xml_char));
+        assert_eq!(shown, "x\\u{1}\\u{1f}y");
+    }
+}
