@@ -327,11 +327,16 @@ fn main() -> ExitCode {
 /// (`2>/dev/full`): the run then ends with exit 2, there being nowhere to say so.
 static STDERR_FAILED: AtomicBool = AtomicBool::new(false);
 
-/// Writes one line on stderr. Never panics (as `eprintln!` does when stderr cannot be
-/// written): a closed pipe is quiet, any other failure makes the exit status 2.
+/// Writes one line on stderr, its control characters made visible (a path or an error that
+/// quotes one cannot colour the terminal or fake a line). Never panics (as `eprintln!` does
+/// when stderr cannot be written): a closed pipe is quiet, any other failure makes the exit
+/// status 2.
 fn say_line(args: std::fmt::Arguments<'_>) {
+    let line = args.to_string();
     let mut err = io::stderr().lock();
-    let written = err.write_fmt(args).and_then(|()| err.write_all(b"\n"));
+    let written = err
+        .write_all(report::visible(&line).as_bytes())
+        .and_then(|()| err.write_all(b"\n"));
     if let Err(e) = written {
         if e.kind() != io::ErrorKind::BrokenPipe {
             STDERR_FAILED.store(true, Ordering::Relaxed);
