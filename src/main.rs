@@ -657,7 +657,8 @@ fn run_diff(
         DiffFormat::Json => writeln!(out, "{}", report.json())?,
         DiffFormat::Human => {
             let color = color.on(out.is_terminal());
-            write!(out, "{}", report.human(color))?;
+            let text = report.human(color);
+            write!(out, "{}", report::visible_text(&text, color))?;
         }
     }
     Ok(exit_byte(report.exit_code()))
@@ -686,7 +687,10 @@ fn run_golden(action: &GoldenAction) -> io::Result<u8> {
         let (new, golden) = (shown(&p.new), shown(&p.golden));
         match action {
             GoldenAction::Review { .. } => match p.diff() {
-                Ok(d) => writeln!(out, "pending: {new} (for {golden})\n{d}")?,
+                Ok(d) => {
+                    let d = report::visible_text(&d, false);
+                    writeln!(out, "pending: {new} (for {golden})\n{d}")?;
+                }
                 Err(e) => {
                     failed += 1;
                     say!("error: {new}: {e}");

@@ -574,3 +574,20 @@ fn the_nesting_limit_is_level_101_in_the_tools_words_for_validate_and_diff() {
     let diff = run(&["diff", &path, "--against", &path]);
     assert_eq!(diff.code, Some(0), "{}", diff.err());
 }
+
+#[test]
+fn control_characters_in_a_diffs_values_are_escaped() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let text = std::fs::read_to_string(fixture("documented/DeleteContactRelation.request.xml"))
+        .expect("fixture");
+    // Character references the canonical reader resolves: a C1 CSI and an ESC sequence.
+    let changed = text.replace("xsd:int\">0<", "xsd:int\">1&#x9b;2&#x1b;[2J<");
+    assert_ne!(changed, text);
+    let capture = dir.path().join("esc.xml");
+    std::fs::write(&capture, changed).expect("written");
+    let ran = run(&["diff", &capture.display().to_string(), "--mode", "exact"]);
+    assert_eq!(ran.code, Some(1), "{}", ran.err());
+    let out = ran.out();
+    assert!(!out.contains('\u{1b}') && !out.contains('\u{9b}'), "{out}");
+    assert!(out.contains("1\\u{9b}2\\u{1b}[2J"), "{out}");
+}

@@ -54,6 +54,53 @@ pub(crate) fn visible_but(s: &str, keep: impl Fn(char) -> bool) -> Cow<'_, str> 
     Cow::Owned(out)
 }
 
+/// Multi-line text the tool rendered around document values (a diff): as [`visible`], but
+/// line breaks and tabs stay, and with `colour` so do the colour sequences (`ESC [ 1;31 m`)
+/// the renderer wrote; any other escape sequence (a value's `ESC [ 2 J`) is shown escaped.
+pub fn visible_text(text: &str, colour: bool) -> Cow<'_, str> {
+    let hidden = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.chars().any(hidden) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        let sgr = if colour && c == '\u{1b}' {
+            colour_sequence(rest)
+        } else {
+            0
+        };
+        if sgr > 0 {
+            out.push_str(&rest[..sgr]);
+            rest = &rest[sgr..];
+            continue;
+        }
+        if hidden(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    Cow::Owned(out)
+}
+
+/// The length of the colour sequence (`ESC [`, digits and `;`, `m`) `s` starts with, or 0.
+fn colour_sequence(s: &str) -> usize {
+    let Some(params) = s.strip_prefix("\u{1b}[") else {
+        return 0;
+    };
+    let n = params
+        .bytes()
+        .take_while(|b| b.is_ascii_digit() || *b == b';')
+        .count();
+    if params.as_bytes().get(n) == Some(&b'm') {
+        2 + n + 1
+    } else {
+        0
+    }
+}
+
 /// `path:line:column`, `path:line` or `path`, as much as is known.
 pub fn position(path: &str, line: Option<u32>, column: Option<u32>) -> String {
     match (line, column) {
@@ -331,5 +378,20 @@ mod tests {
         let shown = crate::text::escape::escape(&visible("x\u{1}\u{1f}y"));
         assert!(shown.chars().all(crate::text::escape::is_xml_char));
         assert_eq!(shown, "x\\u{1}\\u{1f}y");
+    }
+
+    #[test]
+    fn rendered_text_keeps_its_lines_and_only_colour_sequences() {
+        let t = "a\tb\n\u{1b}[1;31mred\u{1b}[0m \u{1b}[2J\u{9b}x\n";
+        assert_eq!(
+            visible_text(t, true),
+            "a\tb\n\u{1b}[1;31mred\u{1b}[0m \\u{1b}[2J\\u{9b}x\n"
+        );
+        assert_eq!(
+            visible_text(t, false),
+            "a\tb\n\\u{1b}[1;31mred\\u{1b}[0m \\u{1b}[2J\\u{9b}x\n"
+        );
+        assert!(matches!(visible_text("a\n\tb", true), Cow::Borrowed(_)));
+        assert_eq!(visible_text("\u{1b}[", true), "\\u{1b}[");
     }
 }
