@@ -55,6 +55,12 @@ impl InputKind {
 /// `O_NONBLOCK` changes nothing.
 pub fn open_file(path: &Path) -> io::Result<File> {
     regular(&std::fs::metadata(path)?)?;
+    open_regular(path)
+}
+
+/// Opens without blocking, and keeps the file only when the opened descriptor is a regular
+/// file: what was checked by name may have been swapped since.
+fn open_regular(path: &Path) -> io::Result<File> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -199,6 +205,35 @@ pub(crate) fn malformed_capture(source: String, why: &str, bytes: &[u8]) -> Docu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A FIFO that stands where a regular file was checked is opened without waiting for a
+    /// writer and refused by the opened descriptor's type.
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_swapped_in_after_the_check_is_refused_without_blocking() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let fifo = dir.path().join("swapped.xml");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+        let (tx, rx) = std::sync::mpsc::channel();
+        let path = fifo.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send(open_regular(&path).map(|_| ()).map_err(|e| e.to_string()));
+        });
+        let opened = rx.recv_timeout(std::time::Duration::from_secs(10));
+        let Ok(result) = opened else {
+            // Unblock the opener before failing, so the test run can end.
+            let _ = std::fs::OpenOptions::new().write(true).open(&fifo);
+            panic!("opening a FIFO blocked");
+        };
+        let err = result.expect_err("a FIFO is no regular file");
+        assert!(err.contains("not a regular file (a FIFO)"), "{err}");
+        // By name, the check before opening says the same.
+        let err = open_file(&fifo).map(|_| ()).expect_err("refused");
+        assert!(err.to_string().contains("(a FIFO)"), "{err}");
+        let err = open_file(dir.path()).map(|_| ()).expect_err("refused");
+        assert!(err.to_string().contains("(a directory)"), "{err}");
+    }
 
     #[test]
     fn long_start_lines_and_padded_hars_are_captures() {
