@@ -89,7 +89,11 @@ enum Command {
     /// Compare a capture with the documented example of its operation and kind (or with
     /// another document), in canonical form.
     ///
-    /// Exit status: 0 when equal, 1 when different, 2 for usage errors and unreadable input.
+    /// In shape mode the Header is a set of blocks: contract blocks are optional, blocks of
+    /// other namespaces are listed as `extra-header` (see --strict-headers).
+    ///
+    /// Exit status: 0 when equal (extra-header entries alone leave it equal), 1 when
+    /// different, 2 for usage errors and unreadable input.
     Diff {
         /// The capture to compare.
         capture: PathBuf,
@@ -107,6 +111,11 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
         format: DiffFormat,
+        /// Shape mode: count header blocks of other namespaces (WS-Addressing's, ...) as
+        /// differences; without it they are listed as `extra-header` and leave the
+        /// documents equal.
+        #[arg(long)]
+        strict_headers: bool,
     },
     /// Write every SOAP document found in captures as a bare, redacted envelope file.
     ///
@@ -298,11 +307,15 @@ fn main() -> ExitCode {
             mode,
             ignore,
             format,
+            strict_headers,
         } => run_diff(
             &capture,
             against.as_deref(),
-            mode.into(),
-            ignore,
+            diff::Options {
+                mode: mode.into(),
+                ignore,
+                strict_headers,
+            },
             format,
             cli.color,
         ),
@@ -615,8 +628,7 @@ enum DiffFormat {
 fn run_diff(
     capture: &Path,
     against: Option<&Path>,
-    mode: diff::Mode,
-    mut ignore: Vec<String>,
+    mut opts: diff::Options,
     format: DiffFormat,
     color: ColorArg,
 ) -> io::Result<u8> {
@@ -629,7 +641,7 @@ fn run_diff(
         Err(e) => return fail(capture, &e),
     };
     match diff::rules_for(capture) {
-        Ok(rules) => ignore.extend(rules),
+        Ok(rules) => opts.ignore.extend(rules),
         Err(e) => {
             return fail(
                 capture,
@@ -637,7 +649,6 @@ fn run_diff(
             )
         }
     }
-    let opts = diff::Options { mode, ignore };
     let report = match against {
         Some(path) => match one_document(path) {
             Ok(other) => diff::DiffReport::new(&doc, &other, &opts),
