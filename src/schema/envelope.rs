@@ -32,10 +32,7 @@ pub fn check(doc: &Doc, profile: Profile, out: &mut Validation) -> Vec<Found> {
         return vec![Found::new(
             Code::XmlLimit,
             path,
-            format!(
-                "elements nest deeper than {MAX_DEPTH} levels, the deepest nesting the tool \
-                 reads: the document is not validated"
-            ),
+            crate::text::limits::too_deep(),
         )];
     }
     let mut found = Vec::new();
