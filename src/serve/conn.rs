@@ -18,7 +18,7 @@ use crate::text::limits::{
     STUB_BODY_TIMEOUT_SECS, STUB_HEADER_TIMEOUT_SECS, STUB_MAX_CONNECTIONS, STUB_SPARE_FILES,
 };
 use http_body_util::BodyExt;
-use hyper::body::{Body as _, Incoming};
+use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -196,7 +196,10 @@ const FIRST_RESERVE: usize = 64 * 1024;
 /// as soon as it is copied, so the connection's read buffer is reused. A body declared
 /// longer than `max` is read up to `max` (so the client gets to read the answer) and
 /// nothing of it is kept.
-async fn collect(mut body: Incoming, max: usize) -> Body {
+async fn collect<B>(mut body: B, max: usize) -> Body
+where
+    B: hyper::body::Body<Data = bytes::Bytes> + Unpin,
+{
     let declared = body.size_hint().exact();
     let oversize = declared.is_some_and(|n| n > max as u64);
     let mut buf = Vec::new();
@@ -258,6 +261,51 @@ mod tests {
         let mut buf = vec![0u8; 10];
         grow_within(&mut buf, 5, 100);
         assert!(buf.capacity() >= 20 && buf.capacity() <= 100);
+    }
+
+    /// A body of `n` one-byte frames.
+    struct Pieces(usize);
+
+    impl hyper::body::Body for Pieces {
+        type Data = bytes::Bytes;
+        type Error = std::convert::Infallible;
+
+        fn poll_frame(
+            mut self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Result<hyper::body::Frame<Self::Data>, Self::Error>>> {
+            if self.0 == 0 {
+                return std::task::Poll::Ready(None);
+            }
+            self.0 -= 1;
+            let frame = hyper::body::Frame::data(bytes::Bytes::from_static(b"x"));
+            std::task::Poll::Ready(Some(Ok(frame)))
+        }
+    }
+
+    fn collected(n: usize, max: usize) -> Body {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        rt.block_on(collect(Pieces(n), max))
+    }
+
+    #[test]
+    fn one_byte_frames_make_one_bounded_buffer_in_linear_time() {
+        match collected(5000, 5000) {
+            Body::Whole(b) => assert!(b.len() == 5000 && b.capacity() <= 5000),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(collected(5001, 5000), Body::TooLarge));
+        let ratio = crate::testkit::timing::assert_linear(
+            "one-byte frames",
+            &200_000usize,
+            &400_000usize,
+            |n| {
+                assert!(matches!(collected(*n, usize::MAX), Body::Whole(_)));
+            },
+        );
+        assert!(ratio > 0.0);
     }
 
     #[test]
