@@ -191,4 +191,21 @@ mod tests {
         let texts: Vec<Option<&str>> = c.documents.iter().map(|d| d.text()).collect();
         assert_eq!(texts, vec![Some(ENV), Some(ENV)]);
     }
+
+    #[test]
+    fn a_broken_chunked_body_says_where_it_broke() {
+        let why = |body: &str| {
+            let dump = format!("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n{body}");
+            let c = docs(dump.as_bytes());
+            c.documents
+                .first()
+                .and_then(|d| d.text.clone().err())
+                .map(|v| v.message)
+                .unwrap_or_default()
+        };
+        // The size is wrong: the data runs on where a line end should follow it.
+        assert!(why("5\r\n<s:Envelope/>").contains("not followed by a line end"));
+        // The data ends the file: the last chunk is missing, the size may be right.
+        assert!(why("5\r\n<s:En").contains("without its last (zero-size) chunk"));
+    }
 }
