@@ -5,6 +5,8 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use relation_contract::capture::walk;
 use relation_contract::capture::{self as captures};
+use relation_contract::compat;
+use relation_contract::contract::{Contract, ContractChoice};
 use relation_contract::fixtures::{self, FileReport, Options};
 use relation_contract::import::{capture_secrets, import_document_among, Imported};
 use relation_contract::report::{self, Format, Printer, Summary};
@@ -67,6 +69,10 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = FormatArg::Human)]
         format: FormatArg,
+        /// The contract version documents are held to: services84 ... services88, or auto
+        /// (by the payload's namespace; Services85 when none names a version).
+        #[arg(long, default_value = "auto", value_parser = parse_contract)]
+        contract: ContractChoice,
         /// Worker threads (0: one per core). The output is the same for any number.
         #[arg(long, short = 'j', default_value_t = 0)]
         jobs: usize,
@@ -113,6 +119,10 @@ enum Command {
         /// The folder to write into (created when missing).
         #[arg(long)]
         to: PathBuf,
+        /// The contract version each written document's verdict is given under (auto: by
+        /// its payload's namespace).
+        #[arg(long, default_value = "auto", value_parser = parse_contract)]
+        contract: ContractChoice,
     },
     /// Review, accept or reject the pending goldens: the `NAME.new` files a failed golden
     /// assertion wrote beside `NAME`.
@@ -129,6 +139,31 @@ enum Command {
         /// The fixtures folder.
         #[arg(default_value = "fixtures")]
         dir: PathBuf,
+        /// The contract version every fixture is held to (auto: by its payload's namespace).
+        #[arg(long, default_value = "auto", value_parser = parse_contract)]
+        contract: ContractChoice,
+    },
+    /// What moving a client from one contract version to another changes.
+    ///
+    /// Without captures: every difference between the versions after renaming the
+    /// namespace, each judged for the requests the client sends, for the responses a strict
+    /// XSD client reads and for the responses a WCF DataContractSerializer client reads.
+    /// With captures (taken under --from): each request rewritten to --to's namespace and
+    /// validated under it, and only the changes the traffic touches, the rest listed as not
+    /// exercised. Exit status: 0 when nothing breaking is touched, 1 otherwise, 2 for
+    /// unreadable input.
+    Compat {
+        /// The client's contract version.
+        #[arg(long, value_parser = parse_version)]
+        from: Contract,
+        /// The contract version it moves to.
+        #[arg(long, value_parser = parse_version)]
+        to: Contract,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = CompatFormat::Human)]
+        format: CompatFormat,
+        /// Captures of the client's traffic (files or directories).
+        captures: Vec<PathBuf>,
     },
     /// Run a contract stub of Relation.svc: checks every request, answers valid ones from a
     /// store; stops on Ctrl-C or SIGTERM.
@@ -260,19 +295,30 @@ fn main() -> ExitCode {
         Command::Validate {
             profile,
             format,
+            contract,
             jobs,
             allow_empty,
             paths,
         } => validate(
             &paths,
-            profile.into(),
+            (profile.into(), contract),
             format.into(),
             jobs,
             allow_empty,
             cli.color,
         ),
-        Command::Import { captures, to } => import(&captures, &to),
-        Command::Check { dir } => run_check(&dir, cli.color),
+        Command::Import {
+            captures,
+            to,
+            contract,
+        } => import(&captures, &to, contract),
+        Command::Check { dir, contract } => run_check(&dir, contract, cli.color),
+        Command::Compat {
+            from,
+            to,
+            format,
+            captures,
+        } => run_compat(from, to, format, &captures),
         Command::Golden { action } => run_golden(&action),
         Command::Diff {
             capture,
@@ -300,7 +346,7 @@ fn main() -> ExitCode {
 
 fn validate(
     paths: &[PathBuf],
-    profile: Profile,
+    (profile, contract): (Profile, ContractChoice),
     format: Format,
     jobs: usize,
     allow_empty: bool,
@@ -322,7 +368,7 @@ fn validate(
         jobs,
         chunk: 0,
     };
-    fixtures::validate(paths, opts, &tick, |file: FileReport| {
+    fixtures::validate_as(paths, opts, contract, &tick, |file: FileReport| {
         let mut print = || -> io::Result<()> {
             if let Some(why) = &file.error {
                 summary.unreadable += 1;
@@ -379,7 +425,7 @@ fn progress_bar(paths: &[PathBuf]) -> Option<ProgressBar> {
     Some(bar)
 }
 
-fn import(inputs: &[PathBuf], to: &Path) -> io::Result<u8> {
+fn import(inputs: &[PathBuf], to: &Path, contract: ContractChoice) -> io::Result<u8> {
     if let Err(e) = std::fs::create_dir_all(to) {
         eprintln!("error: {}: cannot be created: {e}", to.display());
         return Ok(2);
@@ -407,7 +453,11 @@ fn import(inputs: &[PathBuf], to: &Path) -> io::Result<u8> {
         skipped += capture.skipped.len();
         let secrets = capture_secrets(&capture);
         for doc in &capture.documents {
-            match import_document_among(doc, &secrets, to) {
+            let verdict_as = |v| match contract {
+                ContractChoice::Auto => v,
+                c => relation_contract::pipeline::check_as(doc, Profile::Auto, c),
+            };
+            match import_document_among(doc, &secrets, to).map(|(i, v)| (i, verdict_as(v))) {
                 Ok((Imported::Written(p), v)) => {
                     written += 1;
                     let v = verdict_words(&v);
@@ -436,12 +486,12 @@ fn import(inputs: &[PathBuf], to: &Path) -> io::Result<u8> {
     Ok(if failed > 0 { 2 } else { 0 })
 }
 
-fn run_check(dir: &Path, color: ColorArg) -> io::Result<u8> {
+fn run_check(dir: &Path, contract: ContractChoice, color: ColorArg) -> io::Result<u8> {
     if !dir.is_dir() {
         eprintln!("error: {}: not a directory of fixtures", dir.display());
         return Ok(2);
     }
-    let outcome = fixtures::check(dir);
+    let outcome = fixtures::check_as(dir, contract);
     let stdout = io::stdout();
     let color = color.on(stdout.is_terminal());
     let mut out = stdout.lock();
@@ -551,6 +601,60 @@ fn run_diff(
         DiffFormat::Json => writeln!(out, "{}", report.json())?,
         DiffFormat::Human => write!(out, "{}", report.human(color.on(stdout.is_terminal())))?,
     }
+    Ok(exit_byte(report.exit_code()))
+}
+
+/// `--contract`: a version's name or `auto`.
+fn parse_contract(word: &str) -> Result<ContractChoice, String> {
+    ContractChoice::from_arg(word).ok_or_else(|| {
+        format!("`{word}` is no contract version: services84 ... services88, or auto")
+    })
+}
+
+/// `--from` / `--to`: a version's name.
+fn parse_version(word: &str) -> Result<Contract, String> {
+    Contract::from_arg(word)
+        .ok_or_else(|| format!("`{word}` is no contract version: services84 ... services88"))
+}
+
+/// The output formats of `compat`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum CompatFormat {
+    Human,
+    Json,
+    Markdown,
+}
+
+fn run_compat(
+    from: Contract,
+    to: Contract,
+    format: CompatFormat,
+    inputs: &[PathBuf],
+) -> io::Result<u8> {
+    let report = if inputs.is_empty() {
+        compat::differences(from, to)
+    } else {
+        let mut docs = Vec::new();
+        for item in walk::files(inputs) {
+            let opened = item
+                .map_err(|(p, why)| (p, why.to_string()))
+                .and_then(|p| captures::open(&p).map_err(|e| (p, e.to_string())));
+            match opened {
+                Ok(c) => docs.extend(c.documents),
+                Err((p, why)) => {
+                    eprintln!("error: {}: cannot be read: {why}", p.display());
+                    return Ok(2);
+                }
+            }
+        }
+        compat::with_captures(from, to, &docs)
+    };
+    let text = match format {
+        CompatFormat::Human => compat::render::human(&report),
+        CompatFormat::Json => compat::render::json(&report),
+        CompatFormat::Markdown => compat::render::markdown(&report),
+    };
+    io::stdout().lock().write_all(text.as_bytes())?;
     Ok(exit_byte(report.exit_code()))
 }
 

@@ -284,13 +284,19 @@ fn describe(d: &Difference, upgrade: bool) -> String {
 fn added(d: &Difference, from: Contract, to: Contract) -> (Judgement, Judgement, Judgement) {
     use Verdict::*;
     match d.change {
-        Change::Member { member, after, .. } => (
-            judge(Safe, format!("optional in {to}: requests without {} stay valid", member.name)),
+        Change::Member { member, owner, .. } => (
+            judge(
+                Safe,
+                format!(
+                    "optional in {to}: requests without {} stay valid",
+                    member.name
+                ),
+            ),
             judge(
                 Breaking,
                 format!(
-                    "{to} writes {} in every response that holds the type (WCF writes a null member \
-                     as a nil element); {from}'s schema has no place for it after {after}",
+                    "{to} writes {} in every {owner} of a response (WCF writes a null member as a \
+                     nil element); {from}'s {owner} has no place for it",
                     member.name
                 ),
             ),
@@ -304,7 +310,10 @@ fn added(d: &Difference, from: Contract, to: Contract) -> (Judgement, Judgement,
             ),
         ),
         Change::Value { owner, value, .. } => {
-            let keep = judge(Safe, format!("every {from} value of {owner} is still in {to}"));
+            let keep = judge(
+                Safe,
+                format!("every {from} value of {owner} is still in {to}"),
+            );
             let n = versions::flag_value(to, owner, value).unwrap_or(0);
             match versions::alias_of(to, owner, value) {
                 Some(first) => {
@@ -319,7 +328,7 @@ fn added(d: &Difference, from: Contract, to: Contract) -> (Judgement, Judgement,
                     judge(
                         BreakingIfSent,
                         format!(
-                            "{from}'s schema rejects {value} ({n}) in a {owner} mask, when the \
+                            "{from}'s schema rejects {value} ({n}) in an {owner} mask, when the \
                              server sets that flag"
                         ),
                     ),
@@ -338,7 +347,11 @@ fn added(d: &Difference, from: Contract, to: Contract) -> (Judgement, Judgement,
                 "a new type, on the wire only inside the members of type {} (judged on their own)",
                 ty.name
             );
-            (judge(Safe, why.clone()), judge(Safe, why.clone()), judge(Safe, why))
+            (
+                judge(Safe, why.clone()),
+                judge(Safe, why.clone()),
+                judge(Safe, why),
+            )
         }
         Change::Import { .. } => {
             let why = "schema structure only: no element or value on the wire changes";

@@ -75,16 +75,22 @@ pub fn human(r: &Report) -> String {
             }
         }
     }
-    let _ = writeln!(
-        out,
-        "\n{}",
-        if r.is_breaking() {
-            "result: breaking changes are touched"
-        } else {
-            "result: nothing breaking is touched"
-        }
-    );
+    let _ = writeln!(out, "\nresult: {}", result(r));
     out
+}
+
+/// The one-line outcome.
+fn result(r: &Report) -> String {
+    let breaking = listed(r).filter(|e| e.is_breaking()).count();
+    let refused = r.requests.iter().filter(|q| !q.valid).count();
+    match (r.captures, breaking, refused) {
+        (false, 0, _) => "no breaking change".to_string(),
+        (false, n, _) => format!("{n} change(s) breaking on some side"),
+        (true, 0, 0) => "nothing breaking is touched".to_string(),
+        (true, n, q) => {
+            format!("breaking: {n} touched change(s) breaking on some side, {q} request(s) refused")
+        }
+    }
 }
 
 /// The report as one JSON document (pretty-printed).
@@ -137,6 +143,7 @@ pub fn markdown(r: &Report) -> String {
             names.join(", ")
         );
     }
+    let _ = writeln!(out, "\nResult: {}.", result(r));
     let refused: Vec<_> = r.requests.iter().filter(|q| !q.valid).collect();
     if r.captures {
         let _ = writeln!(

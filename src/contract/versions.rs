@@ -349,6 +349,32 @@ pub fn members(contract: Contract, type_name: &str) -> Option<Vec<Member>> {
     Some(out)
 }
 
+/// A complex type as `contract` has it, with its members in sequence order: the table's
+/// own where the version changes nothing, else made once per process and version.
+pub fn complex_type(contract: Contract, name: &str) -> Option<&'static ComplexType> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    let changed = contract
+        .differences()
+        .any(|d| matches!(d.change, Change::Member { owner, .. } if owner == name));
+    if !changed {
+        return table::complex_type(name).or_else(|| added_type(contract, name));
+    }
+    type Made = HashMap<(Contract, String), &'static ComplexType>;
+    static MADE: OnceLock<Mutex<Made>> = OnceLock::new();
+    let made = MADE.get_or_init(|| Mutex::new(HashMap::new()));
+    let mut made = made.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(t) = made.get(&(contract, name.to_string())) {
+        return Some(t);
+    }
+    let base = table::complex_type(name)?;
+    let members: &'static [Member] = Box::leak(members(contract, name)?.into_boxed_slice());
+    // Bounded: one per version and changed type (Associate), made once.
+    let t: &'static ComplexType = Box::leak(Box::new(ComplexType { members, ..*base }));
+    made.insert((contract, name.to_string()), t);
+    Some(t)
+}
+
 /// A complex type that `contract` adds to the Services85 table (named or anonymous).
 pub fn added_type(contract: Contract, name: &str) -> Option<&'static ComplexType> {
     contract.differences().find_map(|d| match d.change {
