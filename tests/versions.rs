@@ -108,6 +108,18 @@ fn the_88_additions_are_refused_under_87() {
         .map(|x| x.message.clone())
         .unwrap_or_default();
     assert!(extra.contains("from Services88 on"), "{extra}");
+    let mask = v
+        .violations
+        .iter()
+        .find(|x| x.element.ends_with("/TableRight/Mask"))
+        .map(|x| x.message.clone())
+        .unwrap_or_default();
+    assert!(
+        mask.contains(
+            "the contract applied is Services87; ETableRight has Uninitialized from Services88 on"
+        ),
+        "{mask}"
+    );
 }
 
 #[test]

@@ -72,6 +72,10 @@ fn item<'doc>(e: &SchemaError<'doc>, ctx: &Ctx<'_>) -> Option<Item<'doc>> {
         |n| n.local_name().into_owned(),
     );
     let (code, message) = match value_family(e.code, &words, &local) {
+        Some((code @ Code::XsdList, message)) => {
+            let hint = node.map(|n| flag_version(n, ctx.models.contract()));
+            (code, message + &hint.unwrap_or_default())
+        }
         Some(found) => found,
         None => content_family(e, node, &words, &local, ctx)?,
     };
@@ -313,6 +317,35 @@ fn not_expected(node: Node<'_>, words: &str, env_ns: &str, models: &Models) -> (
             other_version(contract, &parent_local, &local)
         ),
     )
+}
+
+/// When a flag of a `Mask` is one another version of the contract has: the words that
+/// say which version does, and which one was applied.
+fn flag_version(mask: Node<'_>, contract: Contract) -> String {
+    let owner = match mask.parent().map(|p| p.local_name()).as_deref() {
+        Some("TableRight") => "ETableRight",
+        Some("FieldRight") => "EFieldRight",
+        _ => return String::new(),
+    };
+    let text: String = mask
+        .content()
+        .filter_map(|c| match c {
+            super::ffi::Content::Text(t) => Some(t.into_owned()),
+            _ => None,
+        })
+        .collect();
+    let has = |c: Contract, v: &str| versions::values(c, owner).is_some_and(|vs| vs.contains(&v));
+    for item in text.split_ascii_whitespace() {
+        if has(contract, item) {
+            continue;
+        }
+        if let Some(first) = Contract::ALL.into_iter().find(|c| has(*c, item)) {
+            return format!(
+                " (the contract applied is {contract}; {owner} has {item} from {first} on)"
+            );
+        }
+    }
+    String::new()
 }
 
 /// When another version of the contract has `local` as a member of `parent`'s type: the
