@@ -69,8 +69,7 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = FormatArg::Human)]
         format: FormatArg,
-        /// The contract version documents are held to: services84 ... services88, or auto
-        /// (by the payload's namespace; Services85 when none names a version).
+        /// The contract version (services84 ... services88), or auto: by the payload's namespace.
         #[arg(long, default_value = "auto", value_parser = parse_contract)]
         contract: ContractChoice,
         /// Worker threads (0: one per core). The output is the same for any number.
@@ -119,8 +118,7 @@ enum Command {
         /// The folder to write into (created when missing).
         #[arg(long)]
         to: PathBuf,
-        /// The contract version each written document's verdict is given under (auto: by
-        /// its payload's namespace).
+        /// The contract version of each written document's verdict (auto: by its namespace).
         #[arg(long, default_value = "auto", value_parser = parse_contract)]
         contract: ContractChoice,
     },
@@ -139,19 +137,16 @@ enum Command {
         /// The fixtures folder.
         #[arg(default_value = "fixtures")]
         dir: PathBuf,
-        /// The contract version every fixture is held to (auto: by its payload's namespace).
+        /// The contract version every fixture is held to (auto: by its namespace).
         #[arg(long, default_value = "auto", value_parser = parse_contract)]
         contract: ContractChoice,
     },
     /// What moving a client from one contract version to another changes.
     ///
-    /// Without captures: every difference between the versions after renaming the
-    /// namespace, each judged for the requests the client sends, for the responses a strict
-    /// XSD client reads and for the responses a WCF DataContractSerializer client reads.
-    /// With captures (taken under --from): each request rewritten to --to's namespace and
-    /// validated under it, and only the changes the traffic touches, the rest listed as not
-    /// exercised. Exit status: 0 when nothing breaking is touched, 1 otherwise, 2 for
-    /// unreadable input.
+    /// Without captures: every difference after renaming the namespace, judged for requests,
+    /// for a strict XSD client's responses and a WCF client's. With captures (taken under
+    /// --from): requests rewritten and validated under --to, and only the changes the
+    /// traffic touches. Exit 0 when nothing breaking is touched, 1 otherwise, 2 unreadable.
     Compat {
         /// The client's contract version.
         #[arg(long, value_parser = parse_version)]
@@ -604,17 +599,13 @@ fn run_diff(
     Ok(exit_byte(report.exit_code()))
 }
 
-/// `--contract`: a version's name or `auto`.
+/// `--contract`: a version's name or `auto`; `--from` / `--to`: a version's name.
 fn parse_contract(word: &str) -> Result<ContractChoice, String> {
-    ContractChoice::from_arg(word).ok_or_else(|| {
-        format!("`{word}` is no contract version: services84 ... services88, or auto")
-    })
+    ContractChoice::from_arg(word).ok_or_else(|| format!("`{word}`: services84 ... 88 or auto"))
 }
 
-/// `--from` / `--to`: a version's name.
 fn parse_version(word: &str) -> Result<Contract, String> {
-    Contract::from_arg(word)
-        .ok_or_else(|| format!("`{word}` is no contract version: services84 ... services88"))
+    Contract::from_arg(word).ok_or_else(|| format!("`{word}`: services84 ... services88"))
 }
 
 /// The output formats of `compat`.
@@ -634,20 +625,13 @@ fn run_compat(
     let report = if inputs.is_empty() {
         compat::differences(from, to)
     } else {
-        let mut docs = Vec::new();
-        for item in walk::files(inputs) {
-            let opened = item
-                .map_err(|(p, why)| (p, why.to_string()))
-                .and_then(|p| captures::open(&p).map_err(|e| (p, e.to_string())));
-            match opened {
-                Ok(c) => docs.extend(c.documents),
-                Err((p, why)) => {
-                    eprintln!("error: {}: cannot be read: {why}", p.display());
-                    return Ok(2);
-                }
+        match compat::read_captures(inputs) {
+            Ok(docs) => compat::with_captures(from, to, &docs),
+            Err((p, why)) => {
+                eprintln!("error: {}: cannot be read: {why}", p.display());
+                return Ok(2);
             }
         }
-        compat::with_captures(from, to, &docs)
     };
     let text = match format {
         CompatFormat::Human => compat::render::human(&report),

@@ -23,6 +23,7 @@ use crate::pipeline;
 use crate::violation::Violation;
 use serde::Serialize;
 use std::collections::BTreeSet;
+use std::path::PathBuf;
 
 /// How a change weighs on one side of the exchange.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -148,6 +149,20 @@ pub fn differences(from: Contract, to: Contract) -> Report {
         changes: between(from, to).map(|d| entry(d, from, to)).collect(),
         requests: Vec::new(),
     }
+}
+
+/// Every SOAP document of the captures the paths name (files or directories, walked in
+/// path order); the first path that cannot be read, with why, refuses them all.
+pub fn read_captures(paths: &[PathBuf]) -> Result<Vec<Document>, (PathBuf, String)> {
+    let mut docs = Vec::new();
+    for item in crate::capture::walk::files(paths) {
+        let path = item?;
+        match crate::capture::open(&path) {
+            Ok(c) => docs.extend(c.documents),
+            Err(e) => return Err((path, e.to_string())),
+        }
+    }
+    Ok(docs)
 }
 
 /// The differences between `from` and `to` that these documents (captured under `from`)
