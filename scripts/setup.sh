@@ -47,13 +47,18 @@ else
   python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore -r "$requirements"
 fi
 
-# node-soap, the JavaScript SOAP client tests/clients.rs drives, at the version
-# tests/clients/node/package-lock.json pins (npm ci), only when it is not there already.
+# node-soap and strong-soap, the JavaScript SOAP clients tests/clients.rs drives, at the
+# versions tests/clients/node/package-lock.json pins (npm ci), only when any of them is
+# missing or at another version.
 node_dir="$(dirname "$0")/../tests/clients/node"
-want="$(sed -n 's/^    "soap": "\(.*\)"$/\1/p' "$node_dir/package.json")"
-have="$(sed -n 's/^  "version": "\(.*\)",$/\1/p' "$node_dir/node_modules/soap/package.json" 2>/dev/null || true)"
-if [ -n "$want" ] && [ "$want" = "$have" ]; then
-  echo "setup: node package present (soap $have)"
+if (cd "$node_dir" && node -e '
+  const deps = require("./package.json").dependencies;
+  for (const [name, want] of Object.entries(deps)) {
+    let have;
+    try { have = require("./node_modules/" + name + "/package.json").version; } catch (e) {}
+    if (have !== want) process.exit(1);
+  }'); then
+  echo "setup: node packages present ($(cd "$node_dir" && node -p 'Object.entries(require("./package.json").dependencies).map(([n, v]) => n + " " + v).join(", ")'))"
 else
   echo "setup: installing node packages from tests/clients/node/package-lock.json"
   (cd "$node_dir" && npm ci --no-audit --no-fund --silent)

@@ -365,6 +365,17 @@ impl fmt::Display for CheckReport {
     }
 }
 
+/// A sidecar's text: a regular file only, opened without blocking (see
+/// [`capture::open_file`]), read up to the document limit.
+fn read_sidecar(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let file = capture::open_file(path)?;
+    let mut text = String::new();
+    let limit = u64::try_from(crate::text::limits::MAX_DOCUMENT_BYTES).unwrap_or(u64::MAX);
+    file.take(limit).read_to_string(&mut text)?;
+    Ok(text)
+}
+
 /// Checks every fixture under `root`.
 pub fn check(root: &Path) -> CheckReport {
     check_as(root, ContractChoice::Auto)
@@ -373,7 +384,10 @@ pub fn check(root: &Path) -> CheckReport {
 /// [`check`], every fixture held to one contract version (or `Auto`).
 pub fn check_as(root: &Path, contract: ContractChoice) -> CheckReport {
     let mut report = CheckReport::default();
-    let walker = walkdir::WalkDir::new(root).sort_by_file_name();
+    // Symlinks followed, as `validate`'s walk does (a loop is an unreadable path).
+    let walker = walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name();
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
@@ -411,7 +425,7 @@ fn check_file(root: &Path, path: &Path, contract: ContractChoice) -> Result<Vec<
     let wants_sidecar =
         group == Group::Invalid || (group == Group::Documented && sidecar.is_file());
     let expectation = if wants_sidecar {
-        let parsed = std::fs::read_to_string(&sidecar)
+        let parsed = read_sidecar(&sidecar)
             .map_err(|e| format!("sidecar {}: {e}", sidecar.display()))
             .and_then(|t| {
                 Expectation::parse(&t).map_err(|e| format!("{}: {e}", sidecar.display()))

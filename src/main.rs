@@ -14,6 +14,14 @@ use relation_contract::{diff, Document, Profile};
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// `eprintln!` that never panics: see [`say_line`].
+macro_rules! say {
+    ($($arg:tt)*) => {
+        say_line(format_args!($($arg)*))
+    };
+}
 
 /// A run over more files than this shows a progress bar (when stderr is a terminal).
 const PROGRESS_ABOVE: usize = 8;
@@ -86,7 +94,11 @@ enum Command {
     /// Compare a capture with the documented example of its operation and kind (or with
     /// another document), in canonical form.
     ///
-    /// Exit status: 0 when equal, 1 when different, 2 for usage errors and unreadable input.
+    /// In shape mode the Header is a set of blocks: contract blocks are optional, blocks of
+    /// other namespaces are listed as `extra-header` (see --strict-headers).
+    ///
+    /// Exit status: 0 when equal (extra-header entries alone leave it equal), 1 when
+    /// different, 2 for usage errors and unreadable input.
     Diff {
         /// The capture to compare.
         capture: PathBuf,
@@ -104,6 +116,11 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
         format: DiffFormat,
+        /// Shape mode: count header blocks of other namespaces (WS-Addressing's, ...) as
+        /// differences; without it they are listed as `extra-header` and leave the
+        /// documents equal.
+        #[arg(long)]
+        strict_headers: bool,
     },
     /// Write every SOAP document found in captures as a bare, redacted envelope file.
     ///
@@ -285,7 +302,17 @@ impl From<ModeArg> for diff::Mode {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help, version or a usage error: clap's own words, whose writing may fail too.
+            let code = e.exit_code();
+            return match e.print() {
+                Err(err) if err.kind() != io::ErrorKind::BrokenPipe => ExitCode::from(2),
+                _ => ExitCode::from(exit_byte(code)),
+            };
+        }
+    };
     let code = match cli.command {
         Command::Validate {
             profile,
@@ -321,22 +348,111 @@ fn main() -> ExitCode {
             mode,
             ignore,
             format,
+            strict_headers,
         } => run_diff(
             &capture,
             against.as_deref(),
-            mode.into(),
-            ignore,
+            diff::Options {
+                mode: mode.into(),
+                ignore,
+                strict_headers,
+            },
             format,
             cli.color,
         ),
         #[cfg(feature = "serve")]
         Command::Serve(args) => Ok(serve(args)),
     };
-    match code {
-        Ok(c) => ExitCode::from(c),
-        // Output could not be written (a closed pipe): nothing more to say.
-        Err(_) => ExitCode::from(2),
+    let code = match code.and_then(|c| out().flush().map(|()| c)) {
+        Ok(c) => c,
+        // Stdout failed other than by a closed pipe (a full disk): said where it can be.
+        Err(e) => {
+            say!("error: cannot write the output: {e}");
+            2
+        }
+    };
+    if STDERR_FAILED.load(Ordering::Relaxed) {
+        return ExitCode::from(2);
     }
+    ExitCode::from(code)
+}
+
+/// Set when a line could not be written to stderr for another reason than a closed pipe
+/// (`2>/dev/full`): the run then ends with exit 2, there being nowhere to say so.
+static STDERR_FAILED: AtomicBool = AtomicBool::new(false);
+
+/// Writes one line on stderr, its control characters made visible (a path or an error that
+/// quotes one cannot colour the terminal or fake a line). Never panics (as `eprintln!` does
+/// when stderr cannot be written): a closed pipe is quiet, any other failure makes the exit
+/// status 2.
+fn say_line(args: std::fmt::Arguments<'_>) {
+    let line = args.to_string();
+    let mut err = io::stderr().lock();
+    let written = err
+        .write_all(report::visible(&line).as_bytes())
+        .and_then(|()| err.write_all(b"\n"));
+    if let Err(e) = written {
+        if e.kind() != io::ErrorKind::BrokenPipe {
+            STDERR_FAILED.store(true, Ordering::Relaxed);
+        }
+    }
+}
+
+/// Stdout as every command writes it. When the reader has gone (a closed pipe: `| head`),
+/// the rest of the output is dropped and the run goes on to its usual status; any other
+/// failure (a full disk) is returned, and the command stops with exit 2.
+struct Out {
+    inner: io::Stdout,
+    closed: bool,
+}
+
+/// The command's stdout (see [`Out`]); one per command.
+fn out() -> Out {
+    Out {
+        inner: io::stdout(),
+        closed: false,
+    }
+}
+
+impl Out {
+    /// Whether stdout is a terminal (for colour).
+    fn is_terminal(&self) -> bool {
+        self.inner.is_terminal()
+    }
+
+    fn outcome<T>(&mut self, r: io::Result<T>, quiet: T) -> io::Result<T> {
+        match r {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(quiet)
+            }
+            r => r,
+        }
+    }
+}
+
+impl Write for Out {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.closed {
+            return Ok(buf.len());
+        }
+        let r = self.inner.write(buf);
+        self.outcome(r, buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        let r = self.inner.flush();
+        self.outcome(r, ())
+    }
+}
+
+/// A path as the messages show it: control characters made visible (see
+/// [`report::visible`]).
+fn shown(path: &Path) -> String {
+    report::visible(&path.display().to_string()).into_owned()
 }
 
 fn validate(
@@ -347,10 +463,10 @@ fn validate(
     allow_empty: bool,
     color: ColorArg,
 ) -> io::Result<u8> {
-    let stdout = io::stdout();
+    let stdout = out();
     let stdout_tty = stdout.is_terminal();
     let color = color.on(stdout_tty);
-    let mut printer = report::printer(format, stdout.lock(), color);
+    let mut printer = report::printer(format, stdout, color);
     let mut summary = Summary::default();
     let bar = progress_bar(paths);
     let tick = || {
@@ -367,7 +483,7 @@ fn validate(
         let mut print = || -> io::Result<()> {
             if let Some(why) = &file.error {
                 summary.unreadable += 1;
-                eprintln!("error: {}: cannot be read: {why}", file.path.display());
+                say!("error: {}: cannot be read: {why}", shown(&file.path));
                 printer.unreadable(&file.path.display().to_string(), why)?;
             }
             for item in &file.items {
@@ -388,7 +504,7 @@ fn validate(
     }
     printer.finish(&summary)?;
     if summary.documents == 0 && summary.unreadable == 0 && !allow_empty {
-        eprintln!(
+        say!(
             "error: the paths hold no document to validate ({} part(s) without a SOAP \
              envelope skipped); --allow-empty makes that exit 0",
             summary.skipped
@@ -422,18 +538,17 @@ fn progress_bar(paths: &[PathBuf]) -> Option<ProgressBar> {
 
 fn import(inputs: &[PathBuf], to: &Path, contract: ContractChoice) -> io::Result<u8> {
     if let Err(e) = std::fs::create_dir_all(to) {
-        eprintln!("error: {}: cannot be created: {e}", to.display());
+        say!("error: {}: cannot be created: {e}", shown(to));
         return Ok(2);
     }
-    let stdout = io::stdout();
-    let mut out = stdout.lock();
+    let mut out = out();
     let (mut written, mut present, mut skipped, mut failed) = (0usize, 0usize, 0usize, 0usize);
     for item in walk::files(inputs) {
         let path = match item {
             Ok(p) => p,
             Err((p, why)) => {
                 failed += 1;
-                eprintln!("error: {}: cannot be read: {why}", p.display());
+                say!("error: {}: cannot be read: {why}", shown(&p));
                 continue;
             }
         };
@@ -441,7 +556,7 @@ fn import(inputs: &[PathBuf], to: &Path, contract: ContractChoice) -> io::Result
             Ok(c) => c,
             Err(e) => {
                 failed += 1;
-                eprintln!("error: {}: cannot be read: {e}", path.display());
+                say!("error: {}: cannot be read: {e}", shown(&path));
                 continue;
             }
         };
@@ -456,20 +571,25 @@ fn import(inputs: &[PathBuf], to: &Path, contract: ContractChoice) -> io::Result
                 Ok((Imported::Written(p), v)) => {
                     written += 1;
                     let v = verdict_words(&v);
-                    writeln!(out, "wrote {} (from {}): {v}", p.display(), doc.source)?;
+                    let (p, from) = (shown(&p), report::visible(&doc.source));
+                    writeln!(out, "wrote {p} (from {from}): {v}")?;
                 }
                 Ok((Imported::Present(p), v)) => {
                     present += 1;
                     let v = verdict_words(&v);
-                    writeln!(out, "present {} (from {}): {v}", p.display(), doc.source)?;
+                    let (p, from) = (shown(&p), report::visible(&doc.source));
+                    writeln!(out, "present {p} (from {from}): {v}")?;
                 }
                 Ok((Imported::NotText, _)) => {
                     skipped += 1;
-                    writeln!(out, "skipped {} (not text)", doc.source)?;
+                    writeln!(out, "skipped {} (not text)", report::visible(&doc.source))?;
                 }
                 Err(e) => {
                     failed += 1;
-                    eprintln!("error: {}: cannot be written: {e}", doc.source);
+                    say!(
+                        "error: {}: cannot be written: {e}",
+                        report::visible(&doc.source)
+                    );
                 }
             }
         }
@@ -483,15 +603,15 @@ fn import(inputs: &[PathBuf], to: &Path, contract: ContractChoice) -> io::Result
 
 fn run_check(dir: &Path, contract: ContractChoice, color: ColorArg) -> io::Result<u8> {
     if !dir.is_dir() {
-        eprintln!("error: {}: not a directory of fixtures", dir.display());
+        say!("error: {}: not a directory of fixtures", shown(dir));
         return Ok(2);
     }
     let outcome = fixtures::check_as(dir, contract);
-    let stdout = io::stdout();
-    let color = color.on(stdout.is_terminal());
-    let mut out = stdout.lock();
+    let mut out = out();
+    let color = color.on(out.is_terminal());
     for row in outcome.rows.iter().filter(|r| !r.passed()) {
-        writeln!(out, "FAILED [{}] {}", row.group.name(), row.item.path)?;
+        let path = report::visible(&row.item.path);
+        writeln!(out, "FAILED [{}] {path}", row.group.name())?;
         for p in &row.problems {
             writeln!(out, "  - {p}")?;
         }
@@ -501,11 +621,11 @@ fn run_check(dir: &Path, contract: ContractChoice, color: ColorArg) -> io::Resul
         }
     }
     for (path, why) in &outcome.unreadable {
-        eprintln!("error: {}: cannot be read: {why}", path.display());
+        say!("error: {}: cannot be read: {why}", shown(path));
     }
     writeln!(out, "{}", outcome.table())?;
     let verdict = if outcome.passed() { "passed" } else { "FAILED" };
-    writeln!(out, "check {verdict}: {}", dir.display())?;
+    writeln!(out, "check {verdict}: {}", shown(dir))?;
     Ok(if !outcome.unreadable.is_empty() {
         2
     } else if outcome.passed() {
@@ -553,13 +673,12 @@ enum DiffFormat {
 fn run_diff(
     capture: &Path,
     against: Option<&Path>,
-    mode: diff::Mode,
-    mut ignore: Vec<String>,
+    mut opts: diff::Options,
     format: DiffFormat,
     color: ColorArg,
 ) -> io::Result<u8> {
     let fail = |what: &Path, e: &dyn std::fmt::Display| {
-        eprintln!("error: {}: {e}", what.display());
+        say!("error: {}: {e}", shown(what));
         Ok(exit_byte(diff::EXIT_ERROR))
     };
     let doc = match one_document(capture) {
@@ -567,7 +686,7 @@ fn run_diff(
         Err(e) => return fail(capture, &e),
     };
     match diff::rules_for(capture) {
-        Ok(rules) => ignore.extend(rules),
+        Ok(rules) => opts.ignore.extend(rules),
         Err(e) => {
             return fail(
                 capture,
@@ -575,7 +694,6 @@ fn run_diff(
             )
         }
     }
-    let opts = diff::Options { mode, ignore };
     let report = match against {
         Some(path) => match one_document(path) {
             Ok(other) => diff::DiffReport::new(&doc, &other, &opts),
@@ -586,15 +704,18 @@ fn run_diff(
     let report = match report {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {e}");
+            say!("error: {}", report::visible(&e.to_string()));
             return Ok(exit_byte(e.exit_code()));
         }
     };
-    let stdout = io::stdout();
-    let mut out = stdout.lock();
+    let mut out = out();
     match format {
         DiffFormat::Json => writeln!(out, "{}", report.json())?,
-        DiffFormat::Human => write!(out, "{}", report.human(color.on(stdout.is_terminal())))?,
+        DiffFormat::Human => {
+            let color = color.on(out.is_terminal());
+            let text = report.human(color);
+            write!(out, "{}", report::visible_text(&text, color))?;
+        }
     }
     Ok(exit_byte(report.exit_code()))
 }
@@ -628,7 +749,7 @@ fn run_compat(
         match compat::read_captures(inputs) {
             Ok(docs) => compat::with_captures(from, to, &docs),
             Err((p, why)) => {
-                eprintln!("error: {}: cannot be read: {why}", p.display());
+                say!("error: {}: cannot be read: {why}", shown(&p));
                 return Ok(2);
             }
         }
@@ -638,7 +759,9 @@ fn run_compat(
         CompatFormat::Json => compat::render::json(&report),
         CompatFormat::Markdown => compat::render::markdown(&report),
     };
-    io::stdout().lock().write_all(text.as_bytes())?;
+    let mut out = out();
+    let written = out.write_all(text.as_bytes());
+    out.outcome(written, ())?;
     Ok(exit_byte(report.exit_code()))
 }
 
@@ -651,39 +774,41 @@ fn run_golden(action: &GoldenAction) -> io::Result<u8> {
     let pending = match diff::pending(dir) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("error: {}: {e}", dir.display());
+            say!("error: {}: {e}", shown(dir));
             return Ok(2);
         }
     };
-    let stdout = io::stdout();
-    let mut out = stdout.lock();
+    let mut out = out();
     if pending.is_empty() {
-        writeln!(out, "no pending golden under {}", dir.display())?;
+        writeln!(out, "no pending golden under {}", shown(dir))?;
         return Ok(0);
     }
     let mut failed = 0usize;
     for p in &pending {
-        let (new, golden) = (p.new.display(), p.golden.display());
+        let (new, golden) = (shown(&p.new), shown(&p.golden));
         match action {
             GoldenAction::Review { .. } => match p.diff() {
-                Ok(d) => writeln!(out, "pending: {new} (for {golden})\n{d}")?,
+                Ok(d) => {
+                    let d = report::visible_text(&d, false);
+                    writeln!(out, "pending: {new} (for {golden})\n{d}")?;
+                }
                 Err(e) => {
                     failed += 1;
-                    eprintln!("error: {new}: {e}");
+                    say!("error: {new}: {e}");
                 }
             },
             GoldenAction::Accept { .. } => match diff::accept(p) {
                 Ok(()) => writeln!(out, "accepted: {new} -> {golden}")?,
                 Err(e) => {
                     failed += 1;
-                    eprintln!("error: {new} was not accepted: {e}");
+                    say!("error: {new} was not accepted: {e}");
                 }
             },
             GoldenAction::Reject { .. } => match diff::reject(p) {
                 Ok(()) => writeln!(out, "rejected: {new} (removed; {golden} unchanged)")?,
                 Err(e) => {
                     failed += 1;
-                    eprintln!("error: {new}: {e}");
+                    say!("error: {new}: {e}");
                 }
             },
         }

@@ -311,6 +311,7 @@ fn rules_files_hold_ignores_for_a_folder() {
     let opts = Options {
         mode: Mode::Exact,
         ignore,
+        ..Options::default()
     };
     let actual = with_member("RelationId", "<RelationId>5</RelationId>");
     assert!(exact_diff(&capture(), &actual, &opts).is_empty());

@@ -4,6 +4,7 @@ use super::{encoding_violation, har, http, read_limited, Document, SourceEncodin
 use crate::text::limits::MAX_SHARED_SECRETS;
 use crate::violation::{Code, Violation};
 use std::collections::HashSet;
+use std::fs::File;
 use std::io;
 use std::path::Path;
 
@@ -46,10 +47,74 @@ impl InputKind {
     }
 }
 
+/// Opens a file for reading when it is a regular file, symlinks followed: a FIFO, a device,
+/// a socket or a directory is an error for that path. Opening never blocks: the type is
+/// checked by metadata first, the file is opened with `O_NONBLOCK` on Unix (a FIFO opened
+/// that way does not wait for a writer), and the opened descriptor's own type is checked
+/// again, so a FIFO swapped in after the first check is refused too. On a regular file
+/// `O_NONBLOCK` changes nothing.
+pub fn open_file(path: &Path) -> io::Result<File> {
+    regular(&std::fs::metadata(path)?)?;
+    open_regular(path)
+}
+
+/// Opens without blocking, and keeps the file only when the opened descriptor is a regular
+/// file: what was checked by name may have been swapped since.
+fn open_regular(path: &Path) -> io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    regular(&file.metadata()?)?;
+    Ok(file)
+}
+
+/// `Ok` for a regular file, else the error that names what it is.
+fn regular(meta: &std::fs::Metadata) -> io::Result<()> {
+    let t = meta.file_type();
+    if t.is_file() {
+        return Ok(());
+    }
+    let what = if t.is_dir() {
+        "a directory"
+    } else {
+        special_kind(t)
+    };
+    Err(io::Error::new(
+        io::ErrorKind::InvalidInput,
+        format!("not a regular file ({what}): only regular files are read"),
+    ))
+}
+
+#[cfg(unix)]
+fn special_kind(t: std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if t.is_fifo() {
+        "a FIFO"
+    } else if t.is_char_device() {
+        "a character device"
+    } else if t.is_block_device() {
+        "a block device"
+    } else if t.is_socket() {
+        "a socket"
+    } else {
+        "a special file"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_kind(_: std::fs::FileType) -> &'static str {
+    "a special file"
+}
+
 /// Reads a file (opened and read once) and takes it apart by its content; `Err` only when
-/// the file cannot be read at all.
+/// the file cannot be read at all (or is not a regular file, see [`open_file`]).
 pub fn open(path: &Path) -> io::Result<Capture> {
-    let mut file = std::fs::File::open(path)?;
+    let mut file = open_file(path)?;
     let mut bytes = Vec::new();
     read_limited(&mut file, &mut bytes, SNIFF - 1)?;
     let source = path.display().to_string();
@@ -140,6 +205,35 @@ pub(crate) fn malformed_capture(source: String, why: &str, bytes: &[u8]) -> Docu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A FIFO that stands where a regular file was checked is opened without waiting for a
+    /// writer and refused by the opened descriptor's type.
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_swapped_in_after_the_check_is_refused_without_blocking() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let fifo = dir.path().join("swapped.xml");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+        let (tx, rx) = std::sync::mpsc::channel();
+        let path = fifo.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send(open_regular(&path).map(|_| ()).map_err(|e| e.to_string()));
+        });
+        let opened = rx.recv_timeout(std::time::Duration::from_secs(10));
+        let Ok(result) = opened else {
+            // Unblock the opener before failing, so the test run can end.
+            let _ = std::fs::OpenOptions::new().write(true).open(&fifo);
+            panic!("opening a FIFO blocked");
+        };
+        let err = result.expect_err("a FIFO is no regular file");
+        assert!(err.contains("not a regular file (a FIFO)"), "{err}");
+        // By name, the check before opening says the same.
+        let err = open_file(&fifo).map(|_| ()).expect_err("refused");
+        assert!(err.to_string().contains("(a FIFO)"), "{err}");
+        let err = open_file(dir.path()).map(|_| ()).expect_err("refused");
+        assert!(err.to_string().contains("(a directory)"), "{err}");
+    }
 
     #[test]
     fn long_start_lines_and_padded_hars_are_captures() {

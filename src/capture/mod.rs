@@ -17,7 +17,7 @@ pub mod walk;
 
 pub use http::HttpMeta;
 pub(crate) use input::malformed_capture;
-pub use input::{open, parse, Capture, InputKind};
+pub use input::{open, open_file, parse, Capture, InputKind};
 pub use text::{Declared, SourceEncoding};
 
 use crate::violation::{Code, Violation};
@@ -94,7 +94,7 @@ impl Document {
     /// Reads at most one byte more than [`MAX_DOCUMENT_BYTES`]: a larger file (or an endless
     /// stream) becomes a document refused with `xml.limit`.
     pub fn read(path: &Path) -> std::io::Result<Document> {
-        let mut file = std::fs::File::open(path)?;
+        let mut file = open_file(path)?;
         let mut bytes = Vec::new();
         let over = read_limited(&mut file, &mut bytes, MAX_DOCUMENT_BYTES)?;
         Ok(Document::from_read(path, &file, &bytes, over))

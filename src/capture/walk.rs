@@ -28,13 +28,18 @@ pub fn is_document(path: &Path) -> bool {
 pub type WalkItem = Result<PathBuf, (PathBuf, String)>;
 
 /// The files the paths name, lazily: a file as it is (whatever its name), a directory
-/// walked in name order for the files whose extension names a document or a capture
-/// (`.xml`, `.http`, `.har`).
+/// walked in name order for the regular files whose extension names a document or a
+/// capture (`.xml`, `.http`, `.har`). Symlinks are followed, to files and into folders; a
+/// link that leads back to a folder above it (a loop) or nowhere is an error for that path,
+/// and the walk goes on. FIFOs, devices and sockets inside a folder are passed over; named
+/// on the command line, such a file is handed on as it is, and opening it is an error
+/// ([`super::open_file`]).
 pub fn files(paths: &[PathBuf]) -> impl Iterator<Item = WalkItem> + '_ {
     paths.iter().flat_map(|path| {
         let walk: Box<dyn Iterator<Item = WalkItem>> = if path.is_dir() {
             Box::new(
                 walkdir::WalkDir::new(path)
+                    .follow_links(true)
                     .sort_by_file_name()
                     .into_iter()
                     .filter_map(move |entry| match entry {

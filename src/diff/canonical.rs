@@ -29,7 +29,7 @@ use quick_xml::name::{QName, ResolveResult};
 use quick_xml::NsReader;
 use std::fmt;
 
-pub use crate::text::limits::DIFF_MAX_DEPTH as MAX_DEPTH;
+pub use crate::text::limits::MAX_DEPTH;
 
 /// A document in canonical form.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -267,14 +267,15 @@ fn parse_with_secrets(text: &str) -> Result<(Tree, Vec<std::ops::Range<usize>>),
                     "a second root element after the document's root".to_string(),
                 ));
             }
+            // An element of level MAX_DEPTH + 1, empty or not, is the first too deep.
+            Event::Start(_) | Event::Empty(_) if stack.len() >= MAX_DEPTH => {
+                return Err(error_at(
+                    start_offset,
+                    false,
+                    crate::text::limits::too_deep(),
+                ));
+            }
             Event::Start(e) => {
-                if stack.len() >= MAX_DEPTH {
-                    return Err(error_at(
-                        start_offset,
-                        false,
-                        format!("elements nest deeper than {MAX_DEPTH} levels"),
-                    ));
-                }
                 let mut open = start_element(&reader, &e, &mut positions, start_offset)
                     .map_err(|m| error_at(start_offset, false, m))?;
                 if let Some(parent) = stack.last_mut() {

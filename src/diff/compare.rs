@@ -7,6 +7,10 @@
 //! The alignment is [`super::align`]'s: a longest common subsequence up to a fixed amount
 //! of work, an O(n log n) one past it; linear in the input either way.
 //!
+//! In shape mode the SOAP `Header` is compared as a set of blocks, not as a sequence
+//! ([`super::headers`]): contract blocks are optional members, blocks of other namespaces
+//! are [`DiffKind::ExtraHeader`].
+//!
 //! Secret values never reach a [`Difference`]: secret elements are masked in the
 //! canonical tree ([`super::canonical`]), and every other value shown goes through the
 //! value masker (a secret echoed in another field, e.g. a `Comment`).
@@ -14,6 +18,8 @@
 use super::align::{align, intern, Occurrences};
 use super::canonical::{Element, Tree};
 use super::glob::glob_matches;
+use super::headers;
+use crate::contract::{Kind, Operation, SoapVersion, NS_SOAP11};
 use crate::secrets::{Masker, MASK};
 use crate::text::limits::MIN_SECRET_LEN;
 use crate::text::path::{child, ChildPaths};
@@ -66,6 +72,11 @@ pub struct Options {
     /// Globs over element paths (see [`super::glob_matches`]); an ignored element and its
     /// subtree give no differences, on either side.
     pub ignore: Vec<String>,
+    /// Shape mode: header blocks of other namespaces than the contract's (without
+    /// `mustUnderstand`) count as differences. Without it they are listed as
+    /// [`DiffKind::ExtraHeader`] and leave the verdict equal. Exact mode reports every
+    /// block that is not on both sides anyway.
+    pub strict_headers: bool,
 }
 
 impl Options {
@@ -79,8 +90,20 @@ impl Options {
     pub fn exact() -> Options {
         Options {
             mode: Mode::Exact,
-            ignore: Vec::new(),
+            ..Options::default()
         }
+    }
+
+    /// Sets [`Options::strict_headers`]: extra header blocks count as differences.
+    pub fn with_strict_headers(mut self) -> Options {
+        self.strict_headers = true;
+        self
+    }
+
+    /// Whether a difference of this kind decides the verdict under these options: every kind
+    /// does, [`DiffKind::ExtraHeader`] only with [`Options::strict_headers`].
+    pub fn counts(&self, kind: DiffKind) -> bool {
+        kind != DiffKind::ExtraHeader || self.strict_headers
     }
 
     /// Adds an ignore glob.
@@ -112,6 +135,12 @@ pub enum DiffKind {
     Type,
     /// `xsi:nil` on one side, a value on the other.
     Nil,
+    /// Shape mode: a header block of another namespace than the contract's, without
+    /// `mustUnderstand`, in the actual document only (WS-Addressing's `Action`, ...). Legal
+    /// SOAP that the service ignores: listed, but a difference only with
+    /// [`Options::strict_headers`].
+    #[serde(rename = "extra-header")]
+    ExtraHeader,
 }
 
 impl DiffKind {
@@ -124,6 +153,7 @@ impl DiffKind {
             DiffKind::Value => "value",
             DiffKind::Type => "type",
             DiffKind::Nil => "nil",
+            DiffKind::ExtraHeader => "extra-header",
         }
     }
 }
@@ -151,8 +181,10 @@ pub struct Difference {
     pub actual: Option<String>,
 }
 
-/// Compares two canonical trees. The differences come in document order. Values shown
-/// are masked: secret elements by the trees themselves, and echoes of their values in
+/// Compares two canonical trees. The differences come in document order (in shape mode, a
+/// Header's blocks: the expected side's in its order, then those of the actual side only).
+/// Entries of kind [`DiffKind::ExtraHeader`] are among them; whether they count is
+/// [`Options::counts`]. Values shown are masked: secret elements by the trees themselves, and echoes of their values in
 /// other fields by a masker over both trees' secrets.
 pub fn compare(expected: &Tree, actual: &Tree, opts: &Options) -> Vec<Difference> {
     let mask = echo_masker(&tree_secrets(&[expected, actual]));
@@ -185,9 +217,28 @@ pub(crate) fn compare_masked(
     opts: &Options,
     mask: &Masker,
 ) -> Vec<Difference> {
-    let ctx = Ctx { opts, mask };
+    let body_kind = |t: &Tree| {
+        t.body_child().and_then(|c| {
+            if c.ns == NS_SOAP11 && c.name == "Fault" {
+                Some(Kind::Fault)
+            } else {
+                Operation::from_wrapper(&c.name).map(|(_, k)| k)
+            }
+        })
+    };
+    let ctx = Ctx {
+        opts,
+        mask,
+        kind: body_kind(expected).or_else(|| body_kind(actual)),
+        actual_version: actual.soap_version,
+    };
     let mut out = Vec::new();
-    let (e, a) = (&expected.root, &actual.root);
+    let with_header = match opts.mode {
+        Mode::Shape => headers::with_empty_header(expected, actual),
+        Mode::Exact => None,
+    };
+    let e = with_header.as_ref().unwrap_or(&expected.root);
+    let a = &actual.root;
     let (pe, pa) = (child("", &e.name, 1), child("", &a.name, 1));
     if e.key() == a.key() {
         if !opts.is_ignored(&pe) {
@@ -205,10 +256,14 @@ pub(crate) fn compare_masked(
 }
 
 /// What every step of a comparison reads.
-struct Ctx<'a> {
-    opts: &'a Options,
+pub(super) struct Ctx<'a> {
+    pub(super) opts: &'a Options,
     /// Masks secret values echoed inside other values (never applied to paths or names).
-    mask: &'a Masker,
+    pub(super) mask: &'a Masker,
+    /// What the message is, as the expected side's Body says (else the actual side's).
+    pub(super) kind: Option<Kind>,
+    /// The SOAP version of the actual envelope as written (for `mustUnderstand`).
+    pub(super) actual_version: Option<SoapVersion>,
 }
 
 /// The path of each child: its local name, with `[n]` when it is not the first of its name.
@@ -218,7 +273,7 @@ pub(crate) fn child_paths(parent_path: &str, children: &[Element]) -> Vec<String
 }
 
 /// A short one-line form of an element for `expected`/`actual`.
-fn summary(e: &Element, ctx: &Ctx<'_>) -> String {
+pub(super) fn summary(e: &Element, ctx: &Ctx<'_>) -> String {
     let name = shown_name(e, ctx.mask);
     if e.nil {
         format!("<{name} nil>")
@@ -239,7 +294,7 @@ fn shown_value(e: &Element, ctx: &Ctx<'_>) -> String {
     }
 }
 
-fn missing(e: &Element, path: String, ctx: &Ctx<'_>) -> Difference {
+pub(super) fn missing(e: &Element, path: String, ctx: &Ctx<'_>) -> Difference {
     Difference {
         path,
         kind: DiffKind::Missing,
@@ -248,7 +303,7 @@ fn missing(e: &Element, path: String, ctx: &Ctx<'_>) -> Difference {
     }
 }
 
-fn unexpected(a: &Element, path: String, ctx: &Ctx<'_>) -> Difference {
+pub(super) fn unexpected(a: &Element, path: String, ctx: &Ctx<'_>) -> Difference {
     Difference {
         path,
         kind: DiffKind::Unexpected,
@@ -275,7 +330,13 @@ fn type_name(e: &Element, ctx: &Ctx<'_>) -> Option<String> {
         .or_else(|| e.declared.map(|t| t.name().to_string()))
 }
 
-fn compare_element(e: &Element, a: &Element, path: &str, ctx: &Ctx<'_>, out: &mut Vec<Difference>) {
+pub(super) fn compare_element(
+    e: &Element,
+    a: &Element,
+    path: &str,
+    ctx: &Ctx<'_>,
+    out: &mut Vec<Difference>,
+) {
     if e.xsi_type != a.xsi_type {
         out.push(Difference {
             path: path.to_string(),
@@ -307,7 +368,11 @@ fn compare_element(e: &Element, a: &Element, path: &str, ctx: &Ctx<'_>, out: &mu
     if !compare_secret(e, a, path, ctx, out) {
         compare_value(e, a, path, ctx, out);
     }
-    compare_children(e, a, path, ctx, out);
+    if ctx.opts.mode == Mode::Shape && headers::is_header(e) {
+        headers::compare_blocks(e, a, path, ctx, out);
+    } else {
+        compare_children(e, a, path, ctx, out);
+    }
 }
 
 /// Attributes are sorted by (namespace, name) in the canonical tree: one binary search
@@ -465,7 +530,11 @@ fn value_difference(e: &Element, a: &Element, path: &str, ctx: &Ctx<'_>) -> Diff
 }
 
 /// One side's children that are not ignored: (index among all children, path).
-fn kept_children(path: &str, children: &[Element], opts: &Options) -> Vec<(usize, String)> {
+pub(super) fn kept_children(
+    path: &str,
+    children: &[Element],
+    opts: &Options,
+) -> Vec<(usize, String)> {
     child_paths(path, children)
         .into_iter()
         .enumerate()

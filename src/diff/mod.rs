@@ -6,7 +6,10 @@
 //! dropped, whitespace between elements and escapes normalised), then compared
 //! ([`compare()`]) in [`Mode::Shape`] (the expected values are placeholders: only the
 //! declared type counts) or [`Mode::Exact`] (values too, numbers as numbers and dateTimes
-//! as instants), with [`Options::ignore`] globs over element paths.
+//! as instants), with [`Options::ignore`] globs over element paths. In shape mode the
+//! `Header` is a set of blocks: contract blocks are optional members, and blocks of other
+//! namespaces are listed apart ([`DiffReport::extra_headers`], kind `extra-header`) without
+//! making the documents different, unless [`Options::strict_headers`].
 //!
 //! ```no_run
 //! use relation_contract::diff::{DiffReport, Options};
@@ -27,7 +30,8 @@
 //!
 //! # Exit status (for the CLI)
 //!
-//! [`EXIT_EQUAL`] (0) when the documents are equal under the options, [`EXIT_DIFFERENT`]
+//! [`EXIT_EQUAL`] (0) when the documents are equal under the options (extra header blocks
+//! alone leave them equal), [`EXIT_DIFFERENT`]
 //! (1) when they differ, [`EXIT_ERROR`] (2) for usage errors and unreadable input (a file
 //! that cannot be read, bytes that are not text, text that is not well-formed XML, a
 //! DOCTYPE, no documented example for the document): see [`DiffReport::exit_code`] and
@@ -49,6 +53,7 @@ pub mod canonical;
 mod compare;
 mod glob;
 mod golden;
+mod headers;
 mod render;
 pub mod types;
 
@@ -131,10 +136,17 @@ pub struct DiffReport {
     pub against: String,
     /// The mode the documents were compared in.
     pub mode: Mode,
+    /// Whether extra header blocks counted as differences ([`Options::strict_headers`]).
+    pub strict_headers: bool,
     /// Whether no difference was found.
     pub equal: bool,
-    /// Every difference, in document order.
+    /// Every difference that decides the verdict, in document order (with
+    /// [`Options::strict_headers`], the [`DiffKind::ExtraHeader`] entries too).
     pub differences: Vec<Difference>,
+    /// Shape mode, without [`Options::strict_headers`]: the header blocks of other
+    /// namespaces the actual document adds ([`DiffKind::ExtraHeader`]), in document order.
+    /// Listed, never counted: a report with only these is equal (exit status 0).
+    pub extra_headers: Vec<Difference>,
     /// The expected document's canonical form (redacted), for the unified diff.
     #[serde(skip)]
     pub expected_text: String,
@@ -210,19 +222,26 @@ impl DiffReport {
         let mut all = secrets.to_vec();
         all.extend(compare::tree_secrets(&[expected, actual]));
         let mask = compare::echo_masker(&all);
-        let differences = compare::compare_masked(expected, actual, opts, &mask);
+        let (differences, extra_headers): (Vec<Difference>, Vec<Difference>) =
+            compare::compare_masked(expected, actual, opts, &mask)
+                .into_iter()
+                .partition(|d| opts.counts(d.kind));
         DiffReport {
             capture: capture_name.to_string(),
             against: against_name.to_string(),
             mode: opts.mode,
+            strict_headers: opts.strict_headers,
             equal: differences.is_empty(),
             differences,
+            extra_headers,
             expected_text: canonical_text(expected, opts, &mask),
             actual_text: canonical_text(actual, opts, &mask),
         }
     }
 
-    /// The JSON form: `{"capture", "against", "mode", "equal", "differences": [...]}`.
+    /// The JSON form: `{"capture", "against", "mode", "strict_headers", "equal",
+    /// "differences": [...], "extra_headers": [...]}`; each entry `{"path", "kind",
+    /// "expected", "actual"}`.
     pub fn json(&self) -> String {
         render::json(self)
     }

@@ -3,7 +3,7 @@
 
 use super::align::{align, intern};
 use super::canonical::{Element, Tree};
-use super::compare::{child_paths, shown_name, Mode, Options};
+use super::compare::{child_paths, shown_name, Difference, Mode, Options};
 use super::DiffReport;
 use crate::secrets::{Masker, MASK};
 use crate::text::limits::DIFF_MAX_LINES;
@@ -93,7 +93,9 @@ pub fn json(report: &DiffReport) -> String {
     })
 }
 
-/// The human form: the differences, then a unified diff of the two canonical forms.
+/// The human form: the differences (then the extra header blocks, not counted), then a
+/// unified diff of the two canonical forms. An equal report lists its extra header blocks
+/// and shows no unified diff.
 pub fn human(report: &DiffReport, color: bool) -> String {
     let paint = |code: &str, s: &str| {
         if color {
@@ -111,29 +113,29 @@ pub fn human(report: &DiffReport, color: bool) -> String {
         report.against,
         report.mode
     );
+    let extra = report.extra_headers.len();
+    let extra_words = format!(
+        "{extra} extra header block{} of other namespaces, not counted (--strict-headers counts them)",
+        if extra == 1 { "" } else { "s" }
+    );
     if report.equal {
-        let _ = writeln!(out, "equal: no differences");
+        if extra == 0 {
+            let _ = writeln!(out, "equal: no differences");
+        } else {
+            let _ = writeln!(out, "equal: no differences; {extra_words}:");
+            write_entries(&mut out, &report.extra_headers, &paint);
+        }
         return out;
     }
     let n = report.differences.len();
-    let _ = writeln!(out, "{} difference{}:", n, if n == 1 { "" } else { "s" });
-    let width = report
-        .differences
-        .iter()
-        .map(|d| d.kind.as_str().len())
-        .max()
-        .unwrap_or(0);
-    for d in &report.differences {
-        let kind = format!("{:width$}", d.kind.as_str());
-        let _ = writeln!(
-            out,
-            "  {} {}: {} \u{2192} {}",
-            paint(BOLD, &kind),
-            d.path,
-            d.expected.as_deref().unwrap_or("(none)"),
-            d.actual.as_deref().unwrap_or("(none)"),
-        );
+    let _ = write!(out, "{} difference{}", n, if n == 1 { "" } else { "s" });
+    if extra > 0 {
+        let _ = write!(out, "; {extra_words}");
     }
+    out.push_str(":\n");
+    let mut all: Vec<&Difference> = report.differences.iter().collect();
+    all.extend(&report.extra_headers);
+    write_entries(&mut out, all, &paint);
     if report.expected_text != report.actual_text {
         out.push('\n');
         out.push_str(&unified(
@@ -145,6 +147,31 @@ pub fn human(report: &DiffReport, color: bool) -> String {
         ));
     }
     out
+}
+
+/// One line per entry: kind, path, expected → actual.
+fn write_entries<'d>(
+    out: &mut String,
+    entries: impl IntoIterator<Item = &'d Difference>,
+    paint: &dyn Fn(&str, &str) -> String,
+) {
+    let entries: Vec<&Difference> = entries.into_iter().collect();
+    let width = entries
+        .iter()
+        .map(|d| d.kind.as_str().len())
+        .max()
+        .unwrap_or(0);
+    for d in entries {
+        let kind = format!("{:width$}", d.kind.as_str());
+        let _ = writeln!(
+            out,
+            "  {} {}: {} \u{2192} {}",
+            paint(BOLD, &kind),
+            d.path,
+            d.expected.as_deref().unwrap_or("(none)"),
+            d.actual.as_deref().unwrap_or("(none)"),
+        );
+    }
 }
 
 /// A unified diff of two texts; with `color`, removed lines red, added green, and the

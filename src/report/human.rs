@@ -1,7 +1,7 @@
 //! Human output, the way rustc shows an error: the code, the message, `file:line:column`,
 //! the offending source line with a marker under it, and the element path.
 
-use super::{Finding, Printer, ReportItem, Summary};
+use super::{visible, visible_but, Finding, Printer, ReportItem, Summary};
 use annotate_snippets::renderer::DecorStyle;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use std::io::{self, Write};
@@ -30,22 +30,25 @@ impl<W: Write> HumanPrinter<W> {
 
     fn finding(&mut self, item: &ReportItem, f: &Finding) -> io::Result<()> {
         let v = &f.violation;
+        // Names and values shown with their control characters escaped.
+        let path = visible(&item.path);
+        let message = visible(&v.message);
         let element_note = if v.element.is_empty() {
             format!("profile {}", item.profile)
         } else {
-            format!("element {} (profile {})", v.element, item.profile)
+            format!("element {} (profile {})", visible(&v.element), item.profile)
         };
         let title = Level::ERROR
-            .primary_title(v.message.as_str())
+            .primary_title(message.as_ref())
             .id(v.code.as_str());
         let rendered = match (&f.source_line, v.line) {
             (Some(src), Some(line)) => {
-                let span = marker_span(src, v.column);
+                let (src, span) = shown_source(src, v.column);
                 let report = &[
                     title.element(
-                        Snippet::source(src.as_str())
+                        Snippet::source(src.as_ref())
                             .line_start(usize::try_from(line).unwrap_or(usize::MAX))
-                            .path(item.path.as_str())
+                            .path(path.as_ref())
                             .annotation(AnnotationKind::Primary.span(span)),
                     ),
                     Group::with_title(Level::NOTE.secondary_title(element_note.as_str())),
@@ -54,8 +57,8 @@ impl<W: Write> HumanPrinter<W> {
             }
             _ => {
                 let location = match v.line {
-                    Some(l) => format!("{}:{l}:{}", item.path, v.column.unwrap_or(1)),
-                    None => item.path.clone(),
+                    Some(l) => format!("{path}:{l}:{}", v.column.unwrap_or(1)),
+                    None => path.to_string(),
                 };
                 let note = format!("in {location}: {element_note}");
                 let report = &[
@@ -67,6 +70,19 @@ impl<W: Write> HumanPrinter<W> {
         };
         writeln!(self.out, "{rendered}\n")
     }
+}
+
+/// A source line as shown (control characters escaped, tabs kept) and the range of it to
+/// underline, which is [`marker_span`]'s range of the line itself, moved with the escapes.
+fn shown_source(
+    line: &str,
+    column: Option<u32>,
+) -> (std::borrow::Cow<'_, str>, std::ops::Range<usize>) {
+    let span = marker_span(line, column);
+    let tab = |c: char| c == '\t';
+    let start = visible_but(&line[..span.start], tab).len();
+    let len = visible_but(&line[span.clone()], tab).len();
+    (visible_but(line, tab), start..start + len)
 }
 
 /// The byte range to underline: from the column (1-based, in characters) to the end of the
@@ -85,16 +101,16 @@ fn marker_span(line: &str, column: Option<u32>) -> std::ops::Range<usize> {
 
 impl<W: Write> Printer for HumanPrinter<W> {
     fn item(&mut self, item: &ReportItem) -> io::Result<()> {
+        let path = visible(&item.path);
         if item.valid {
-            return writeln!(self.out, "ok: {} ({})", item.path, item.describe());
+            return writeln!(self.out, "ok: {path} ({})", item.describe());
         }
         for f in &item.violations {
             self.finding(item, f)?;
         }
         writeln!(
             self.out,
-            "invalid: {} ({}): {} violation(s)\n",
-            item.path,
+            "invalid: {path} ({}): {} violation(s)\n",
             item.describe(),
             item.violations.len()
         )
@@ -122,7 +138,15 @@ impl<W: Write> Printer for HumanPrinter<W> {
 
 #[cfg(test)]
 mod tests {
-    use super::marker_span;
+    use super::{marker_span, shown_source};
+
+    #[test]
+    fn a_source_line_is_shown_escaped_with_its_marker_moved_along() {
+        let l = "\u{1b}[2J\t<a:Reversed>4</a:Reversed>";
+        let (shown, span) = shown_source(l, Some(6));
+        assert_eq!(shown, "\\u{1b}[2J\t<a:Reversed>4</a:Reversed>");
+        assert_eq!(&shown[span], "<a:Reversed>");
+    }
 
     #[test]
     fn marker_covers_the_start_tag() {

@@ -18,6 +18,7 @@ use crate::secrets::{self, Masker};
 use crate::text::LineIndex;
 use crate::violation::Violation;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
@@ -26,6 +27,79 @@ pub use crate::text::limits::MAX_SOURCE_LINE;
 /// The version of the JSON lines format, in the summary line (`"format"`): a consumer that
 /// reads version 1 reads every later line it knows the `type` of.
 pub const JSON_FORMAT_VERSION: u32 = 1;
+
+/// Text as a terminal or a log may show it: every control character (C0, DEL and C1, tab
+/// and line breaks included) written as a visible escape, `\u{1b}`, so that a file name or
+/// a quoted value (a SOAPAction) can neither move the cursor, colour the terminal nor fake
+/// a line of output. Borrowed when there is none. The human printer and JUnit show names
+/// and values through it; JSON escapes them its own way.
+pub fn visible(s: &str) -> Cow<'_, str> {
+    visible_but(s, |_| false)
+}
+
+/// [`visible`], leaving the characters `keep` says alone (a source line keeps its tabs).
+pub(crate) fn visible_but(s: &str, keep: impl Fn(char) -> bool) -> Cow<'_, str> {
+    let hidden = |c: char| c.is_control() && !keep(c);
+    if !s.chars().any(hidden) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if hidden(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Multi-line text the tool rendered around document values (a diff): as [`visible`], but
+/// line breaks and tabs stay, and with `colour` so do the colour sequences (`ESC [ 1;31 m`)
+/// the renderer wrote; any other escape sequence (a value's `ESC [ 2 J`) is shown escaped.
+pub fn visible_text(text: &str, colour: bool) -> Cow<'_, str> {
+    let hidden = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.chars().any(hidden) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        let sgr = if colour && c == '\u{1b}' {
+            colour_sequence(rest)
+        } else {
+            0
+        };
+        if sgr > 0 {
+            out.push_str(&rest[..sgr]);
+            rest = &rest[sgr..];
+            continue;
+        }
+        if hidden(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    Cow::Owned(out)
+}
+
+/// The length of the colour sequence (`ESC [`, digits and `;`, `m`) `s` starts with, or 0.
+fn colour_sequence(s: &str) -> usize {
+    let Some(params) = s.strip_prefix("\u{1b}[") else {
+        return 0;
+    };
+    let n = params
+        .bytes()
+        .take_while(|b| b.is_ascii_digit() || *b == b';')
+        .count();
+    if params.as_bytes().get(n) == Some(&b'm') {
+        2 + n + 1
+    } else {
+        0
+    }
+}
 
 /// `path:line:column`, `path:line` or `path`, as much as is known.
 pub fn position(path: &str, line: Option<u32>, column: Option<u32>) -> String {
@@ -289,4 +363,39 @@ pub fn printer<'a, W: Write + 'a>(format: Format, out: W, color: bool) -> Box<dy
 /// Whether colour is wanted on a stream: a terminal, and NO_COLOR unset or empty.
 pub fn color_wanted(is_terminal: bool) -> bool {
     is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_become_visible_escapes_and_the_rest_stays() {
+        assert!(matches!(visible("plain é/a.xml"), Cow::Borrowed(_)));
+        assert_eq!(visible("a\u{1b}[31mb"), "a\\u{1b}[31mb");
+        assert_eq!(
+            visible("\t\n\r\u{0}\u{7f}\u{9b}"),
+            "\\u{9}\\u{a}\\u{d}\\u{0}\\u{7f}\\u{9b}"
+        );
+        assert_eq!(visible_but("a\tb\u{7}", |c| c == '\t'), "a\tb\\u{7}");
+        // What is escaped is well-formed XML once escaped for markup.
+        let shown = crate::text::escape::escape(&visible("x\u{1}\u{1f}y"));
+        assert!(shown.chars().all(crate::text::escape::is_xml_char));
+        assert_eq!(shown, "x\\u{1}\\u{1f}y");
+    }
+
+    #[test]
+    fn rendered_text_keeps_its_lines_and_only_colour_sequences() {
+        let t = "a\tb\n\u{1b}[1;31mred\u{1b}[0m \u{1b}[2J\u{9b}x\n";
+        assert_eq!(
+            visible_text(t, true),
+            "a\tb\n\u{1b}[1;31mred\u{1b}[0m \\u{1b}[2J\\u{9b}x\n"
+        );
+        assert_eq!(
+            visible_text(t, false),
+            "a\tb\n\\u{1b}[1;31mred\\u{1b}[0m \\u{1b}[2J\\u{9b}x\n"
+        );
+        assert!(matches!(visible_text("a\n\tb", true), Cow::Borrowed(_)));
+        assert_eq!(visible_text("\u{1b}[", true), "\\u{1b}[");
+    }
 }

@@ -31,7 +31,7 @@ pub fn is_known(block: &Block, kind: Option<Kind>, payload_ns: &str) -> bool {
 }
 
 /// Whether a `mustUnderstand` value means "must" in this SOAP version.
-fn must(version: SoapVersion, value: &str) -> bool {
+pub fn must(version: SoapVersion, value: &str) -> bool {
     match version {
         SoapVersion::V11 => value == "1",
         SoapVersion::V12 => matches!(value, "true" | "1"),

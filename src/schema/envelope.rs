@@ -38,10 +38,7 @@ pub fn check(
         return vec![Found::new(
             Code::XmlLimit,
             path,
-            format!(
-                "elements nest deeper than {MAX_DEPTH} levels, the deepest nesting the tool \
-                 reads: the document is not validated"
-            ),
+            crate::text::limits::too_deep(),
         )];
     }
     let mut found = Vec::new();

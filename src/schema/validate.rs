@@ -9,7 +9,7 @@ use super::found::Found;
 use super::{parse_options, Validation, MAX_VIOLATIONS};
 use crate::capture::{Document, SourceEncoding};
 use crate::contract::{ContractChoice, Profile};
-use crate::text::limits::MAX_DOCUMENT_BYTES;
+use crate::text::limits::{too_deep, MAX_DEPTH, MAX_DOCUMENT_BYTES};
 use crate::text::LineIndex;
 use crate::violation::{Code, Violation};
 use libxml::parser::XmlParseFailure;
@@ -41,7 +41,13 @@ pub fn validate_as(doc: &Document, profile: Profile, choice: ContractChoice) -> 
     let document = match parse(text) {
         Ok(document) => document,
         Err(v) => {
-            out.violations.push(v);
+            // libxml2 stops at 256 levels on its own: such a document is refused where it
+            // passes the tool's limit, in the tool's words, as one of 101 to 256 levels is.
+            let deep = (v.code == Code::XmlLimit).then(|| too_deep_path(text));
+            out.violations = match deep.flatten() {
+                Some(path) => positioned(text, vec![Found::new(Code::XmlLimit, path, too_deep())]),
+                None => vec![v],
+            };
             return out;
         }
     };
@@ -272,6 +278,34 @@ fn find_doctype(text: &str) -> Option<usize> {
         }
     }
     Some(i)
+}
+
+/// The path of the first element deeper than [`MAX_DEPTH`] levels (the root is level 1),
+/// read from the text (for a document libxml2 refused); `None` when there is none before
+/// the text stops being well-formed.
+fn too_deep_path(text: &str) -> Option<String> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut paths = crate::text::path::PathStack::new();
+    loop {
+        let (e, empty) = match reader.read_event() {
+            Ok(Event::Start(e)) => (e, false),
+            Ok(Event::Empty(e)) => (e, true),
+            Ok(Event::End(_)) => {
+                paths.pop();
+                continue;
+            }
+            Ok(Event::Eof) | Err(_) => return None,
+            Ok(_) => continue,
+        };
+        paths.push(e.local_name().as_ref());
+        if paths.depth() > MAX_DEPTH {
+            return Some(paths.as_str().to_string());
+        }
+        if empty {
+            paths.pop();
+        }
+    }
 }
 
 /// Byte offset of the start tag `<` of each wanted path (the path rule of [`crate::text::path`]).
@@ -567,6 +601,25 @@ mod tests {
     fn a_real_depth_limit_is_a_limit() {
         let text = "<a>".repeat(300) + &"</a>".repeat(300);
         assert_eq!(parse(&text).err().map(|v| v.code), Some(Code::XmlLimit));
+    }
+
+    #[test]
+    fn a_document_past_libxml2s_depth_is_refused_at_the_tools_level() {
+        for levels in [MAX_DEPTH + 1, 300, 5000] {
+            let text = "<a>".repeat(levels) + &"</a>".repeat(levels);
+            let v = validate(&document(&text), Profile::Wire).violations;
+            assert_eq!(v.len(), 1, "{levels}: {v:?}");
+            assert_eq!(v[0].code, Code::XmlLimit);
+            assert_eq!(v[0].element, "/a".repeat(MAX_DEPTH + 1), "{levels}");
+            assert_eq!(v[0].message, too_deep(), "{levels}");
+            // The 101st `<a>`, on line 1.
+            assert_eq!((v[0].line, v[0].column), (Some(1), Some(3 * 100 + 1)));
+        }
+        // Empty elements count as a level too; none deeper, none found.
+        let text = "<a>".repeat(MAX_DEPTH) + "<b/>" + &"</a>".repeat(MAX_DEPTH);
+        assert_eq!(too_deep_path(&text), Some("/a".repeat(MAX_DEPTH) + "/b"));
+        let text = "<a>".repeat(MAX_DEPTH) + &"</a>".repeat(MAX_DEPTH);
+        assert_eq!(too_deep_path(&text), None);
     }
 
     #[test]

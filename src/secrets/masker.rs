@@ -19,7 +19,7 @@
 use super::vocabulary::is_contract_word;
 use super::MASK;
 use crate::text::limits::MIN_SECRET_LEN;
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 
 /// The length of the pieces of a secret that count as the secret: any piece this long found
 /// in an output is a leak.
@@ -34,6 +34,62 @@ pub struct Masker {
     /// as `A<!--</Ticket>-->B` is a secret too, but its pieces of markup are no credential
     /// and stand in every close tag.
     bare_pieces: HashSet<String>,
+    /// The secrets [`Masker::inside`] replaces where they stand ([`MIN_SECRET_LEN`]
+    /// characters or more), by length: a position is compared with one candidate per
+    /// length, never with every secret.
+    long: Lengths,
+    /// The secrets of several words, which [`Masker::text`] masks as phrases, by length.
+    phrase: Lengths,
+}
+
+/// The byte lengths of a class of secrets and the bytes they start with: at a position of
+/// a text, the candidates are the prefixes of these lengths, each looked up in the secrets
+/// once. The cost per position is the number of distinct lengths, not of secrets (a
+/// thousand Tickets cost a thousand times less than a walk over all of them).
+#[derive(Debug, Clone, Default)]
+struct Lengths {
+    lengths: BTreeSet<usize>,
+    /// One bit per byte value a secret of the class starts with.
+    starts: [u64; 4],
+}
+
+impl Lengths {
+    fn add(&mut self, secret: &str) {
+        if let Some(&b) = secret.as_bytes().first() {
+            self.lengths.insert(secret.len());
+            self.starts[usize::from(b >> 6)] |= 1 << (b & 63);
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.lengths.is_empty()
+    }
+
+    /// The longest secret of the class that `rest` starts with and `fits` accepts.
+    fn longest<'r>(
+        &self,
+        exact: &HashSet<String>,
+        rest: &'r str,
+        fits: impl Fn(&str) -> bool,
+    ) -> Option<&'r str> {
+        let b = *rest.as_bytes().first()?;
+        if self.starts[usize::from(b >> 6)] & (1 << (b & 63)) == 0 {
+            return None;
+        }
+        self.lengths
+            .iter()
+            .rev()
+            .filter_map(|&len| rest.get(..len))
+            .find(|c| exact.contains(*c) && fits(c))
+    }
+}
+
+fn is_long(s: &str) -> bool {
+    s.chars().count() >= MIN_SECRET_LEN
+}
+
+fn is_phrase(s: &str) -> bool {
+    s.contains(char::is_whitespace)
 }
 
 impl Masker {
@@ -52,7 +108,15 @@ impl Masker {
         if s.is_empty() {
             return;
         }
-        self.exact.insert(s.to_string());
+        if !self.exact.insert(s.to_string()) {
+            return;
+        }
+        if is_long(s) {
+            self.long.add(s);
+        }
+        if is_phrase(s) {
+            self.phrase.add(s);
+        }
         // Pieces never span blanks: a value wrapped over lines is pieces of each line.
         for part in s.split_whitespace() {
             let idx: Vec<usize> = part
@@ -154,26 +218,11 @@ impl Masker {
         if self.is_empty() || value.is_empty() {
             return value.to_string();
         }
-        let mut long: Vec<&str> = self
-            .exact
-            .iter()
-            .map(String::as_str)
-            .filter(|s| s.chars().count() >= MIN_SECRET_LEN)
-            .collect();
-        // Longest first, so a secret holding another is masked whole.
-        long.sort_by_key(|s| std::cmp::Reverse(s.len()));
-        let mut starts = [false; 256];
-        for s in &long {
-            starts[usize::from(s.as_bytes()[0])] = true;
-        }
         let mut out = String::with_capacity(value.len());
         let mut rest = value;
         while let Some(c) = rest.chars().next() {
-            let hit = if starts[usize::from(rest.as_bytes()[0])] {
-                long.iter().find(|s| rest.starts_with(**s))
-            } else {
-                None
-            };
+            // Longest first, so a secret holding another is masked whole.
+            let hit = self.long.longest(&self.exact, rest, is_long);
             match hit {
                 Some(s) => {
                     out.push_str(MASK);
@@ -231,31 +280,17 @@ impl Masker {
     /// one are plain words, which the run rules leave alone. A secret of one word is left
     /// to those rules.
     fn phrases(&self, text: &str) -> String {
-        let mut phrases: Vec<&str> = self
-            .exact
-            .iter()
-            .map(String::as_str)
-            .filter(|s| s.contains(char::is_whitespace))
-            .collect();
-        if phrases.is_empty() {
+        if self.phrase.is_empty() {
             return text.to_string();
-        }
-        phrases.sort_by_key(|s| std::cmp::Reverse(s.len()));
-        // Only a position whose byte starts some phrase is compared: one look-up a byte.
-        let mut starts = [false; 256];
-        for p in &phrases {
-            starts[usize::from(p.as_bytes()[0])] = true;
         }
         let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
         let mut out = String::with_capacity(text.len());
         let mut rest = text;
         while let Some(c) = rest.chars().next() {
             let before = out.chars().next_back();
-            let candidate = starts[usize::from(rest.as_bytes()[0])];
-            let hit = phrases.iter().filter(|_| candidate).find(|p| {
-                rest.starts_with(**p)
-                    && boundary(before)
-                    && boundary(rest[p.len()..].chars().next())
+            // The longest phrase that stands here between word boundaries.
+            let hit = self.phrase.longest(&self.exact, rest, |p| {
+                is_phrase(p) && boundary(before) && boundary(rest[p.len()..].chars().next())
             });
             match hit {
                 Some(p) => {
@@ -511,6 +546,40 @@ mod tests {
         assert_eq!(
             m(&["abcdefgh"]).path("/Envelope/xabcdefghx[3]"),
             "/Envelope/[REDACTED][3]"
+        );
+    }
+
+    #[test]
+    fn linear_in_secrets_times_values() {
+        // A thousand distinct Tickets (some of several words) and as many values that quote
+        // text: masking each value must not walk every secret the masker knows.
+        let doc = |n: usize| {
+            let mut t = String::from("<r>");
+            for i in 0..n {
+                let ticket = if i % 2 == 0 {
+                    format!("7T:tk-{i:06}-abcdef==")
+                } else {
+                    format!("7 ticket words {i}")
+                };
+                t.push_str(&format!(
+                    "<Ticket>{ticket}</Ticket><v>'7T: value {i} 7x' is 7 not valid</v>"
+                ));
+            }
+            t.push_str("</r>");
+            t
+        };
+        let (small, large) = (doc(400), doc(800));
+        crate::testkit::timing::assert_linear(
+            "secrets x values",
+            small.as_str(),
+            large.as_str(),
+            |t| {
+                let m = Masker::new(&crate::secrets::find(t));
+                std::hint::black_box(crate::secrets::mask_reply(t, &m));
+                for v in t.split("<v>").skip(1) {
+                    std::hint::black_box(m.inside(v));
+                }
+            },
         );
     }
 

@@ -11,7 +11,7 @@
 
 use super::{is_secret_attribute, is_secret_element};
 use crate::text::limits::MAX_SECRETS;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 /// One piece of markup or text.
@@ -441,6 +441,8 @@ pub(super) fn unescape_into(out: &mut String, s: &str) {
 pub fn find(text: &str) -> Vec<String> {
     let s = spots(text);
     let mut out: Vec<String> = Vec::new();
+    // Each value once, looked up in a set: a thousand Tickets are not compared pairwise.
+    let mut seen: HashSet<String> = HashSet::new();
     let ranges = s.regions.iter().map(|r| (r, true));
     let attrs = s.secret_attrs.iter().map(|r| (r, false));
     for (r, element) in ranges.chain(attrs) {
@@ -458,24 +460,23 @@ pub fn find(text: &str) -> Vec<String> {
         if value.trim().is_empty() {
             continue;
         }
-        push(&mut out, raw);
-        push(&mut out, &value);
+        let mut push = |v: &str| {
+            let v = v.trim();
+            if !v.is_empty() && seen.insert(v.to_string()) {
+                out.push(v.to_string());
+            }
+        };
+        push(raw);
+        push(&value);
         if value.trim().contains(['\n', '\r']) {
             let joined: String = value.split_whitespace().collect();
-            push(&mut out, &joined);
+            push(&joined);
             for line in value.lines() {
-                push(&mut out, line);
+                push(line);
             }
         }
     }
     out
-}
-
-fn push(out: &mut Vec<String>, v: &str) {
-    let v = v.trim();
-    if !v.is_empty() && !out.iter().any(|s| s == v) {
-        out.push(v.to_string());
-    }
 }
 
 #[cfg(test)]

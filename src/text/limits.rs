@@ -19,13 +19,21 @@ pub const MAX_REQUEST_BODY: usize = MAX_DOCUMENT_BYTES;
 /// any of its text).
 pub const MAX_SECRETS: usize = 1000;
 
-/// Elements nest at most this deep (only `InnerException` can recurse): validator and
-/// decoder hold documents to the same rule.
+/// Elements nest at most this deep, the `Envelope` being level 1 (only `InnerException` can
+/// recurse; SOAP messages of this contract nest about ten levels): the validator, the
+/// decoder and `diff` hold documents to the same rule, with the same words
+/// ([`too_deep`]), at the first element of level `MAX_DEPTH + 1`. libxml2's own limit (256
+/// levels) is never what a document is refused for.
 pub const MAX_DEPTH: usize = 100;
 
-/// How deep elements may nest before `diff` refuses a document (it walks trees recursively;
-/// SOAP messages of this contract nest about ten levels).
-pub const DIFF_MAX_DEPTH: usize = 256;
+/// The finding for a document nested deeper than [`MAX_DEPTH`], in the tool's words: the
+/// validator, the decoder and `diff` say the same.
+pub fn too_deep() -> String {
+    format!(
+        "elements nest deeper than {MAX_DEPTH} levels (the Envelope being level 1), the \
+         deepest nesting the tool reads: the document is not read further"
+    )
+}
 
 /// Most violations reported per document; more are summed up in one `xml.limit` finding.
 pub const MAX_VIOLATIONS: usize = 100;

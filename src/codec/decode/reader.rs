@@ -459,11 +459,7 @@ impl<'i> Parser<'i> {
             counts_from: self.counts.len(),
         });
         if self.stack.len() > MAX_DEPTH {
-            return Err(self.err(
-                Code::XmlLimit,
-                e.pos,
-                format!("elements nest deeper than {MAX_DEPTH} levels"),
-            ));
+            return Err(self.err(Code::XmlLimit, e.pos, crate::text::limits::too_deep()));
         }
         if let Some(m) = &e.x().attr_error {
             return Err(self.err(Code::XsdValue, e.pos, m.clone()));
