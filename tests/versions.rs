@@ -2,6 +2,8 @@
 //! under their own version, picked by `auto` from the payload's namespace, and, where the
 //! versions differ, refused under the others with findings that name the version applied.
 
+mod common;
+
 use relation_contract::contract::{Contract, ContractChoice, Operation};
 use relation_contract::{pipeline, Document, Profile};
 use std::path::PathBuf;
@@ -339,4 +341,21 @@ fn the_decoder_reads_each_versions_members_under_that_version_only() {
         err.violation().element.ends_with("/CreatedBy/UserName"),
         "{err:?}"
     );
+}
+
+#[test]
+fn the_stub_at_the_services85_endpoint_holds_a_services88_request_to_services85() {
+    let stub = common::stub::contract_stub();
+    let body = fixture(Contract::Services88, "request");
+    let reply = common::stub::soap(
+        stub.addr(),
+        Some(&format!(
+            "\"{}\"",
+            Operation::SaveContactRelation.soap_action_in(Contract::Services88)
+        )),
+        "text/xml; charset=utf-8",
+        body.text().expect("text").as_bytes(),
+    );
+    let (_, detail) = common::stub::fault(&reply);
+    assert!(detail.contains("xsd.namespace"), "{detail}");
 }
