@@ -17,7 +17,7 @@
 
 use crate::capture::walk::{self, WalkItem};
 use crate::capture::{self, Document};
-use crate::contract::Profile;
+use crate::contract::{ContractChoice, Profile};
 use crate::pipeline;
 use crate::report::{Finding, ReportItem};
 use crate::violation::Code;
@@ -30,8 +30,13 @@ pub use crate::capture::walk::{is_document, DOCUMENT_EXTENSIONS};
 /// prints and what `check` holds each fixture to.
 /// The time it took is kept on the item (JUnit's `time`).
 pub fn judge_document(doc: &Document, profile: Profile) -> ReportItem {
+    judge_document_as(doc, profile, ContractChoice::Auto)
+}
+
+/// [`judge_document`] under a contract version (or `Auto`, by the payload's namespace).
+pub fn judge_document_as(doc: &Document, profile: Profile, contract: ContractChoice) -> ReportItem {
     let started = std::time::Instant::now();
-    let mut item = ReportItem::new(doc, pipeline::check(doc, profile));
+    let mut item = ReportItem::new(doc, pipeline::check_as(doc, profile, contract));
     item.elapsed = Some(started.elapsed());
     item
 }
@@ -72,13 +77,18 @@ pub struct FileReport {
 
 /// Reads and judges one file: every SOAP document it holds.
 pub fn judge_file(path: &Path, profile: Profile) -> FileReport {
+    judge_file_as(path, profile, ContractChoice::Auto)
+}
+
+/// [`judge_file`] under a contract version (or `Auto`).
+pub fn judge_file_as(path: &Path, profile: Profile, contract: ContractChoice) -> FileReport {
     match capture::open(path) {
         Ok(capture) => FileReport {
             path: path.to_path_buf(),
             items: capture
                 .documents
                 .iter()
-                .map(|d| judge_document(d, profile))
+                .map(|d| judge_document_as(d, profile, contract))
                 .collect(),
             skipped: capture.skipped,
             error: None,
@@ -101,9 +111,21 @@ pub fn validate<E>(
     on_done: &(dyn Fn() + Sync),
     sink: impl FnMut(FileReport) -> Result<(), E>,
 ) -> Result<(), E> {
+    validate_as(paths, opts, ContractChoice::Auto, on_done, sink)
+}
+
+/// [`validate`], every document held to one contract version (or `Auto`, by its
+/// payload's namespace).
+pub fn validate_as<E>(
+    paths: &[PathBuf],
+    opts: Options,
+    contract: ContractChoice,
+    on_done: &(dyn Fn() + Sync),
+    sink: impl FnMut(FileReport) -> Result<(), E>,
+) -> Result<(), E> {
     let judge = |item: &WalkItem| {
         let report = match item {
-            Ok(path) => judge_file(path, opts.profile),
+            Ok(path) => judge_file_as(path, opts.profile, contract),
             Err((path, why)) => FileReport {
                 path: path.clone(),
                 items: Vec::new(),
@@ -356,6 +378,11 @@ fn read_sidecar(path: &Path) -> std::io::Result<String> {
 
 /// Checks every fixture under `root`.
 pub fn check(root: &Path) -> CheckReport {
+    check_as(root, ContractChoice::Auto)
+}
+
+/// [`check`], every fixture held to one contract version (or `Auto`).
+pub fn check_as(root: &Path, contract: ContractChoice) -> CheckReport {
     let mut report = CheckReport::default();
     // Symlinks followed, as `validate`'s walk does (a loop is an unreadable path).
     let walker = walkdir::WalkDir::new(root)
@@ -376,7 +403,7 @@ pub fn check(root: &Path) -> CheckReport {
         if !entry.file_type().is_file() || !is_document(path) {
             continue;
         }
-        match check_file(root, path) {
+        match check_file(root, path, contract) {
             Ok(rows) => report.rows.extend(rows),
             Err(e) => report.unreadable.push((path.to_path_buf(), e)),
         }
@@ -384,7 +411,7 @@ pub fn check(root: &Path) -> CheckReport {
     report
 }
 
-fn check_file(root: &Path, path: &Path) -> Result<Vec<CheckRow>, String> {
+fn check_file(root: &Path, path: &Path, contract: ContractChoice) -> Result<Vec<CheckRow>, String> {
     let group = Group::of(root, path);
     let capture = capture::open(path).map_err(|e| e.to_string())?;
     let mut documents = capture.documents;
@@ -406,7 +433,7 @@ fn check_file(root: &Path, path: &Path) -> Result<Vec<CheckRow>, String> {
         match parsed {
             Ok(exp) => Some(exp),
             Err(problem) => {
-                let item = judge_document(&documents[0], Profile::Auto);
+                let item = judge_document_as(&documents[0], Profile::Auto, contract);
                 return Ok(vec![CheckRow {
                     group,
                     item,
@@ -425,7 +452,7 @@ fn check_file(root: &Path, path: &Path) -> Result<Vec<CheckRow>, String> {
     };
     let items: Vec<ReportItem> = documents
         .iter()
-        .map(|d| judge_document(d, profile))
+        .map(|d| judge_document_as(d, profile, contract))
         .collect();
     let mut unmet_all = match &expectation {
         Some(exp) => unmet(exp, &items),

@@ -114,6 +114,7 @@ pub mod assert;
 pub mod atomic;
 pub mod capture;
 pub mod codec;
+pub mod compat;
 pub mod contract;
 pub mod diff;
 pub mod fixtures;

@@ -5,6 +5,8 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use relation_contract::capture::walk;
 use relation_contract::capture::{self as captures};
+use relation_contract::compat;
+use relation_contract::contract::{Contract, ContractChoice};
 use relation_contract::fixtures::{self, FileReport, Options};
 use relation_contract::import::{capture_secrets, import_document_among, Imported};
 use relation_contract::report::{self, Format, Printer, Summary};
@@ -75,6 +77,9 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = FormatArg::Human)]
         format: FormatArg,
+        /// The contract version (services84 ... services88), or auto: by the payload's namespace.
+        #[arg(long, default_value = "auto", value_parser = parse_contract)]
+        contract: ContractChoice,
         /// Worker threads (0: one per core). The output is the same for any number.
         #[arg(long, short = 'j', default_value_t = 0)]
         jobs: usize,
@@ -130,6 +135,9 @@ enum Command {
         /// The folder to write into (created when missing).
         #[arg(long)]
         to: PathBuf,
+        /// The contract version of each written document's verdict (auto: by its namespace).
+        #[arg(long, default_value = "auto", value_parser = parse_contract)]
+        contract: ContractChoice,
     },
     /// Review, accept or reject the pending goldens: the `NAME.new` files a failed golden
     /// assertion wrote beside `NAME`.
@@ -146,6 +154,28 @@ enum Command {
         /// The fixtures folder.
         #[arg(default_value = "fixtures")]
         dir: PathBuf,
+        /// The contract version every fixture is held to (auto: by its namespace).
+        #[arg(long, default_value = "auto", value_parser = parse_contract)]
+        contract: ContractChoice,
+    },
+    /// What moving a client from one contract version to another changes.
+    ///
+    /// Without captures: every difference after renaming the namespace, judged for requests,
+    /// for a strict XSD client's responses and a WCF client's. With captures (taken under
+    /// --from): requests rewritten and validated under --to, and only the changes the
+    /// traffic touches. Exit 0 when nothing breaking is touched, 1 otherwise, 2 unreadable.
+    Compat {
+        /// The client's contract version.
+        #[arg(long, value_parser = parse_version)]
+        from: Contract,
+        /// The contract version it moves to.
+        #[arg(long, value_parser = parse_version)]
+        to: Contract,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = CompatFormat::Human)]
+        format: CompatFormat,
+        /// Captures of the client's traffic (files or directories).
+        captures: Vec<PathBuf>,
     },
     /// Run a contract stub of Relation.svc: checks every request, answers valid ones from a
     /// store; stops on Ctrl-C or SIGTERM.
@@ -287,19 +317,30 @@ fn main() -> ExitCode {
         Command::Validate {
             profile,
             format,
+            contract,
             jobs,
             allow_empty,
             paths,
         } => validate(
             &paths,
-            profile.into(),
+            (profile.into(), contract),
             format.into(),
             jobs,
             allow_empty,
             cli.color,
         ),
-        Command::Import { captures, to } => import(&captures, &to),
-        Command::Check { dir } => run_check(&dir, cli.color),
+        Command::Import {
+            captures,
+            to,
+            contract,
+        } => import(&captures, &to, contract),
+        Command::Check { dir, contract } => run_check(&dir, contract, cli.color),
+        Command::Compat {
+            from,
+            to,
+            format,
+            captures,
+        } => run_compat(from, to, format, &captures),
         Command::Golden { action } => run_golden(&action),
         Command::Diff {
             capture,
@@ -416,7 +457,7 @@ fn shown(path: &Path) -> String {
 
 fn validate(
     paths: &[PathBuf],
-    profile: Profile,
+    (profile, contract): (Profile, ContractChoice),
     format: Format,
     jobs: usize,
     allow_empty: bool,
@@ -438,7 +479,7 @@ fn validate(
         jobs,
         chunk: 0,
     };
-    fixtures::validate(paths, opts, &tick, |file: FileReport| {
+    fixtures::validate_as(paths, opts, contract, &tick, |file: FileReport| {
         let mut print = || -> io::Result<()> {
             if let Some(why) = &file.error {
                 summary.unreadable += 1;
@@ -495,7 +536,7 @@ fn progress_bar(paths: &[PathBuf]) -> Option<ProgressBar> {
     Some(bar)
 }
 
-fn import(inputs: &[PathBuf], to: &Path) -> io::Result<u8> {
+fn import(inputs: &[PathBuf], to: &Path, contract: ContractChoice) -> io::Result<u8> {
     if let Err(e) = std::fs::create_dir_all(to) {
         say!("error: {}: cannot be created: {e}", shown(to));
         return Ok(2);
@@ -522,7 +563,11 @@ fn import(inputs: &[PathBuf], to: &Path) -> io::Result<u8> {
         skipped += capture.skipped.len();
         let secrets = capture_secrets(&capture);
         for doc in &capture.documents {
-            match import_document_among(doc, &secrets, to) {
+            let verdict_as = |v| match contract {
+                ContractChoice::Auto => v,
+                c => relation_contract::pipeline::check_as(doc, Profile::Auto, c),
+            };
+            match import_document_among(doc, &secrets, to).map(|(i, v)| (i, verdict_as(v))) {
                 Ok((Imported::Written(p), v)) => {
                     written += 1;
                     let v = verdict_words(&v);
@@ -556,12 +601,12 @@ fn import(inputs: &[PathBuf], to: &Path) -> io::Result<u8> {
     Ok(if failed > 0 { 2 } else { 0 })
 }
 
-fn run_check(dir: &Path, color: ColorArg) -> io::Result<u8> {
+fn run_check(dir: &Path, contract: ContractChoice, color: ColorArg) -> io::Result<u8> {
     if !dir.is_dir() {
         say!("error: {}: not a directory of fixtures", shown(dir));
         return Ok(2);
     }
-    let outcome = fixtures::check(dir);
+    let outcome = fixtures::check_as(dir, contract);
     let mut out = out();
     let color = color.on(out.is_terminal());
     for row in outcome.rows.iter().filter(|r| !r.passed()) {
@@ -672,6 +717,51 @@ fn run_diff(
             write!(out, "{}", report::visible_text(&text, color))?;
         }
     }
+    Ok(exit_byte(report.exit_code()))
+}
+
+/// `--contract`: a version's name or `auto`; `--from` / `--to`: a version's name.
+fn parse_contract(word: &str) -> Result<ContractChoice, String> {
+    ContractChoice::from_arg(word).ok_or_else(|| format!("`{word}`: services84 ... 88 or auto"))
+}
+
+fn parse_version(word: &str) -> Result<Contract, String> {
+    Contract::from_arg(word).ok_or_else(|| format!("`{word}`: services84 ... services88"))
+}
+
+/// The output formats of `compat`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum CompatFormat {
+    Human,
+    Json,
+    Markdown,
+}
+
+fn run_compat(
+    from: Contract,
+    to: Contract,
+    format: CompatFormat,
+    inputs: &[PathBuf],
+) -> io::Result<u8> {
+    let report = if inputs.is_empty() {
+        compat::differences(from, to)
+    } else {
+        match compat::read_captures(inputs) {
+            Ok(docs) => compat::with_captures(from, to, &docs),
+            Err((p, why)) => {
+                say!("error: {}: cannot be read: {why}", shown(&p));
+                return Ok(2);
+            }
+        }
+    };
+    let text = match format {
+        CompatFormat::Human => compat::render::human(&report),
+        CompatFormat::Json => compat::render::json(&report),
+        CompatFormat::Markdown => compat::render::markdown(&report),
+    };
+    let mut out = out();
+    let written = out.write_all(text.as_bytes());
+    out.outcome(written, ())?;
     Ok(exit_byte(report.exit_code()))
 }
 

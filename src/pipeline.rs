@@ -22,8 +22,7 @@
 //! number of findings holds for the whole verdict.
 
 use crate::capture::Document;
-use crate::contract::Kind;
-use crate::contract::Profile;
+use crate::contract::{ContractChoice, Kind, Profile};
 use crate::rules;
 use crate::schema::{self, Validation, MAX_VIOLATIONS};
 use crate::violation::{Code, Violation};
@@ -37,7 +36,12 @@ pub type Verdict = Validation;
 /// finding more when the Body holds a response or a fault (`Relation.svc` takes requests).
 /// The verdict, and every finding.
 pub fn check_request(doc: &Document) -> (Verdict, Vec<Violation>) {
-    let verdict = check(doc, Profile::Wire);
+    check_request_as(doc, ContractChoice::Auto)
+}
+
+/// [`check_request`] under a contract version (an endpoint's own), or `Auto`.
+pub fn check_request_as(doc: &Document, contract: ContractChoice) -> (Verdict, Vec<Violation>) {
+    let verdict = check_as(doc, Profile::Wire, contract);
     let mut violations = verdict.violations.clone();
     if let (Some(kind), Some(op)) = (verdict.kind, verdict.operation) {
         if kind != Kind::Request {
@@ -61,9 +65,16 @@ pub fn check_request(doc: &Document) -> (Verdict, Vec<Violation>) {
     (verdict, violations)
 }
 
-/// Judges one document under a profile: every rule, every finding.
+/// Judges one document under a profile: every rule, every finding. The contract version
+/// is the one the payload's namespace names (Services85 when none does).
 pub fn check(doc: &Document, profile: Profile) -> Verdict {
-    let mut verdict = schema::validate(doc, profile);
+    check_as(doc, profile, ContractChoice::Auto)
+}
+
+/// Judges one document under a profile and a contract version (or `Auto`); the verdict
+/// names the version applied.
+pub fn check_as(doc: &Document, profile: Profile, contract: ContractChoice) -> Verdict {
+    let mut verdict = schema::validate_as(doc, profile, contract);
     let capped = is_capped(&verdict.violations);
     if capped {
         verdict.violations.pop();
@@ -79,13 +90,14 @@ pub fn check(doc: &Document, profile: Profile) -> Verdict {
                 version: verdict.soap_version,
                 kind: verdict.kind,
                 operation: verdict.operation,
+                contract: verdict.contract,
             },
         )
         .into_iter()
         .map(|v| (1, v)),
     );
     if let (Some(text), Some(_)) = (doc.text(), verdict.soap_version) {
-        if let Some(headers) = rules::scan(text) {
+        if let Some(headers) = rules::scan_as(text, verdict.contract) {
             if is_request(doc, &verdict) {
                 let found = rules::service::check(text, &headers, verdict.profile);
                 ranked.extend(found.map(|v| (2, v)));

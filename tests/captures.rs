@@ -714,3 +714,71 @@ fn fuzz_find_a_secret_of_several_words_is_masked_in_messages() {
         assert!(!all(&o).contains(phrase), "{format}: {}", all(&o));
     }
 }
+
+/// A Ticket with nothing in its text that marks it as one (no `7T:`).
+const OPAQUE_TICKET: &str = "opaque-session-value-9431";
+
+#[test]
+fn a_fault_quoting_an_unmarked_ticket_of_an_earlier_exchange_is_redacted() {
+    // Two exchanges in one dump; the second's fault quotes the first request's Ticket, which
+    // its own exchange never carried: only the capture's shared secrets can know it.
+    let request = |ticket: &str| {
+        let body =
+            String::from_utf8_lossy(&read(&fixture("wire/SaveContactRelation.request.wcf.xml")))
+                .replace(FIXTURE_TICKET, ticket);
+        format!(
+            "POST /Relation.svc HTTP/1.1\r\nContent-Type: text/xml; charset=utf-8\r\n\
+             SOAPAction: \"{ACTION}SaveContactRelation\"\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+    };
+    let fault = |text: &str| {
+        let fault = format!(
+            "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body><s:Fault>\
+             <faultcode>s:Client</faultcode><faultstring>{text}</faultstring></s:Fault>\
+             </s:Body></s:Envelope>"
+        );
+        format!(
+            "HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/xml; charset=utf-8\r\n\
+             Content-Length: {}\r\n\r\n{fault}",
+            fault.len()
+        )
+    };
+    let quoting = format!("session {OPAQUE_TICKET} expired");
+    let dump = [
+        request(OPAQUE_TICKET),
+        fault("try again"),
+        request("7T:c2Vjb25kLXRpY2tldA=="),
+        fault(&quoting),
+    ]
+    .concat();
+    let dir = tempdir();
+    let http = dir.path().join("opaque.http");
+    write(&http, dump.as_bytes());
+    let c = capture::open(&http).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(c.documents.len(), 4);
+    // The fault's own text gives no sign of the Ticket.
+    assert!(!relation_contract::secrets::find(&quoting)
+        .iter()
+        .any(|s| s == OPAQUE_TICKET));
+    assert!(c.documents[3].secrets.iter().any(|s| s == OPAQUE_TICKET));
+    let to = dir.path().join("imported");
+    let (_, written) = import_all(&[http], &to);
+    // The two requests are one file once their Tickets are redacted (names are by content).
+    let texts: Vec<String> = written
+        .iter()
+        .map(|p| String::from_utf8_lossy(&read(p)).into_owned())
+        .collect();
+    assert_eq!(texts.len(), 3, "{written:?}");
+    // The quoting faultstring is redacted where it stands; the other fault keeps its text.
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains("<faultstring>[REDACTED]</faultstring>")),
+        "{texts:?}"
+    );
+    assert!(texts.iter().any(|t| t.contains("try again")), "{texts:?}");
+    for text in &texts {
+        assert!(!text.contains(OPAQUE_TICKET), "{text}");
+    }
+}

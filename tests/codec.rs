@@ -80,6 +80,7 @@ fn rich_entity() -> ContactRelationEntity {
             formal_name: Nillable::Absent,
             deleted: Some(true),
             ej_user_id: Some(443),
+            ..Associate::default()
         }),
         updated_by: Nillable::Nil,
         source_contact_name: Nillable::Nil,

@@ -11,9 +11,11 @@ use common::tree::{parse as parse_tree, Node};
 use relation_contract::contract::table::{
     self, Builtin, SimpleKind, TypeRef, COMPLEX_TYPES, ELEMENTS, OPERATIONS, SIMPLE_TYPES,
 };
+use relation_contract::contract::versions::{self, Change, Contract};
 use relation_contract::contract::{
     Kind, Operation, NS_SERVICES85, NS_XSD, REQUEST_HEADERS, RESPONSE_HEADERS,
 };
+use relation_contract::schema::versions as versions_xsd;
 use std::collections::BTreeMap;
 
 const XSD: &str = include_str!("../schemas/services85.xsd");
@@ -717,4 +719,92 @@ fn the_models_enumerations_and_flags_are_the_tables() {
     assert_eq!(field_rights, values("EFieldRight"));
     assert!(table::simple_type("ETableRight").is_some_and(|s| s.is_list()));
     assert!(table::simple_type("UserType").is_some_and(|s| !s.is_list()));
+}
+
+// --- every version ---
+
+/// The table's view of one contract version, in the same description: the Services85
+/// table with the version's members, values and types (`contract::versions`).
+fn table_model_of(c: Contract) -> Model {
+    let mut m = table_model();
+    let member_model = |mm: &table::Member| MemberModel {
+        name: mm.name.to_string(),
+        ty: type_text(mm.ty),
+        min: mm.min_occurs,
+        max: mm.max_occurs,
+        nillable: mm.nillable,
+    };
+    let added: Vec<&table::ComplexType> = c
+        .differences()
+        .filter_map(|d| match d.change {
+            Change::Type { ty, item, .. } => Some([Some(ty), item]),
+            _ => None,
+        })
+        .flatten()
+        .flatten()
+        .collect();
+    for t in COMPLEX_TYPES.iter().chain(added.iter().copied()) {
+        let members = versions::members(c, t.name).unwrap_or_default();
+        m.types.insert(
+            t.name.to_string(),
+            TypeModel::Complex {
+                anonymous: t.anonymous,
+                base: t.base.map(str::to_string),
+                dictionary: t.dictionary,
+                members: members.iter().map(member_model).collect(),
+            },
+        );
+        if !t.anonymous && added.iter().any(|a| a.name == t.name) {
+            m.elements
+                .insert(t.name.to_string(), (format!("tns:{}", t.name), true));
+        }
+    }
+    for t in SIMPLE_TYPES {
+        let values: Vec<String> = versions::values(c, t.name)
+            .unwrap_or_default()
+            .iter()
+            .map(|v| v.to_string())
+            .collect();
+        let tm = match t.kind {
+            SimpleKind::Enumeration { base, .. } => TypeModel::Enumeration {
+                base: builtin_text(base),
+                values,
+            },
+            SimpleKind::List { item, .. } => TypeModel::List {
+                item: builtin_text(item),
+                values,
+            },
+        };
+        m.types.insert(t.name.to_string(), tm);
+    }
+    m
+}
+
+#[test]
+fn every_versions_schema_is_its_view_of_the_table() {
+    for c in Contract::ALL {
+        let text = versions_xsd::text(c, versions_xsd::Role::Payload);
+        let root = parse_tree(&text);
+        assert_eq!(root.attr("targetNamespace"), Some(c.namespace()), "{c}");
+        // Compared after renaming the namespace back, as the versions are.
+        let renamed = text.replace(c.namespace(), NS_SERVICES85);
+        let d = differences(&xsd_model(&renamed), &table_model_of(c));
+        assert!(
+            d.is_empty(),
+            "{c}: the table differs from the XSD:\n{}",
+            d.join("\n")
+        );
+    }
+    // The comparison sees a version's own additions: 88's schema is not 87's table.
+    let t88 = versions_xsd::text(Contract::Services88, versions_xsd::Role::Payload)
+        .replace(Contract::Services88.namespace(), NS_SERVICES85);
+    let d = differences(&xsd_model(&t88), &table_model_of(Contract::Services87));
+    for needle in ["StringDictionary", "ExtraFields", "Uninitialized"] {
+        assert!(d.iter().any(|x| x.contains(needle)), "{needle}: {d:?}");
+    }
+    assert_eq!(
+        table_model_of(Contract::Services85),
+        table_model(),
+        "Services85's view is the table"
+    );
 }

@@ -22,6 +22,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("report", 4),
     ("assert", 4),
     ("import", 4),
+    ("compat", 4),
     ("diff", 4),
     ("fixtures", 4),
     ("testkit", 4),

@@ -7,7 +7,8 @@
 //! between the bytes that need an escape. Nothing is allocated per member.
 
 use super::EncodeError;
-use crate::contract::{SoapVersion, NS_SERVICES85, NS_XSI};
+use crate::contract::versions::{self, Change};
+use crate::contract::{Contract, SoapVersion, NS_XSI};
 use crate::model::*;
 use std::io::Write as _;
 
@@ -54,6 +55,7 @@ macro_rules! tag {
 pub(crate) struct Writer<'a> {
     out: &'a mut Vec<u8>,
     version: SoapVersion,
+    contract: Contract,
 }
 
 type R = Result<(), EncodeError>;
@@ -65,7 +67,46 @@ fn two(n: u8) -> [u8; 2] {
 
 impl<'a> Writer<'a> {
     pub(crate) fn new(out: &'a mut Vec<u8>, version: SoapVersion) -> Self {
-        Writer { out, version }
+        Writer {
+            out,
+            version,
+            contract: Contract::Services85,
+        }
+    }
+
+    /// The writer for a contract version: its namespace and its members.
+    pub(crate) fn to(self, contract: Contract) -> Self {
+        Writer { contract, ..self }
+    }
+
+    /// A member a version may lack: `Ok(true)` to write it, `Ok(false)` when the version
+    /// lacks it and it is absent, an error when it lacks it and it holds a value.
+    fn has_member<T>(
+        &self,
+        owner: &'static str,
+        member: &'static str,
+        v: &Nillable<T>,
+    ) -> Result<bool, EncodeError> {
+        let since = versions::DIFFERENCES.iter().find_map(|d| match d.change {
+            Change::Member {
+                owner: o,
+                member: m,
+                ..
+            } if o == owner && m.name == member => Some(d.since),
+            _ => None,
+        });
+        match since {
+            Some(since) if since > self.contract => match v {
+                Nillable::Absent => Ok(false),
+                _ => Err(EncodeError::NotInVersion {
+                    owner,
+                    member,
+                    contract: self.contract,
+                    since,
+                }),
+            },
+            _ => Ok(true),
+        }
     }
 
     #[inline]
@@ -235,7 +276,7 @@ impl<'a> Writer<'a> {
 
     fn ns_decls(&mut self) {
         self.raw(" xmlns=\"");
-        self.raw(NS_SERVICES85);
+        self.raw(self.contract.namespace());
         self.raw("\" xmlns:i=\"");
         self.raw(NS_XSI);
         self.raw("\"");
@@ -403,6 +444,19 @@ impl<'a> Writer<'a> {
             a.deleted.map(|b| if b { "true" } else { "false" }),
         );
         self.int_member(tag!("EjUserId"), a.ej_user_id);
+        if self.has_member("Associate", "UserName", &a.user_name)? {
+            self.string(tag!("UserName"), &a.user_name)?;
+        }
+        if self.has_member("Associate", "ExtraFields", &a.extra_fields)? {
+            self.nillable(tag!("ExtraFields"), &a.extra_fields, |w, d| {
+                w.pairs(tag!("StringKeyValuePair"), &d.0)
+            })?;
+        }
+        if self.has_member("Associate", "CustomFields", &a.custom_fields)? {
+            self.nillable(tag!("CustomFields"), &a.custom_fields, |w, d| {
+                w.pairs(tag!("StringKeyValuePair"), &d.0)
+            })?;
+        }
         Ok(())
     }
 

@@ -14,6 +14,7 @@
 mod decode;
 mod encode;
 
+use crate::contract::Contract;
 #[allow(unused_imports)]
 use crate::model::HeaderPlacement;
 use crate::model::{Message, RequestEnvelope, ResponseEnvelope};
@@ -75,15 +76,35 @@ pub enum EncodeError {
         /// The local name of the element whose text holds it.
         element: &'static str,
     },
+    /// A member the target contract version does not have holds a value (a Services88
+    /// member written for Services85): the version cannot carry it.
+    #[error("{owner}/{member} is not in {contract}: {contract} cannot carry it (it is in the contract from {since} on)")]
+    NotInVersion {
+        /// The type that holds the member.
+        owner: &'static str,
+        /// The member.
+        member: &'static str,
+        /// The version written.
+        contract: Contract,
+        /// The first version with the member.
+        since: Contract,
+    },
 }
 
-/// Appends the message as XML to `out`. On error `out` is left as it was.
+/// Appends the message as XML to `out` (Services85). On error `out` is left as it was.
 pub fn encode(msg: &Message, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+    encode_as(msg, Contract::Services85, out)
+}
+
+/// Appends the message as XML of a contract version to `out`: its namespace, and only the
+/// members that version has; a value in a member it lacks is
+/// [`EncodeError::NotInVersion`]. On error `out` is left as it was.
+pub fn encode_as(msg: &Message, contract: Contract, out: &mut Vec<u8>) -> Result<(), EncodeError> {
     let mark = out.len();
     let r = match msg {
-        Message::Request(e) => encode::Writer::new(out, e.version).request(e),
-        Message::Response(e) => encode::Writer::new(out, e.version).response(e),
-        Message::Fault(e) => encode::Writer::new(out, e.version).fault(e),
+        Message::Request(e) => encode::Writer::new(out, e.version).to(contract).request(e),
+        Message::Response(e) => encode::Writer::new(out, e.version).to(contract).response(e),
+        Message::Fault(e) => encode::Writer::new(out, e.version).to(contract).fault(e),
     };
     if r.is_err() {
         out.truncate(mark);
@@ -134,4 +155,12 @@ pub fn encode_to_string(msg: &Message) -> Result<String, EncodeError> {
 /// [`crate::contract::table`].
 pub fn decode(text: &str) -> Result<Message, DecodeError> {
     decode::decode(text)
+}
+
+/// [`decode`], with the contract version the document is in: the one its payload's
+/// namespace names (an element in another version's namespace is then `xsd.namespace`),
+/// Services85 when none names one. The members a version adds (`UserName`, `ExtraFields`,
+/// `CustomFields`) are read only under a version that has them.
+pub fn decode_versioned(text: &str) -> Result<(Message, Contract), DecodeError> {
+    decode::decode_versioned(text)
 }

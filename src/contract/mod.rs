@@ -6,6 +6,9 @@ use serde::Serialize;
 use std::fmt;
 
 pub mod table;
+pub mod versions;
+
+pub use versions::{Contract, ContractChoice};
 
 /// The payload namespace (`elementFormDefault="qualified"`: every payload element is in it).
 pub const NS_SERVICES85: &str = "http://www.superoffice.net/ws/crm/NetServer/Services85";
@@ -113,6 +116,16 @@ impl Operation {
     /// The SOAPAction of the request (the response's is this with `Response` appended).
     pub fn soap_action(self) -> String {
         format!("{ACTION_PREFIX}{}", self.name())
+    }
+
+    /// The SOAPAction of the request in a contract version.
+    pub fn soap_action_in(self, contract: Contract) -> String {
+        format!("{}{}", contract.action_prefix(), self.name())
+    }
+
+    /// The SOAPAction of the response in a contract version.
+    pub fn response_soap_action_in(self, contract: Contract) -> String {
+        format!("{}{}", contract.action_prefix(), self.response_name())
     }
 
     /// The one SOAPAction-to-operation mapping: the operation a SOAPAction names, and

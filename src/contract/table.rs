@@ -253,22 +253,22 @@ impl OperationDecl {
 
 // --- construction helpers (the data below reads like the XSD) ---
 
-const STRING: TypeRef = TypeRef::Xs(Builtin::String);
+pub(super) const STRING: TypeRef = TypeRef::Xs(Builtin::String);
 const INT: TypeRef = TypeRef::Xs(Builtin::Int);
 const SHORT: TypeRef = TypeRef::Xs(Builtin::Short);
 const BOOLEAN: TypeRef = TypeRef::Xs(Builtin::Boolean);
 const DATE_TIME: TypeRef = TypeRef::Xs(Builtin::DateTime);
 
-const fn tns(name: &'static str) -> TypeRef {
+pub(super) const fn tns(name: &'static str) -> TypeRef {
     TypeRef::Tns(name)
 }
 
-const fn anon(name: &'static str) -> TypeRef {
+pub(super) const fn anon(name: &'static str) -> TypeRef {
     TypeRef::Anon(name)
 }
 
 /// `minOccurs="0"`, not nillable.
-const fn opt(name: &'static str, ty: TypeRef) -> Member {
+pub(super) const fn opt(name: &'static str, ty: TypeRef) -> Member {
     Member {
         name,
         ty,
@@ -279,7 +279,7 @@ const fn opt(name: &'static str, ty: TypeRef) -> Member {
 }
 
 /// `minOccurs="0" nillable="true"`.
-const fn opt_nil(name: &'static str, ty: TypeRef) -> Member {
+pub(super) const fn opt_nil(name: &'static str, ty: TypeRef) -> Member {
     Member {
         nillable: true,
         ..opt(name, ty)
@@ -287,7 +287,7 @@ const fn opt_nil(name: &'static str, ty: TypeRef) -> Member {
 }
 
 /// Required (`minOccurs` 1) and nillable.
-const fn req_nil(name: &'static str, ty: TypeRef) -> Member {
+pub(super) const fn req_nil(name: &'static str, ty: TypeRef) -> Member {
     Member {
         min_occurs: 1,
         ..opt_nil(name, ty)
@@ -295,14 +295,14 @@ const fn req_nil(name: &'static str, ty: TypeRef) -> Member {
 }
 
 /// `minOccurs="0" maxOccurs="unbounded"`, not nillable.
-const fn many(name: &'static str, ty: TypeRef) -> Member {
+pub(super) const fn many(name: &'static str, ty: TypeRef) -> Member {
     Member {
         max_occurs: None,
         ..opt(name, ty)
     }
 }
 
-const fn named(name: &'static str, members: &'static [Member]) -> ComplexType {
+pub(super) const fn named(name: &'static str, members: &'static [Member]) -> ComplexType {
     ComplexType {
         name,
         anonymous: false,
@@ -312,21 +312,21 @@ const fn named(name: &'static str, members: &'static [Member]) -> ComplexType {
     }
 }
 
-const fn anonymous(name: &'static str, members: &'static [Member]) -> ComplexType {
+pub(super) const fn anonymous(name: &'static str, members: &'static [Member]) -> ComplexType {
     ComplexType {
         anonymous: true,
         ..named(name, members)
     }
 }
 
-const fn dictionary(name: &'static str, members: &'static [Member]) -> ComplexType {
+pub(super) const fn dictionary(name: &'static str, members: &'static [Member]) -> ComplexType {
     ComplexType {
         dictionary: true,
         ..named(name, members)
     }
 }
 
-const fn carrier(name: &'static str, members: &'static [Member]) -> ComplexType {
+pub(super) const fn carrier(name: &'static str, members: &'static [Member]) -> ComplexType {
     ComplexType {
         base: Some("Carrier"),
         ..named(name, members)

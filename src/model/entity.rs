@@ -126,7 +126,20 @@ pub struct Associate {
     /// `EjUserId`: the associate's user id in the customer-service module.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ej_user_id: Option<i32>,
+    /// `UserName` (Services86 on): the associate's user name.
+    #[serde(default, skip_serializing_if = "Nillable::is_absent")]
+    pub user_name: Nillable<String>,
+    /// `ExtraFields` (Services88 on): extra fields by name.
+    #[serde(default, skip_serializing_if = "Nillable::is_absent")]
+    pub extra_fields: Nillable<StringDictionary>,
+    /// `CustomFields` (Services88 on): custom fields by name.
+    #[serde(default, skip_serializing_if = "Nillable::is_absent")]
+    pub custom_fields: Nillable<StringDictionary>,
 }
+
+/// `tns:StringDictionary` (Services88 on): its `StringKeyValuePair`s in order.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct StringDictionary(pub Vec<crate::model::KeyValue>);
 
 /// `tns:UserType`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -17,7 +17,7 @@ mod nillable;
 pub use datetime::{DateTimeError, Instant, XsdDateTime, Zone};
 pub use entity::{
     Associate, ContactRelationEntity, FieldProperty, FieldPropertyDictionary, FieldPropertyEntry,
-    FieldRight, TableRight, UserType,
+    FieldRight, StringDictionary, TableRight, UserType,
 };
 pub use envelope::{
     Envelope, Fault, FaultCode, FaultEnvelope, HeaderPlacement, Message, RequestBody,

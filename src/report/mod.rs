@@ -12,7 +12,7 @@ pub use human::HumanPrinter;
 pub use junit::JunitPrinter;
 
 use crate::capture::Document;
-use crate::contract::{Kind, Operation, Profile, SoapVersion};
+use crate::contract::{Contract, Kind, Operation, Profile, SoapVersion};
 use crate::schema::Validation;
 use crate::secrets::{self, Masker};
 use crate::text::LineIndex;
@@ -136,6 +136,8 @@ pub struct ReportItem {
     pub soap_version: Option<SoapVersion>,
     /// The profile that was applied (never `Auto`: the resolved one).
     pub profile: Profile,
+    /// The contract version that was applied (never `auto`: the resolved one).
+    pub contract: Contract,
     /// Whether the document has no violation.
     pub valid: bool,
     /// Every finding, in the pipeline's order.
@@ -200,6 +202,7 @@ impl ReportItem {
             kind: validation.kind,
             soap_version: validation.soap_version,
             profile: validation.profile,
+            contract: validation.contract,
             valid: violations.is_empty(),
             violations,
             elapsed: None,
@@ -219,6 +222,7 @@ impl ReportItem {
             parts.push(format!("SOAP {v}"));
         }
         parts.push(format!("profile {}", self.profile));
+        parts.push(format!("contract {}", self.contract));
         parts.join(", ")
     }
 }

@@ -8,7 +8,7 @@
 
 use crate::capture::http::{Header, HttpMeta, MediaType};
 use crate::capture::{Document, SourceEncoding};
-use crate::contract::{Kind, Operation, SoapVersion, ACTION_PREFIX};
+use crate::contract::{Contract, Kind, Operation, SoapVersion};
 use crate::violation::{Code, Violation};
 
 /// What the envelope check found out about a document's body.
@@ -20,6 +20,8 @@ pub struct Envelope {
     pub kind: Option<Kind>,
     /// The operation the body holds, when it shows it.
     pub operation: Option<Operation>,
+    /// The contract version the document is held to (its SOAPActions' prefix).
+    pub contract: Contract,
 }
 
 /// The HTTP-level findings on a document from a capture: SOAPAction, Content-Type, charset.
@@ -41,8 +43,8 @@ pub fn check(doc: &Document, envelope: Envelope) -> Vec<Violation> {
             _ => None,
         };
         match version {
-            SoapVersion::V11 => soap_action_11(meta, body_op, &mut out),
-            SoapVersion::V12 => action_12(&ct, body_op, &mut out),
+            SoapVersion::V11 => soap_action_11(meta, body_op, envelope.contract, &mut out),
+            SoapVersion::V12 => action_12(&ct, body_op, envelope.contract, &mut out),
         }
     }
     if let Some(problem) = charset_problem(doc, meta, &ct) {
@@ -102,14 +104,22 @@ fn content_type(ct: &ContentType, version: SoapVersion, out: &mut Vec<Violation>
 }
 
 /// SOAP 1.1: a quoted SOAPAction header that names the body's operation.
-fn soap_action_11(meta: &HttpMeta, body_op: Option<Operation>, out: &mut Vec<Violation>) {
+fn soap_action_11(
+    meta: &HttpMeta,
+    body_op: Option<Operation>,
+    contract: Contract,
+    out: &mut Vec<Violation>,
+) {
     let Some(h) = meta.header("soapaction") else {
         out.push(at(
             Code::HttpSoapAction,
             None,
             format!(
                 "no SOAPAction header: a SOAP 1.1 request names its operation there{}",
-                body_op.map_or(String::new(), |op| format!(" (\"{}\")", op.soap_action()))
+                body_op.map_or(String::new(), |op| format!(
+                    " (\"{}\")",
+                    op.soap_action_in(contract)
+                ))
             ),
         ));
         return;
@@ -126,18 +136,24 @@ fn soap_action_11(meta: &HttpMeta, body_op: Option<Operation>, out: &mut Vec<Vio
             ),
         ));
     }
-    if let Some(op) = body_op.filter(|op| action != op.soap_action()) {
+    if let Some(op) = body_op.filter(|op| action != op.soap_action_in(contract)) {
         out.push(mismatch(
             at(Code::HttpSoapAction, Some(h), String::new()),
             "SOAPAction",
             action,
             op,
+            contract,
         ));
     }
 }
 
 /// SOAP 1.2: the `action` parameter of `application/soap+xml` names the body's operation.
-fn action_12(ct: &ContentType, body_op: Option<Operation>, out: &mut Vec<Violation>) {
+fn action_12(
+    ct: &ContentType,
+    body_op: Option<Operation>,
+    contract: Contract,
+    out: &mut Vec<Violation>,
+) {
     let expected = expected_media(SoapVersion::V12);
     let Some(m) = ct.media.as_ref().filter(|m| m.essence == expected) else {
         return;
@@ -149,12 +165,13 @@ fn action_12(ct: &ContentType, body_op: Option<Operation>, out: &mut Vec<Violati
             "application/soap+xml without an action parameter: a SOAP 1.2 request names its operation there".to_string(),
         )),
         Some(action) => {
-            if let Some(op) = body_op.filter(|op| action != op.soap_action()) {
+            if let Some(op) = body_op.filter(|op| action != op.soap_action_in(contract)) {
                 out.push(mismatch(
                     at(Code::HttpSoapAction, ct.header, String::new()),
                     "the action parameter",
                     &action,
                     op,
+                    contract,
                 ));
             }
         }
@@ -163,16 +180,22 @@ fn action_12(ct: &ContentType, body_op: Option<Operation>, out: &mut Vec<Violati
 
 /// An action that names another operation than the body holds: reported at the body's
 /// operation element, the element the action disagrees with.
-fn mismatch(v: Violation, what: &str, action: &str, op: Operation) -> Violation {
+fn mismatch(
+    v: Violation,
+    what: &str,
+    action: &str,
+    op: Operation,
+    contract: Contract,
+) -> Violation {
     let named = action
-        .strip_prefix(ACTION_PREFIX)
+        .strip_prefix(contract.action_prefix())
         .map_or(action.to_string(), str::to_string);
     Violation {
         element: format!("/Envelope/Body/{}", op.name()),
         message: format!(
             "{what} names {named}, but the body holds a {} request: expected \"{}\"",
             op.name(),
-            op.soap_action()
+            op.soap_action_in(contract)
         ),
         ..v
     }
@@ -291,6 +314,7 @@ mod tests {
             version: Some(version),
             kind: Some(Kind::Request),
             operation: Some(Operation::SaveContactRelation),
+            contract: Contract::Services85,
         }
     }
 

@@ -75,6 +75,8 @@ pub struct Headers {
     /// What the first element of the first `Body` says the message is (an operation's
     /// request or response wrapper, or a SOAP Fault), when it says so.
     pub kind: Option<Kind>,
+    /// The payload namespace of the contract version the head is read under.
+    pub payload_ns: &'static str,
 }
 
 impl Headers {
@@ -110,12 +112,18 @@ enum Open {
 /// SOAP envelope, or is not well-formed before its `Body` (the schema reports both; the
 /// rules then have nothing to judge). One pass, linear in the text read.
 pub fn scan(text: &str) -> Option<Headers> {
+    scan_as(text, crate::contract::Contract::Services85)
+}
+
+/// [`scan`], with the payload namespace of the contract version `contract`.
+pub fn scan_as(text: &str, contract: crate::contract::Contract) -> Option<Headers> {
     let mut reader = NsReader::from_str(text);
     let config = reader.config_mut();
     config.check_end_names = true;
     config.expand_empty_elements = false;
     config.trim_text(false);
     let mut s = Scanner {
+        payload_ns: contract.namespace(),
         out: None,
         stack: Vec::new(),
         envelope_children: ChildPaths::new("/Envelope"),
@@ -205,6 +213,7 @@ enum Step {
 
 /// The scan's state: what it found, and where it is.
 struct Scanner {
+    payload_ns: &'static str,
     out: Option<Headers>,
     stack: Vec<Open>,
     envelope_children: ChildPaths,
@@ -236,6 +245,7 @@ impl Scanner {
                     credentials_in_header: None,
                     credentials_loose: None,
                     kind: None,
+                    payload_ns: self.payload_ns,
                 });
                 Open::Envelope
             }
@@ -284,15 +294,13 @@ impl Scanner {
     ) -> Option<Open> {
         let h = self.out.as_mut()?;
         let version = h.version;
+        let payload_ns = h.payload_ns;
         let creds = credentials_mut(h, loose)?;
         let paths = self
             .ticket_children
             .get_or_insert_with(|| ChildPaths::new(creds.block.path.clone()));
         let path = paths.next(&local);
-        if creds.ticket.is_some()
-            || local != "Ticket"
-            || ns.as_deref() != Some(crate::contract::NS_SERVICES85)
-        {
+        if creds.ticket.is_some() || local != "Ticket" || ns.as_deref() != Some(payload_ns) {
             return Some(Open::Other);
         }
         let (nil, _) = attributes(resolver, start, version);
@@ -384,8 +392,7 @@ fn open_block(
         must_understand,
         has_text: false,
     };
-    let is_credentials =
-        block.local == "Credentials" && block.ns.as_deref() == Some(crate::contract::NS_SERVICES85);
+    let is_credentials = block.local == "Credentials" && block.ns.as_deref() == Some(h.payload_ns);
     h.blocks.push(block.clone());
     let slot = if in_header {
         &mut h.credentials_in_header

@@ -14,17 +14,15 @@
 //! them.
 
 use super::{Block, Headers};
-use crate::contract::{
-    Kind, Profile, SoapVersion, NS_SERVICES85, REQUEST_HEADERS, RESPONSE_HEADERS,
-};
+use crate::contract::{Kind, Profile, SoapVersion, REQUEST_HEADERS, RESPONSE_HEADERS};
 use crate::text::LineIndex;
 use crate::violation::{Code, Violation};
 
 /// Whether the contract declares a header block for a message of this kind (`None`: the
 /// Body does not say, and a block of either direction is known).
-pub fn is_known(block: &Block, kind: Option<Kind>) -> bool {
+pub fn is_known(block: &Block, kind: Option<Kind>, payload_ns: &str) -> bool {
     let local = block.local.as_str();
-    block.ns.as_deref() == Some(NS_SERVICES85)
+    block.ns.as_deref() == Some(payload_ns)
         && match kind {
             Some(Kind::Request) => REQUEST_HEADERS.contains(&local),
             Some(Kind::Response | Kind::Fault) => RESPONSE_HEADERS.contains(&local),
@@ -51,7 +49,7 @@ pub fn check(text: &str, headers: &Headers, profile: Profile) -> Vec<Violation> 
         .blocks
         .iter()
         .filter(|b| b.in_header || profile == Profile::Documented)
-        .filter(|b| !is_known(b, headers.kind))
+        .filter(|b| !is_known(b, headers.kind, headers.payload_ns))
         .filter(|b| {
             b.must_understand
                 .as_deref()
@@ -65,7 +63,7 @@ pub fn check(text: &str, headers: &Headers, profile: Profile) -> Vec<Violation> 
                 Some(Kind::Request) => ("the service", "responses"),
                 _ => ("the receiver", "requests"),
             };
-            let why = if is_known(b, None) {
+            let why = if is_known(b, None, headers.payload_ns) {
                 format!("the contract declares it for {other} only")
             } else {
                 "the contract does not know it".to_string()
@@ -89,7 +87,7 @@ pub fn check(text: &str, headers: &Headers, profile: Profile) -> Vec<Violation> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::contract::{NS_SOAP11, NS_SOAP12};
+    use crate::contract::{NS_SERVICES85, NS_SOAP11, NS_SOAP12};
 
     fn judge(text: &str, profile: Profile) -> Vec<String> {
         let headers = super::super::scan(text).expect("an envelope");

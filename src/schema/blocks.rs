@@ -24,7 +24,7 @@
 
 use super::ffi::{self, Node};
 use super::found::{keep, ns_words, Found};
-use crate::contract::{SoapVersion, NS_SERVICES85, REQUEST_HEADERS, RESPONSE_HEADERS};
+use crate::contract::{Contract, SoapVersion, REQUEST_HEADERS, RESPONSE_HEADERS};
 use crate::text::lexical::{collapse, list_items};
 use crate::violation::Code;
 
@@ -34,9 +34,9 @@ pub fn is_declared_header(local: &str) -> bool {
 }
 
 /// Whether `n` stands in a SOAP `Header` of `env_ns`, named like a block of the contract,
-/// in another namespace than Services85.
-pub fn is_near_miss(n: Node<'_>, env_ns: &str) -> bool {
-    n.namespace().as_deref() != Some(NS_SERVICES85)
+/// in another namespace than the contract's.
+pub fn is_near_miss(n: Node<'_>, env_ns: &str, contract: Contract) -> bool {
+    n.namespace().as_deref() != Some(contract.namespace())
         && is_declared_header(&n.local_name())
         && n.parent()
             .is_some_and(|p| p.local_name() == "Header" && p.namespace().as_deref() == Some(env_ns))
@@ -48,15 +48,14 @@ pub fn check(
     block: Node<'_>,
     path: &str,
     version: SoapVersion,
+    contract: Contract,
     in_header: bool,
     found: &mut Vec<Found>,
 ) {
     let env_ns = version.namespace();
     let local = block.local_name();
-    if in_header
-        && block.namespace().as_deref() != Some(NS_SERVICES85)
-        && is_declared_header(&local)
-    {
+    let payload_ns = contract.namespace();
+    if in_header && block.namespace().as_deref() != Some(payload_ns) && is_declared_header(&local) {
         keep(
             found,
             Found::new(
@@ -64,7 +63,7 @@ pub fn check(
                 path,
                 format!(
                     "the header block {local} is in {}, but the contract declares {local} in \
-                     the Services85 namespace ({NS_SERVICES85}): the service does not read it",
+                     the {contract} namespace ({payload_ns}): the service does not read it",
                     ns_words(block.namespace().as_deref())
                 ),
             ),
@@ -208,7 +207,7 @@ fn shown(v: &str) -> String {
 mod tests {
     use super::*;
     use crate::capture::Document;
-    use crate::contract::{Profile, NS_SOAP11, NS_SOAP12};
+    use crate::contract::{Profile, NS_SERVICES85, NS_SOAP11, NS_SOAP12};
 
     const MINIMAL: &str =
         include_str!("../../fixtures/wire/SaveContactRelation.request.minimal.xml");

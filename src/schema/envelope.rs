@@ -12,7 +12,8 @@ use super::messages::map_errors;
 use super::models::Models;
 use super::{Validation, MAX_VIOLATIONS};
 use crate::contract::{
-    Kind, Operation, Profile, SoapVersion, NS_SERVICES85, NS_XSI, REQUEST_HEADERS, RESPONSE_HEADERS,
+    Contract, ContractChoice, Kind, Operation, Profile, SoapVersion, NS_XSI, REQUEST_HEADERS,
+    RESPONSE_HEADERS,
 };
 use crate::text::limits::{MAX_DEPTH, MAX_LIBXML_ERRORS};
 use crate::text::path::ChildPaths;
@@ -20,7 +21,12 @@ use crate::violation::Code;
 
 /// Every finding of a parsed document; fills in the profile applied, the SOAP version, the
 /// operation and the kind on `out`.
-pub fn check(doc: &Doc, profile: Profile, out: &mut Validation) -> Vec<Found> {
+pub fn check(
+    doc: &Doc,
+    profile: Profile,
+    choice: ContractChoice,
+    out: &mut Validation,
+) -> Vec<Found> {
     let Some(root) = doc.root() else {
         return vec![Found::new(
             Code::SoapNotEnvelope,
@@ -42,10 +48,12 @@ pub fn check(doc: &Doc, profile: Profile, out: &mut Validation) -> Vec<Found> {
     };
     let resolved = out.profile;
     let env_ns = version.namespace();
+    let contract = choice.resolve(detect(root, env_ns));
+    out.contract = contract;
 
     // Schema hints anywhere: reported, never followed.
     schema_hints(root, &mut found);
-    let mut scan = Scan::new(version, resolved);
+    let mut scan = Scan::new(version, resolved, contract);
     if version != resolved.soap_version() {
         scan.deviation = true;
         keep(&mut found, Found::new(
@@ -63,7 +71,7 @@ pub fn check(doc: &Doc, profile: Profile, out: &mut Validation) -> Vec<Found> {
 
     // XSD, on the schema of the envelope's own version (it holds the Services85 globals and
     // that version's Fault).
-    ffi::with_schema(version == SoapVersion::V12, |schema| {
+    ffi::with_schema(contract, version == SoapVersion::V12, |schema| {
         let schema = match schema {
             Ok(s) => s,
             Err(e) => {
@@ -76,11 +84,43 @@ pub fn check(doc: &Doc, profile: Profile, out: &mut Validation) -> Vec<Found> {
         } else {
             schema.validate_doc(doc)
         };
-        for f in map_errors(raw, env_ns, Models::get(), resolved) {
+        for f in map_errors(raw, env_ns, Models::of(contract), resolved) {
             keep(&mut found, f);
         }
     });
     found
+}
+
+/// The contract version the payload's namespace names: the Body's element and the header
+/// blocks (inside Header or loose under Envelope). When they name more than one version,
+/// Services85 if it is among them (the blocks in other namespaces are then the findings),
+/// else the Body's.
+fn detect(root: Node<'_>, env_ns: &str) -> Option<Contract> {
+    let of = |n: Node<'_>| n.namespace().as_deref().and_then(Contract::from_namespace);
+    let in_env = |n: Node<'_>, local: &str| {
+        n.local_name() == local && n.namespace().as_deref() == Some(env_ns)
+    };
+    let mut body = None;
+    let mut named: Vec<Contract> = Vec::new();
+    for n in root.children() {
+        if in_env(n, "Body") {
+            let first = n.children().next().and_then(of);
+            body = body.or(first);
+            named.extend(first);
+        } else if in_env(n, "Header") {
+            named.extend(n.children().filter_map(of));
+        } else {
+            named.extend(of(n));
+        }
+    }
+    let first = *named.first()?;
+    if named.iter().all(|c| *c == first) {
+        Some(first)
+    } else if named.contains(&Contract::DEFAULT) {
+        Some(Contract::DEFAULT)
+    } else {
+        body.or(Some(first))
+    }
 }
 
 /// The SOAP version of an Envelope root; records the profile applied and the version on
@@ -150,6 +190,7 @@ fn first_too_deep(root: Node<'_>) -> Option<String> {
 /// What the Envelope holds, as its children are read in order.
 struct Scan<'doc> {
     env_ns: &'static str,
+    contract: Contract,
     version: SoapVersion,
     profile: Profile,
     /// Declared Services85 header blocks, inside Header or loose.
@@ -162,9 +203,10 @@ struct Scan<'doc> {
 }
 
 impl<'doc> Scan<'doc> {
-    fn new(version: SoapVersion, profile: Profile) -> Self {
+    fn new(version: SoapVersion, profile: Profile, contract: Contract) -> Self {
         Scan {
             env_ns: version.namespace(),
+            contract,
             version,
             profile,
             header_blocks: Vec::new(),
@@ -211,7 +253,7 @@ impl<'doc> Scan<'doc> {
         let local = child.local_name();
         let ns = child.namespace();
         let in_env = ns.as_deref() == Some(self.env_ns);
-        let in_s85 = ns.as_deref() == Some(NS_SERVICES85);
+        let in_s85 = ns.as_deref() == Some(self.contract.namespace());
         if in_env && local == "Body" {
             self.bodies.push(child);
             if self.bodies.len() > 1 {
@@ -281,8 +323,8 @@ impl<'doc> Scan<'doc> {
         for block in header.children() {
             let local = block.local_name();
             let block_path = block_paths.next(&local);
-            blocks::check(block, &block_path, self.version, true, found);
-            if first && block.namespace().as_deref() == Some(NS_SERVICES85) {
+            blocks::check(block, &block_path, self.version, self.contract, true, found);
+            if first && block.namespace().as_deref() == Some(self.contract.namespace()) {
                 if is_declared_header(&local) {
                     self.header_blocks.push(block);
                 } else {
@@ -307,7 +349,7 @@ impl<'doc> Scan<'doc> {
                 ),
             ));
         }
-        blocks::check(block, &path, self.version, false, found);
+        blocks::check(block, &path, self.version, self.contract, false, found);
     }
 
     /// Each payload element on its own: every declared header block and each Body's first

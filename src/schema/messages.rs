@@ -9,7 +9,7 @@ use super::ffi::loader::{NIL_WITH_CONTENT, NOT_DECLARED, NOT_NILLABLE, XSI_TYPE}
 use super::ffi::{self, Content, Node, SchemaError};
 use super::found::{ns_words, path_of, Found};
 use super::models::Models;
-use crate::contract::{Profile, NS_SERVICES85, NS_XSI};
+use crate::contract::{versions, Contract, Profile, NS_XSI};
 use crate::violation::Code;
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -72,6 +72,10 @@ fn item<'doc>(e: &SchemaError<'doc>, ctx: &Ctx<'_>) -> Option<Item<'doc>> {
         |n| n.local_name().into_owned(),
     );
     let (code, message) = match value_family(e.code, &words, &local) {
+        Some((code @ Code::XsdList, message)) => {
+            let hint = node.map(|n| flag_version(n, ctx.models.contract()));
+            (code, message + &hint.unwrap_or_default())
+        }
         Some(found) => found,
         None => content_family(e, node, &words, &local, ctx)?,
     };
@@ -138,7 +142,7 @@ fn content_family(
     Some(
         if words.contains("This element is not expected") || e.code == NOT_DECLARED {
             // A block of the contract's name in another namespace: `blocks` says so.
-            if node.is_some_and(|n| blocks::is_near_miss(n, ctx.env_ns)) {
+            if node.is_some_and(|n| blocks::is_near_miss(n, ctx.env_ns, ctx.models.contract())) {
                 return None;
             }
             match node {
@@ -261,11 +265,13 @@ fn not_expected(node: Node<'_>, words: &str, env_ns: &str, models: &Models) -> (
         .unwrap_or_default();
 
     let in_header = parent_local == "Header" && parent_ns.as_deref() == Some(env_ns);
-    if ns.as_deref() != Some(NS_SERVICES85) && models.is_services85_name(&local) && !in_header {
+    let contract = models.contract();
+    let payload_ns = contract.namespace();
+    if ns.as_deref() != Some(payload_ns) && models.is_services85_name(&local) && !in_header {
         return (
             Code::XsdNamespace,
             format!(
-                "{local} is in {}, but the contract declares {local} in the Services85 namespace ({NS_SERVICES85}){expected}",
+                "{local} is in {}, but the contract declares {local} in the {contract} namespace ({payload_ns}){expected}",
                 ns_words(ns.as_deref())
             ),
         );
@@ -301,15 +307,63 @@ fn not_expected(node: Node<'_>, words: &str, env_ns: &str, models: &Models) -> (
     (
         Code::XsdUnexpected,
         format!(
-            "{local} ({}) is not declared in {}{expected}",
+            "{local} ({}) is not declared in {}{expected}{}",
             ns_words(ns.as_deref()),
             if parent.is_some() {
                 parent_local.as_ref()
             } else {
                 "the schema"
-            }
+            },
+            other_version(contract, &parent_local, &local)
         ),
     )
+}
+
+/// When a flag of a `Mask` is one another version of the contract has: the words that
+/// say which version does, and which one was applied.
+fn flag_version(mask: Node<'_>, contract: Contract) -> String {
+    let owner = match mask.parent().map(|p| p.local_name()).as_deref() {
+        Some("TableRight") => "ETableRight",
+        Some("FieldRight") => "EFieldRight",
+        _ => return String::new(),
+    };
+    let text: String = mask
+        .content()
+        .filter_map(|c| match c {
+            super::ffi::Content::Text(t) => Some(t.into_owned()),
+            _ => None,
+        })
+        .collect();
+    let has = |c: Contract, v: &str| versions::values(c, owner).is_some_and(|vs| vs.contains(&v));
+    for item in text.split_ascii_whitespace() {
+        if has(contract, item) {
+            continue;
+        }
+        if let Some(first) = Contract::ALL.into_iter().find(|c| has(*c, item)) {
+            return format!(
+                " (the contract applied is {contract}; {owner} has {item} from {first} on)"
+            );
+        }
+    }
+    String::new()
+}
+
+/// When another version of the contract has `local` as a member of `parent`'s type: the
+/// words that say which versions do, and which one was applied.
+fn other_version(contract: Contract, parent: &str, local: &str) -> String {
+    let owner = match parent {
+        "CreatedBy" | "UpdatedBy" | "Associate" => "Associate",
+        _ => return String::new(),
+    };
+    let has = |c: Contract| {
+        versions::members(c, owner).is_some_and(|m| m.iter().any(|m| m.name == local))
+    };
+    match Contract::ALL.into_iter().find(|c| has(*c)) {
+        Some(first) if !has(contract) => {
+            format!(" (the contract applied is {contract}; {owner} has {local} from {first} on)")
+        }
+        _ => String::new(),
+    }
 }
 
 /// A member of the parent's type in the wrong place: again, out of order, or too early (a

@@ -45,12 +45,13 @@ mod found;
 mod messages;
 mod models;
 mod validate;
+pub mod versions;
 
 pub use crate::text::limits::MAX_VIOLATIONS;
 pub use ffi::schemas;
-pub use validate::validate;
+pub use validate::{validate, validate_as};
 
-use crate::contract::{Kind, Operation, Profile, SoapVersion};
+use crate::contract::{Contract, Kind, Operation, Profile, SoapVersion};
 use crate::violation::Violation;
 use libxml::parser::ParserOptions;
 
@@ -59,6 +60,9 @@ use libxml::parser::ParserOptions;
 pub struct Validation {
     /// The profile that was applied (never `Auto`: `Auto` is resolved by the envelope).
     pub profile: Profile,
+    /// The contract version that was applied (never `Auto`: `Auto` is resolved by the
+    /// payload's namespace, Services85 when none names a version).
+    pub contract: Contract,
     /// The envelope's SOAP version (`None`: the root is no SOAP Envelope).
     pub soap_version: Option<SoapVersion>,
     /// The operation the Body's element names (`None` for a fault, or when the Body does

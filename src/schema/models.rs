@@ -4,13 +4,14 @@
 
 #![forbid(unsafe_code)]
 
-use super::ffi::schemas;
+use super::versions::{text, Role};
+use crate::contract::Contract;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Models {
     /// Type key -> member element names in sequence order (own members only).
     members: HashMap<String, Vec<String>>,
@@ -18,8 +19,22 @@ pub struct Models {
     base: HashMap<String, String>,
     /// Element local name -> the type keys elements of that name are declared with.
     element_types: HashMap<String, Vec<String>>,
-    /// Every element name the Services85 schema declares (global or local).
+    /// Every element name the version's payload schema declares (global or local).
     services85_names: HashSet<String>,
+    /// The contract version of the schemas read.
+    contract: Contract,
+}
+
+impl Default for Models {
+    fn default() -> Models {
+        Models {
+            members: HashMap::new(),
+            base: HashMap::new(),
+            element_types: HashMap::new(),
+            services85_names: HashSet::new(),
+            contract: Contract::DEFAULT,
+        }
+    }
 }
 
 enum Frame {
@@ -40,17 +55,35 @@ fn local(qname: &str) -> &str {
 }
 
 impl Models {
+    /// The models of the Services85 schemas.
+    #[cfg(test)]
     pub fn get() -> &'static Models {
-        static MODELS: OnceLock<Models> = OnceLock::new();
-        MODELS.get_or_init(|| {
-            let mut m = Models::default();
-            for (name, text) in schemas() {
-                if name.starts_with("soap") || name == "services85.xsd" {
-                    m.read(text, name == "services85.xsd");
-                }
+        Models::of(Contract::Services85)
+    }
+
+    /// The models of one contract version's schemas (made once per version).
+    pub fn of(contract: Contract) -> &'static Models {
+        static MODELS: [OnceLock<Models>; 5] = [const { OnceLock::new() }; 5];
+        let at = Contract::ALL
+            .iter()
+            .position(|c| *c == contract)
+            .unwrap_or(1);
+        MODELS[at].get_or_init(|| {
+            let mut m = Models {
+                contract,
+                ..Models::default()
+            };
+            m.read(&text(contract, Role::Payload), true);
+            for role in [Role::Soap11, Role::Soap12] {
+                m.read(&text(contract, role), false);
             }
             m
         })
+    }
+
+    /// The contract version these models are of.
+    pub fn contract(&self) -> Contract {
+        self.contract
     }
 
     fn read(&mut self, xsd: &str, is_services85: bool) {

@@ -8,17 +8,24 @@ use super::ffi::{self, Doc};
 use super::found::Found;
 use super::{parse_options, Validation, MAX_VIOLATIONS};
 use crate::capture::{Document, SourceEncoding};
-use crate::contract::Profile;
+use crate::contract::{ContractChoice, Profile};
 use crate::text::limits::{too_deep, MAX_DEPTH, MAX_DOCUMENT_BYTES};
 use crate::text::LineIndex;
 use crate::violation::{Code, Violation};
 use libxml::parser::XmlParseFailure;
 use std::collections::{HashMap, HashSet};
 
-/// Validates one document under a profile.
+/// Validates one document under a profile, held to the contract version its payload's
+/// namespace names (Services85 when none does).
 pub fn validate(doc: &Document, profile: Profile) -> Validation {
+    validate_as(doc, profile, ContractChoice::Auto)
+}
+
+/// Validates one document under a profile and a contract version (or `Auto`).
+pub fn validate_as(doc: &Document, profile: Profile, choice: ContractChoice) -> Validation {
     let mut out = Validation {
         profile: profile.resolve(None),
+        contract: choice.resolve(None),
         soap_version: None,
         operation: None,
         kind: None,
@@ -44,7 +51,7 @@ pub fn validate(doc: &Document, profile: Profile) -> Validation {
             return out;
         }
     };
-    let found = envelope::check(&document, profile, &mut out);
+    let found = envelope::check(&document, profile, choice, &mut out);
     drop(document);
     if !found.is_empty() {
         out.violations = positioned(text, found);

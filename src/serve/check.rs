@@ -39,7 +39,12 @@ pub use crate::pipeline::check_request as request_findings;
 /// Checks a request's headers and body.
 pub(crate) fn check(headers: &HeaderMap, doc: &mut Document) -> Checked {
     attach_http(headers, doc);
-    let (verdict, violations) = request_findings(doc);
+    // The stub answers at the Services85 endpoint only: a request is held to Services85,
+    // whatever version its payload names (`request_findings` picks it by the namespace).
+    let (verdict, violations) = crate::pipeline::check_request_as(
+        doc,
+        crate::contract::ContractChoice::Fixed(crate::contract::Contract::Services85),
+    );
     let body_operation = verdict
         .operation
         .filter(|_| verdict.kind == Some(Kind::Request));

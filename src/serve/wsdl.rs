@@ -10,6 +10,8 @@
 //! `Host` header), and the path as the client wrote it.
 
 use super::plain;
+use crate::contract::Contract;
+use crate::schema::versions::Role;
 use crate::text::escape::escape;
 use bytes::Bytes;
 use http_body_util::Full;
@@ -100,24 +102,57 @@ pub fn document(what: Metadata, url: &str) -> String {
     }
 }
 
+/// The document `what` of a contract version's endpoint: for Services85 [`document`]; for
+/// the others the same WSDL with the version's namespace (the versions differ only in
+/// their types), and the version's payload schema (`crate::schema::versions`) at
+/// `?xsd=xsd0` and inlined in `?singleWsdl`.
+pub fn document_as(contract: Contract, what: Metadata, url: &str) -> String {
+    if contract == Contract::Services85 {
+        return document(what, url);
+    }
+    let xsd0 = crate::schema::versions::text(contract, Role::Payload);
+    let renamed = |s: String| s.replace(Contract::Services85.namespace(), contract.namespace());
+    match what {
+        Metadata::Wsdl => renamed(with_url(WSDL, url)),
+        Metadata::SingleWsdl => renamed(with_url(&single_wsdl_with(&xsd0), url)),
+        Metadata::Xsd0 => xsd0.replacen(
+            IMPORT_LOCATION,
+            &format!("schemaLocation=\"{}?xsd=xsd1\"", escape(url)),
+            1,
+        ),
+        Metadata::Xsd1 => schema(XSD1).to_string(),
+    }
+}
+
+/// The contract version whose endpoint path a request path ends with (any case);
+/// Services85 for any other path.
+pub fn contract_of_path(path: &str) -> Contract {
+    let lower = path.to_ascii_lowercase();
+    Contract::ALL
+        .into_iter()
+        .find(|c| lower.ends_with(&c.endpoint_path().to_ascii_lowercase()))
+        .unwrap_or(Contract::Services85)
+}
+
 /// The WSDL with the content of `wsdl:types` replaced by both schemas, each without its
 /// XML declaration; services85.xsd's import of the serialization namespace then names no
 /// location (the schema is right beside it), as in WCF's single WSDL.
 fn single_wsdl() -> String {
+    single_wsdl_with(schema(XSD0))
+}
+
+/// [`single_wsdl`] with `xsd0` as the payload schema.
+fn single_wsdl_with(xsd0: &str) -> String {
     const OPEN: &str = "<wsdl:types>";
     const CLOSE: &str = "</wsdl:types>";
     let (Some(start), Some(end)) = (WSDL.find(OPEN), WSDL.find(CLOSE)) else {
         return WSDL.to_string();
     };
     let start = start + OPEN.len();
-    let mut out = String::with_capacity(WSDL.len() + schema(XSD0).len() + schema(XSD1).len());
+    let mut out = String::with_capacity(WSDL.len() + xsd0.len() + schema(XSD1).len());
     out.push_str(&WSDL[..start]);
     out.push('\n');
-    out.push_str(&without_declaration(schema(XSD0)).replacen(
-        &format!(" {IMPORT_LOCATION}"),
-        "",
-        1,
-    ));
+    out.push_str(&without_declaration(xsd0).replacen(&format!(" {IMPORT_LOCATION}"), "", 1));
     out.push_str(without_declaration(schema(XSD1)));
     out.push_str("  ");
     out.push_str(&WSDL[end..]);
@@ -171,7 +206,8 @@ pub(super) fn answer(parts: &Parts) -> Option<Response<Full<Bytes>>> {
         ));
     };
     let url = format!("http://{authority}{}", parts.uri.path());
-    let mut r = Response::new(Full::new(Bytes::from(document(what, &url))));
+    let contract = contract_of_path(parts.uri.path());
+    let mut r = Response::new(Full::new(Bytes::from(document_as(contract, what, &url))));
     r.headers_mut().insert(
         CONTENT_TYPE,
         HeaderValue::from_static("text/xml; charset=UTF-8"),
@@ -182,6 +218,30 @@ pub(super) fn answer(parts: &Parts) -> Option<Response<Full<Bytes>>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_version_has_its_own_metadata() {
+        const URL88: &str = "http://stub.example/Remote/Services88/Relation.svc";
+        let c = contract_of_path("/SO/remote/services88/Relation.svc");
+        assert_eq!(c, Contract::Services88);
+        assert_eq!(contract_of_path("/elsewhere"), Contract::Services85);
+        let wsdl = document_as(c, Metadata::Wsdl, URL88);
+        assert!(!wsdl.contains(Contract::Services85.namespace()));
+        assert!(wsdl.contains(&Contract::Services88.action_prefix().to_string()));
+        assert!(wsdl.contains(&format!("\"{URL88}?xsd=xsd0\"")));
+        let xsd0 = document_as(c, Metadata::Xsd0, URL88);
+        assert!(
+            xsd0.contains("name=\"ExtraFields\"") && xsd0.contains(&format!("{URL88}?xsd=xsd1"))
+        );
+        let single = document_as(c, Metadata::SingleWsdl, URL88);
+        assert!(
+            single.contains("name=\"StringDictionary\"") && !single.contains("schemaLocation=")
+        );
+        assert_eq!(
+            document_as(Contract::Services85, Metadata::Wsdl, URL),
+            document(Metadata::Wsdl, URL)
+        );
+    }
 
     const URL: &str = "http://stub.example:8080/SO/Remote/Services85/Relation.svc";
 

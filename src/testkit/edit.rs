@@ -230,7 +230,9 @@ fn is_payload(q: &str) -> bool {
     !q.contains(':')
 }
 
-const OTHER_NS: &str = "http://www.superoffice.net/ws/crm/NetServer/Services84";
+/// A namespace of no contract version (Services83 was discarded): a payload wholly in one
+/// of the five versions' namespaces is a valid message of that version, not a wrong one.
+const OTHER_NS: &str = "http://www.superoffice.net/ws/crm/NetServer/Services83";
 
 /// The path an element will have after an edit: re-read the edited text and take the
 /// element whose start tag begins at `at`.

@@ -297,6 +297,10 @@ pub fn associate() -> BoxedStrategy<Associate> {
                 formal_name,
                 deleted,
                 ej_user_id,
+                // The members later versions add: absent, as Services85 has them.
+                user_name: Nillable::Absent,
+                extra_fields: Nillable::Absent,
+                custom_fields: Nillable::Absent,
             },
         )
         .boxed()

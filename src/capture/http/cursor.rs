@@ -40,6 +40,8 @@ impl<'a> Cursor<'a> {
     /// Moves forward to `to` (clamped to the end; never backward), counting line ends.
     pub(super) fn advance_to(&mut self, to: usize) {
         let to = to.min(self.bytes.len());
+        // `>=` here is an equivalent mutant: at `to == pos` the slice is empty, no line end
+        // is counted, and `pos` is set to itself.
         if to > self.pos {
             self.line += self.bytes[self.pos..to]
                 .iter()

@@ -74,8 +74,14 @@ fn decode_chunked(cursor: &mut Cursor) -> Result<Vec<u8>, String> {
         let size = usize::from_str_radix(size_text, 16)
             .map_err(|_| format!("`{size_text}` is not a chunk size (hexadecimal)"))?;
         if size == 0 {
-            // Trailer fields up to an empty line (or the end of the file).
-            while !cursor.at_end() && !cursor.read_line().is_empty() {}
+            // Trailer fields up to an empty line (or the end of the file, where `read_line`
+            // gives an empty line). Every line read but the last moves the cursor at least
+            // one byte, so the loop is bounded by the bytes left.
+            for _ in 0..=cursor.rest().len() {
+                if cursor.read_line().is_empty() {
+                    break;
+                }
+            }
             return Ok(out);
         }
         let data = cursor.rest().get(..size).ok_or_else(|| {

@@ -126,4 +126,86 @@ mod tests {
         assert!(c.documents.is_empty());
         assert_eq!(c.skipped, vec!["dump.http".to_string()]);
     }
+
+    /// What each message in a dump counts as, by name: a document, or skipped.
+    fn verdicts(dump: &str) -> (Vec<String>, Vec<String>) {
+        let c = docs(dump.as_bytes());
+        let names = c.documents.iter().map(|d| d.source.clone()).collect();
+        (names, c.skipped)
+    }
+
+    #[test]
+    fn a_message_is_a_document_by_its_root_or_by_saying_soap_with_a_body() {
+        let one = |head: &str, body: &str| {
+            let (documents, skipped) = verdicts(&format!("POST /r HTTP/1.1\r\n{head}\r\n{body}"));
+            (documents.len(), skipped.len())
+        };
+        // The root decides, past a declaration, a comment, and with no prefix.
+        let declared = format!("<?xml version=\"1.0\"?><!-- saved -->{ENV}");
+        assert_eq!(one("Content-Type: text/xml\r\n", &declared), (1, 0));
+        let unprefixed =
+            "<Envelope xmlns=\"http://schemas.xmlsoap.org/soap/envelope/\"><Body/></Envelope>";
+        assert_eq!(one("Content-Type: text/xml\r\n", unprefixed), (1, 0));
+        // Another root is a document only when the headers say SOAP (either way) and there
+        // is a body: what validation then reports about it is the schema's business.
+        assert_eq!(one("SOAPAction: \"x\"\r\n", "<foo/>"), (1, 0));
+        assert_eq!(
+            one("Content-Type: application/soap+xml\r\n", "<foo/>"),
+            (1, 0)
+        );
+        assert_eq!(one("SOAPAction: \"x\"\r\n", " \r\n "), (0, 1));
+        assert_eq!(one("Content-Type: text/xml\r\n", "<foo/>"), (0, 1));
+    }
+
+    #[test]
+    fn responses_without_a_body_leave_the_next_message_alone() {
+        for status in ["100 Continue", "204 No Content", "304 Not Modified"] {
+            let dump = format!(
+                "HTTP/1.1 {status}\r\n\r\nHTTP/1.1 200 OK\r\nContent-Type: text/xml\r\n\r\n{ENV}"
+            );
+            let c = docs(dump.as_bytes());
+            assert_eq!(c.documents.len(), 1, "{status}");
+            assert_eq!(c.documents[0].text(), Some(ENV), "{status}");
+        }
+    }
+
+    #[test]
+    fn an_identity_content_encoding_is_no_compression() {
+        for coding in ["identity", "Identity", ""] {
+            let c = docs(
+                format!("HTTP/1.1 200 OK\r\nContent-Encoding: {coding}\r\n\r\n{ENV}").as_bytes(),
+            );
+            assert_eq!(c.documents[0].text(), Some(ENV), "`{coding}`");
+        }
+    }
+
+    #[test]
+    fn every_trailer_field_of_a_chunked_body_is_passed_over() {
+        let dump = format!(
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n{:x}\r\n{ENV}\r\n0\r\n\
+             X-A: 1\r\nX-B: 2\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{ENV}",
+            ENV.len(),
+            ENV.len()
+        );
+        let c = docs(dump.as_bytes());
+        let texts: Vec<Option<&str>> = c.documents.iter().map(|d| d.text()).collect();
+        assert_eq!(texts, vec![Some(ENV), Some(ENV)]);
+    }
+
+    #[test]
+    fn a_broken_chunked_body_says_where_it_broke() {
+        let why = |body: &str| {
+            let dump = format!("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n{body}");
+            let c = docs(dump.as_bytes());
+            c.documents
+                .first()
+                .and_then(|d| d.text.clone().err())
+                .map(|v| v.message)
+                .unwrap_or_default()
+        };
+        // The size is wrong: the data runs on where a line end should follow it.
+        assert!(why("5\r\n<s:Envelope/>").contains("not followed by a line end"));
+        // The data ends the file: the last chunk is missing, the size may be right.
+        assert!(why("5\r\n<s:En").contains("without its last (zero-size) chunk"));
+    }
 }

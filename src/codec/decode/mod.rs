@@ -39,6 +39,12 @@ enum Body {
 
 /// Decodes a whole document.
 pub(crate) fn decode(text: &str) -> Res<Message> {
+    decode_versioned(text).map(|(m, _)| m)
+}
+
+/// Decodes a whole document, with the contract version its payload's namespace names
+/// (the first one seen; Services85 when none is).
+pub(crate) fn decode_versioned(text: &str) -> Res<(Message, crate::contract::Contract)> {
     let mut p = Parser::new(text);
     if text.len() > MAX_DOCUMENT_BYTES {
         return Err(p.err_path(
@@ -70,7 +76,8 @@ pub(crate) fn decode(text: &str) -> Res<Message> {
     let (placement, body) = envelope(&mut p, &root, version, &mut headers)?;
     p.pop();
     after_root(&mut p)?;
-    message(&p, version, placement.unwrap_or_default(), headers, body)
+    let contract = p.contract();
+    message(&p, version, placement.unwrap_or_default(), headers, body).map(|m| (m, contract))
 }
 
 /// The root element (pushed).

@@ -7,7 +7,8 @@ use super::reader::{Elem, Parser, Res};
 use super::simple::{complex, types};
 use super::Body;
 use crate::contract::table::{self, Builtin, TypeRef};
-use crate::contract::{Kind, Operation};
+use crate::contract::versions;
+use crate::contract::{Contract, Kind, Operation};
 use crate::model::*;
 use crate::violation::Code;
 
@@ -69,7 +70,8 @@ impl<'i> Parser<'i> {
         if self.begin(e, d.nillable, d.ty.qname(), false)? {
             return Err(self.err(Code::XsdNil, e.pos, "not nillable"));
         }
-        let ty = complex(d.ty.name());
+        let ty =
+            versions::complex_type(self.contract(), d.ty.name()).unwrap_or(complex(d.ty.name()));
         let name = ty.name;
         let mut last = None;
         let (mut key, mut val) = (None, None);
@@ -123,10 +125,21 @@ impl<'i> Parser<'i> {
         Ok(FieldPropertyDictionary(out))
     }
 
+    /// A `StringDictionary` member (Services88 on).
+    fn string_dictionary(
+        &mut self,
+        c: &Elem<'i>,
+        d: super::simple::Decl,
+    ) -> Res<Nillable<StringDictionary>> {
+        self.complex(c, d, false, |p, e| {
+            Ok(StringDictionary(p.key_values(e, "StringDictionary")?))
+        })
+    }
+
     /// The pairs of a string-to-string dictionary type (`SoExceptionInfoParameters`,
     /// `SoExtraInfo`).
     pub(super) fn key_values(&mut self, e: &Elem<'i>, type_name: &str) -> Res<Vec<KeyValue>> {
-        let ty = complex(type_name);
+        let ty = versions::complex_type(self.contract(), type_name).unwrap_or(complex(type_name));
         let mut out = Vec::new();
         while let Some(c) = self.next_child(e)? {
             let mut last = None;
@@ -195,7 +208,10 @@ impl<'i> Parser<'i> {
     }
 
     fn associate(&mut self, e: &Elem<'i>) -> Res<Associate> {
-        let ty = types().associate;
+        let ty = match self.contract() {
+            Contract::Services84 | Contract::Services85 => types().associate,
+            c => versions::complex_type(c, "Associate").unwrap_or(types().associate),
+        };
         let mut v = Associate::default();
         let mut last = None;
         while let Some(c) = self.next_child(e)? {
@@ -216,6 +232,9 @@ impl<'i> Parser<'i> {
                 "FormalName" => v.formal_name = self.string(&c, d, false)?,
                 "Deleted" => v.deleted = Some(self.boolean(&c, d, false)?),
                 "EjUserId" => v.ej_user_id = Some(self.integer(&c, d)?),
+                "UserName" => v.user_name = self.string(&c, d, false)?,
+                "ExtraFields" => v.extra_fields = self.string_dictionary(&c, d)?,
+                "CustomFields" => v.custom_fields = self.string_dictionary(&c, d)?,
                 _ => return Err(self.unhandled(&c, ty)),
             }
         }

@@ -3,7 +3,7 @@
 //! path of every open element and the findings' positions.
 
 use super::super::DecodeError;
-use crate::contract::{SoapVersion, NS_SERVICES85, NS_SOAP11, NS_SOAP12, NS_XSI};
+use crate::contract::{Contract, SoapVersion, NS_SOAP11, NS_SOAP12, NS_XSI};
 use crate::text::escape::is_xml_char;
 use crate::text::lexical::{is_ws, trim};
 use crate::text::path::segment;
@@ -26,11 +26,13 @@ pub(super) enum Ns {
     Other,
 }
 
-pub(super) fn classify(ns: &str) -> Ns {
+/// The kind of a namespace; a contract version's payload namespace is the payload's only
+/// when it is the version `contract` the document is read under.
+pub(super) fn classify(ns: &str, contract: Contract) -> Ns {
     match ns {
-        NS_SERVICES85 => Ns::Payload,
         NS_SOAP11 => Ns::Soap(SoapVersion::V11),
         NS_SOAP12 => Ns::Soap(SoapVersion::V12),
+        _ if ns == contract.namespace() => Ns::Payload,
         _ => Ns::Other,
     }
 }
@@ -108,6 +110,9 @@ pub(super) struct Parser<'i> {
     /// (one vector for the whole document).
     counts: Vec<(&'i str, u32)>,
     pending: Option<Tok<'i>>,
+    /// The contract version the document is read under: the one the first payload-version
+    /// namespace names (Services85 until one does).
+    contract: std::cell::Cell<Option<Contract>>,
 }
 
 pub(super) fn append<'i>(acc: &mut Option<Cow<'i, str>>, piece: Cow<'i, str>) {
@@ -118,6 +123,12 @@ pub(super) fn append<'i>(acc: &mut Option<Cow<'i, str>>, piece: Cow<'i, str>) {
 }
 
 impl<'i> Parser<'i> {
+    /// The contract version the document is read under: the one the first payload-version
+    /// namespace names (Services85 until one does).
+    pub(super) fn contract(&self) -> Contract {
+        self.contract.get().unwrap_or(Contract::Services85)
+    }
+
     pub(super) fn new(text: &'i str) -> Self {
         let mut reader = NsReader::from_str(text);
         let c = reader.config_mut();
@@ -131,6 +142,7 @@ impl<'i> Parser<'i> {
             stack: Vec::with_capacity(16),
             counts: Vec::with_capacity(64),
             pending: None,
+            contract: std::cell::Cell::new(None),
         }
     }
 
@@ -178,7 +190,10 @@ impl<'i> Parser<'i> {
         let (res, _) = resolver.resolve_element(e.name());
         let (ns, other_ns) = match res {
             ResolveResult::Bound(n) => {
-                let c = classify(n.0);
+                if self.contract.get().is_none() {
+                    self.contract.set(Contract::from_namespace(n.0));
+                }
+                let c = classify(n.0, self.contract());
                 (c, (c == Ns::Other).then(|| n.0.to_string()))
             }
             ResolveResult::Unbound => (Ns::None, None),

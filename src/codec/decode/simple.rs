@@ -47,6 +47,16 @@ static NO_TYPE: ComplexType = ComplexType {
     members: &[],
 };
 
+/// A namespace of the table (which names payload types in Services85's) as the document's
+/// own version has it.
+fn own_namespace(ns: &str, contract: crate::contract::Contract) -> &str {
+    if ns == NS_SERVICES85 {
+        contract.namespace()
+    } else {
+        ns
+    }
+}
+
 /// The complex type of the table by name.
 pub(super) fn complex(name: &str) -> &'static ComplexType {
     table::complex_type(name).unwrap_or(&NO_TYPE)
@@ -109,10 +119,14 @@ impl<'i> Parser<'i> {
             ));
         }
         if let Some((tns, tlocal, written)) = &e.x().xsi_type {
-            let ok = matches!(ty, Some((ns, l)) if tns.as_deref() == Some(ns) && tlocal == l);
+            // The table names payload types in Services85's namespace: the document's own
+            // version's stands for it.
+            let contract = self.contract();
+            let own = |ns| own_namespace(ns, contract);
+            let ok = matches!(ty, Some((ns, l)) if tns.as_deref() == Some(own(ns)) && tlocal == l);
             if !ok {
                 let expected = match ty {
-                    Some((ns, l)) => format!("{{{ns}}}{l}"),
+                    Some((ns, l)) => format!("{{{}}}{l}", own(ns)),
                     None => "no xsi:type (its type is anonymous)".to_string(),
                 };
                 let got = match tns {
@@ -226,7 +240,11 @@ impl<'i> Parser<'i> {
         self.err(
             Code::XsdNamespace,
             c.pos,
-            format!("`{}` is in {ns}, expected `{NS_SERVICES85}`", c.local),
+            format!(
+                "`{}` is in {ns}, expected `{}`",
+                c.local,
+                self.contract().namespace()
+            ),
         )
     }
 

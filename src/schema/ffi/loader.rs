@@ -9,8 +9,11 @@
 //! compiling, validating) it serves our schemas from memory and refuses every other URL.
 
 use super::dom::{Doc, Node};
+use crate::contract::Contract;
+use crate::schema::versions::{file_name, Role};
 use libxml::bindings as b;
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::ffi::{c_char, c_void, CStr, CString};
 use std::sync::{Once, OnceLock};
 
@@ -53,7 +56,11 @@ pub fn schemas() -> impl Iterator<Item = (&'static str, &'static str)> {
 /// The text returned ends with a NUL (not counted by libxml2).
 fn embedded(url: &str) -> Option<(&'static str, &'static str)> {
     let last = url.rsplit(['/', '\\']).next().unwrap_or(url);
-    EMBEDDED.iter().copied().find(|(name, _)| *name == last)
+    EMBEDDED
+        .iter()
+        .copied()
+        .find(|(name, _)| *name == last)
+        .or_else(|| crate::schema::versions::generated(last))
 }
 
 thread_local! {
@@ -413,33 +420,31 @@ pub fn is_valid_builtin(ty: &str, value: &str) -> bool {
     }
 }
 
-/// The two envelope schemas of this thread, compiled on first use and reused.
+/// The envelope schemas of this thread, per contract version and SOAP version, each
+/// compiled on first use and reused.
 #[derive(Default)]
 struct ThreadSchemas {
-    soap11: Option<Result<Compiled, CompileError>>,
-    soap12: Option<Result<Compiled, CompileError>>,
+    compiled: HashMap<(Contract, bool), Result<Compiled, CompileError>>,
 }
 
 thread_local! {
     static SCHEMAS_OF_THREAD: RefCell<ThreadSchemas> = RefCell::new(ThreadSchemas::default());
 }
 
-/// Runs `f` with this thread's compiled envelope schema for SOAP 1.1 (`v12 == false`) or 1.2.
-pub fn with_schema<R>(v12: bool, f: impl FnOnce(Result<&Compiled, &CompileError>) -> R) -> R {
+/// Runs `f` with this thread's compiled envelope schema for SOAP 1.1 (`v12 == false`) or
+/// 1.2 of the contract version `contract`.
+pub fn with_schema<R>(
+    contract: Contract,
+    v12: bool,
+    f: impl FnOnce(Result<&Compiled, &CompileError>) -> R,
+) -> R {
     SCHEMAS_OF_THREAD.with(|cell| {
         let mut guard = cell.borrow_mut();
-        let slot = if v12 {
-            &mut guard.soap12
-        } else {
-            &mut guard.soap11
-        };
-        let compiled = slot.get_or_insert_with(|| {
-            compile(if v12 {
-                "soap12-envelope.xsd"
-            } else {
-                "soap11-envelope.xsd"
-            })
-        });
+        let role = if v12 { Role::Soap12 } else { Role::Soap11 };
+        let compiled = guard
+            .compiled
+            .entry((contract, v12))
+            .or_insert_with(|| compile(&file_name(contract, role)));
         match compiled {
             Ok(c) => f(Ok(c)),
             Err(e) => f(Err(e)),
