@@ -170,9 +170,14 @@ fn stamp(
         }
         None => {
             e.created_date = Some(now.clone());
-            // A new entity keeps the CreatedBy its Save names (a client may save on
-            // behalf of an associate), else the stub's own associate.
-            if !matches!(e.created_by, Nillable::Value(_)) {
+            // A new entity keeps the CreatedBy its Save names (an associate id other
+            // than 0: a client may save on behalf of an associate), else the stub's own
+            // associate (a generated client sends an empty Associate it never filled).
+            let names_one = matches!(
+                &e.created_by,
+                Nillable::Value(a) if a.associate_id.is_some_and(|id| id != 0)
+            );
+            if !names_one {
                 e.created_by = Nillable::Value(stub_associate());
             }
         }
