@@ -230,6 +230,11 @@ struct ServeArgs {
     /// answers for matching valid requests. A bad file keeps the stub from starting.
     #[arg(long = "scenario", value_name = "FILE")]
     scenarios: Vec<PathBuf>,
+    /// The endpoints served: auto (the default) answers on all five
+    /// (/Remote/Services84/Relation.svc ... /Remote/Services88/Relation.svc, each with its
+    /// own WSDL, one store behind them); servicesNN on that version's only.
+    #[arg(long, default_value = "auto", value_parser = parse_contract)]
+    contract: ContractChoice,
 }
 
 /// How `serve` answers a contract break.
@@ -892,6 +897,7 @@ fn serve(args: ServeArgs) -> u8 {
         tickets: args.tickets,
         scenarios,
         limits,
+        contract: args.contract,
     };
     let stub = match StubServer::start_with(opts) {
         Ok(s) => s,
@@ -904,6 +910,12 @@ fn serve(args: ServeArgs) -> u8 {
         let mut out = io::stdout().lock();
         // A closed stdout is no reason not to serve.
         let _ = writeln!(out, "listening on {}", stub.url());
+        // The other endpoints, after the first line clients and tests read.
+        for c in Contract::ALL {
+            if let Some(url) = stub.url_as(c).filter(|u| u != stub.url()) {
+                let _ = writeln!(out, "also on {url} ({})", c.name());
+            }
+        }
         let _ = out.flush();
     }
     if let Err(e) = wait_for_signal() {

@@ -489,3 +489,28 @@ fn the_committed_client_fixtures_have_the_shape_the_clients_send() {
         }
     }
 }
+
+/// Issue 19: zeep builds its proxy from the stub's Services88 `?wsdl`, saves a relation
+/// whose CreatedBy carries a UserName (a member Services85 lacks) and reads it back.
+#[test]
+fn zeep_saves_and_reads_back_a_user_name_through_services88() {
+    use relation_contract::contract::Contract;
+    let stub = StubServer::start().unwrap();
+    let url = stub.url_as(Contract::Services88).expect("88 is served");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients/zeep_v88.py");
+    let seen = run_client("python3", &script, &format!("{url}?wsdl"), &[]);
+    stub.assert_clean();
+    assert_eq!(
+        seen["namespace"],
+        Contract::Services88.namespace(),
+        "{seen}"
+    );
+    assert!(
+        seen["relation_id"].as_i64().is_some_and(|id| id > 0),
+        "{seen}"
+    );
+    assert_eq!(seen["saved_user_name"], "ada", "{seen}");
+    assert_eq!(seen["got_user_name"], "ada", "{seen}");
+    assert_eq!(seen["got_associate_id"], 7, "{seen}");
+    assert_eq!(seen["got_comment"], COMMENT, "{seen}");
+}

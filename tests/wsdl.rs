@@ -400,7 +400,7 @@ fn any_other_get_stays_405_and_a_missing_host_is_400() {
         assert_eq!(r.header("allow"), Some("POST"), "{target}");
     }
     assert_eq!(
-        get(stub.addr(), "/Remote/Services84/Relation.svc?wsdl").status,
+        get(stub.addr(), "/Remote/Services89/Relation.svc?wsdl").status,
         404
     );
     // Other methods on a metadata URL are not metadata.

@@ -56,6 +56,9 @@ pub(crate) struct Writer<'a> {
     out: &'a mut Vec<u8>,
     version: SoapVersion,
     contract: Contract,
+    /// Leave out, rather than refuse, a member's value the version cannot carry (a
+    /// server's answer from a store shared across versions).
+    fitting: bool,
 }
 
 type R = Result<(), EncodeError>;
@@ -71,12 +74,21 @@ impl<'a> Writer<'a> {
             out,
             version,
             contract: Contract::Services85,
+            fitting: false,
         }
     }
 
     /// The writer for a contract version: its namespace and its members.
     pub(crate) fn to(self, contract: Contract) -> Self {
         Writer { contract, ..self }
+    }
+
+    /// The writer leaves out the values the version cannot carry instead of refusing them.
+    pub(crate) fn fitting(self) -> Self {
+        Writer {
+            fitting: true,
+            ..self
+        }
     }
 
     /// A member a version may lack: `Ok(true)` to write it, `Ok(false)` when the version
@@ -98,6 +110,7 @@ impl<'a> Writer<'a> {
         match since {
             Some(since) if since > self.contract => match v {
                 Nillable::Absent => Ok(false),
+                _ if self.fitting => Ok(false),
                 _ => Err(EncodeError::NotInVersion {
                     owner,
                     member,

@@ -112,6 +112,26 @@ pub fn encode_as(msg: &Message, contract: Contract, out: &mut Vec<u8>) -> Result
     r
 }
 
+/// [`encode_as`] for a server's answer: a value in a member the version lacks is left
+/// out instead of refused (a store shared by every version's endpoint may hold an
+/// Associate's `UserName`, which a Services85 answer cannot carry). On error `out` is left
+/// as it was.
+pub fn encode_fitted_as(
+    env: &ResponseEnvelope,
+    contract: Contract,
+    out: &mut Vec<u8>,
+) -> Result<(), EncodeError> {
+    let mark = out.len();
+    let r = encode::Writer::new(out, env.version)
+        .to(contract)
+        .fitting()
+        .response(env);
+    if r.is_err() {
+        out.truncate(mark);
+    }
+    r
+}
+
 /// [`encode`] for a request envelope.
 pub fn encode_request(env: &RequestEnvelope, out: &mut Vec<u8>) -> Result<(), EncodeError> {
     let mark = out.len();

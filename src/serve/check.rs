@@ -3,11 +3,10 @@
 //! once), plus the one thing only a service endpoint says (it takes requests), then the
 //! decode of a valid request into the typed model.
 
-use super::SERVICE_PATH;
 use crate::capture::http::{Header, HttpMeta, MediaType, StartLine};
 use crate::capture::Document;
 use crate::codec;
-use crate::contract::{table, Kind, Operation, NS_SERVICES85};
+use crate::contract::{table, Contract, ContractChoice, Kind, Operation};
 use crate::model::{Message, RequestEnvelope};
 use crate::violation::{Code, Violation};
 use hyper::header::{HeaderMap, CONTENT_TYPE};
@@ -36,19 +35,19 @@ pub(crate) enum Outcome {
 /// suite may call without the stub.
 pub use crate::pipeline::check_request as request_findings;
 
-/// Checks a request's headers and body.
-pub(crate) fn check(headers: &HeaderMap, doc: &mut Document) -> Checked {
-    attach_http(headers, doc);
-    // The stub answers at the Services85 endpoint only: a request is held to Services85,
-    // whatever version its payload names (`request_findings` picks it by the namespace).
-    let (verdict, violations) = crate::pipeline::check_request_as(
-        doc,
-        crate::contract::ContractChoice::Fixed(crate::contract::Contract::Services85),
-    );
+/// Checks a request's headers and body under the contract version of the endpoint it came
+/// to: a payload (or a SOAPAction) of another version is a break of that endpoint's
+/// contract, as the real endpoint would find it.
+pub(crate) fn check(headers: &HeaderMap, doc: &mut Document, contract: Contract) -> Checked {
+    attach_http(headers, doc, contract);
+    let (verdict, violations) =
+        crate::pipeline::check_request_as(doc, ContractChoice::Fixed(contract));
     let body_operation = verdict
         .operation
         .filter(|_| verdict.kind == Some(Kind::Request));
-    let operation = verdict.operation.or_else(|| action_operation(headers));
+    let operation = verdict
+        .operation
+        .or_else(|| action_operation(headers, contract));
     if !violations.is_empty() {
         return Checked {
             outcome: Outcome::Refused(violations),
@@ -58,9 +57,16 @@ pub(crate) fn check(headers: &HeaderMap, doc: &mut Document) -> Checked {
     }
     // Valid: the strict decoder gives the typed request.
     let text = doc.text().unwrap_or_default();
-    let outcome = match codec::decode(text) {
-        Ok(Message::Request(env)) => Outcome::Request(Box::new(env)),
-        Ok(other) => {
+    let outcome = match codec::decode_versioned(text) {
+        Ok((Message::Request(env), version)) if version == contract => {
+            Outcome::Request(Box::new(env))
+        }
+        Ok((Message::Request(_), version)) => Outcome::Undecodable(format!(
+            "the request decodes as {}, not as this endpoint's {}",
+            version.name(),
+            contract.name()
+        )),
+        Ok((other, _)) => {
             Outcome::Undecodable(format!("the Body holds a {}, not a request", other.kind()))
         }
         Err(e) => Outcome::Undecodable(e.into_violation().message),
@@ -72,10 +78,15 @@ pub(crate) fn check(headers: &HeaderMap, doc: &mut Document) -> Checked {
     }
 }
 
-/// The request operation the SOAPAction header names, if it names one.
-pub(crate) fn action_operation(headers: &HeaderMap) -> Option<Operation> {
-    soap_action(headers)
-        .and_then(|a| Operation::from_soap_action(&a))
+/// The request operation the SOAPAction header names under `contract`'s prefix, if it
+/// names one (another version's action names no operation of this endpoint).
+pub(crate) fn action_operation(headers: &HeaderMap, contract: Contract) -> Option<Operation> {
+    let action = soap_action(headers)?;
+    let (version, rest) = Contract::from_action(action.trim())?;
+    if version != contract {
+        return None;
+    }
+    Operation::from_wrapper(rest)
         .filter(|(_, kind)| *kind == Kind::Request)
         .map(|(op, _)| op)
 }
@@ -93,7 +104,7 @@ pub(crate) fn soap_action(headers: &HeaderMap) -> Option<String> {
 /// The live request's header fields become the document's HTTP metadata (credential
 /// headers masked there, their values kept as secrets), so the pipeline's HTTP rules judge
 /// them as `validate` judges captured traffic.
-fn attach_http(headers: &HeaderMap, doc: &mut Document) {
+fn attach_http(headers: &HeaderMap, doc: &mut Document, contract: Contract) {
     let fields = headers
         .iter()
         .map(|(name, value)| Header {
@@ -104,7 +115,7 @@ fn attach_http(headers: &HeaderMap, doc: &mut Document) {
         .collect();
     let start = StartLine::Request {
         method: "POST".to_string(),
-        target: SERVICE_PATH.to_string(),
+        target: contract.endpoint_path().to_string(),
     };
     let (meta, secrets) = HttpMeta::new(start, fields);
     doc.secrets.extend(secrets);
@@ -199,13 +210,15 @@ fn stage(code: Code) -> Stage {
 }
 
 /// What the real service answers a request with these (non-empty) violations, whose
-/// messages are redacted already. `body_op` is the operation the body holds.
+/// messages are redacted already. `body_op` is the operation the body holds; `contract`
+/// the endpoint's version.
 pub(crate) fn wcf_answer(
     headers: &HeaderMap,
     body_op: Option<Operation>,
     violations: &[Violation],
+    contract: Contract,
 ) -> WcfAnswer {
-    let action_op = action_operation(headers);
+    let action_op = action_operation(headers, contract);
     // A SOAPAction naming another operation than the body holds dispatches to that
     // operation, whose formatter then finds the wrong wrapper.
     let wrong_wrapper = matches!((action_op, body_op), (Some(a), Some(b)) if a != b);
@@ -258,7 +271,12 @@ pub(crate) fn wcf_answer(
                     .iter()
                     .find(|v| stage_of(v) == Stage::Deserialize)
             };
-            WcfAnswer::DeserializationFailed(deserialization_text(op, culprit, wrong_wrapper))
+            WcfAnswer::DeserializationFailed(deserialization_text(
+                op,
+                culprit,
+                wrong_wrapper,
+                contract,
+            ))
         }
         (Stage::Service, _) => WcfAnswer::ServiceError,
         (Stage::Through, _) => WcfAnswer::Contract,
@@ -267,7 +285,12 @@ pub(crate) fn wcf_answer(
 
 /// WCF's faultstring of a formatter that failed: naming the parameter (a member of the
 /// operation's wrapper, or a header block) the violation is in, else the operation.
-fn deserialization_text(op: Operation, culprit: Option<&Violation>, wrong_wrapper: bool) -> String {
+fn deserialization_text(
+    op: Operation,
+    culprit: Option<&Violation>,
+    wrong_wrapper: bool,
+    contract: Contract,
+) -> String {
     let inner = culprit.map_or_else(
         || "the request breaks the contract".to_string(),
         |v| v.to_string(),
@@ -278,8 +301,9 @@ fn deserialization_text(op: Operation, culprit: Option<&Violation>, wrong_wrappe
         .and_then(|v| parameter_of(op, &v.element));
     match parameter {
         Some(name) => format!(
-            "{head}There was an error while trying to deserialize parameter {NS_SERVICES85}:{name}. \
-             The InnerException message was '{inner}'.  Please see InnerException for more details."
+            "{head}There was an error while trying to deserialize parameter {}:{name}. \
+             The InnerException message was '{inner}'.  Please see InnerException for more details.",
+            contract.namespace()
         ),
         None => format!(
             "{head}Error in deserializing body of request message for operation '{}'. \
@@ -328,6 +352,8 @@ fn last_local(path: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::contract::NS_SERVICES85;
+    const C85: Contract = Contract::Services85;
     use hyper::header::HeaderValue;
 
     fn headers(content_type: Option<&str>, action: Option<Operation>) -> HeaderMap {
@@ -357,12 +383,14 @@ mod tests {
             &headers(Some("text/plain"), None),
             None,
             &[v(Code::XmlMalformed, "")],
+            C85,
         );
         assert_eq!(answer, WcfAnswer::UnsupportedMediaType);
         let answer = wcf_answer(
             &headers(Some("text/xml"), None),
             None,
             &[v(Code::XmlMalformed, "")],
+            C85,
         );
         assert_eq!(answer, WcfAnswer::BadRequest);
         // mustUnderstand before the formatter, the formatter before the service.
@@ -372,13 +400,13 @@ mod tests {
             v(Code::SoapMustUnderstand, "/Envelope/Header/Trace[2]"),
         ];
         assert_eq!(
-            wcf_answer(&xml, SAVE, &found),
+            wcf_answer(&xml, SAVE, &found, C85),
             WcfAnswer::MustUnderstand {
                 local: "Trace".into(),
                 ns: String::new()
             }
         );
-        match wcf_answer(&xml, SAVE, &found[..2]) {
+        match wcf_answer(&xml, SAVE, &found[..2], C85) {
             WcfAnswer::DeserializationFailed(text) => {
                 assert!(
                     text.contains(&format!("{NS_SERVICES85}:ContactRelationEntity. ")),
@@ -387,19 +415,23 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        assert_eq!(wcf_answer(&xml, SAVE, &found[..1]), WcfAnswer::ServiceError);
+        assert_eq!(
+            wcf_answer(&xml, SAVE, &found[..1], C85),
+            WcfAnswer::ServiceError
+        );
         // What WCF lets through.
         let through = [v(
             Code::SoapUnknownHeader,
             "/Envelope/Header/ApplicationKey",
         )];
-        assert_eq!(wcf_answer(&xml, SAVE, &through), WcfAnswer::Contract);
+        assert_eq!(wcf_answer(&xml, SAVE, &through, C85), WcfAnswer::Contract);
         // No operation for the action, even with a body WCF could read.
         assert_eq!(
             wcf_answer(
                 &headers(Some("text/xml"), None),
                 SAVE,
-                &[v(Code::HttpSoapAction, "")]
+                &[v(Code::HttpSoapAction, "")],
+                C85
             ),
             WcfAnswer::ActionNotSupported(String::new())
         );

@@ -49,7 +49,7 @@ pub use scenario::{ScenarioError, Scenarios};
 pub use store::StateError;
 
 use crate::capture::Document;
-use crate::contract::{Kind, Operation};
+use crate::contract::{Contract, ContractChoice, Operation};
 use crate::model::Nillable;
 use crate::secrets::Masker;
 use crate::violation::{Code, Violation};
@@ -148,6 +148,10 @@ pub struct ServeOptions {
     pub scenarios: Scenarios,
     /// Timeouts for headers and bodies, and the cap on connections served at once.
     pub limits: ConnectionLimits,
+    /// The endpoints served: [`ContractChoice::Auto`] (the default) answers on all five
+    /// (`/Remote/ServicesNN/Relation.svc`, each with its own WSDL, one store behind them),
+    /// [`ContractChoice::Fixed`] on that version's only.
+    pub contract: ContractChoice,
 }
 
 /// How the stub answers a request that breaks the contract. Either way every violation
@@ -180,6 +184,7 @@ impl std::fmt::Debug for ServeOptions {
             .field("tickets", &self.tickets.len())
             .field("scenarios", &self.scenarios)
             .field("limits", &self.limits)
+            .field("contract", &self.contract)
             .finish()
     }
 }
@@ -197,6 +202,7 @@ impl Default for ServeOptions {
             tickets: Vec::new(),
             scenarios: Scenarios::new(),
             limits: ConnectionLimits::default(),
+            contract: ContractChoice::Auto,
         }
     }
 }
@@ -221,6 +227,8 @@ struct Shared {
     faults: FaultStyle,
     tickets: Vec<String>,
     scenarios: scenario::Runtime,
+    /// The contract versions whose endpoints answer.
+    endpoints: Vec<Contract>,
 }
 
 impl std::fmt::Debug for Shared {
@@ -262,6 +270,7 @@ impl Shared {
                 .filter(|t| !t.is_empty())
                 .collect(),
             scenarios: scenario::Runtime::new(&opts.scenarios),
+            endpoints: served(opts.contract),
         })
     }
 
@@ -295,8 +304,22 @@ impl Shared {
     }
 }
 
-fn url_of(addr: SocketAddr) -> String {
-    format!("http://{addr}{SERVICE_PATH}")
+/// The versions whose endpoints a stub set up with `choice` answers on.
+fn served(choice: ContractChoice) -> Vec<Contract> {
+    match choice {
+        ContractChoice::Auto => Contract::ALL.to_vec(),
+        ContractChoice::Fixed(c) => vec![c],
+    }
+}
+
+/// The URL of the stub's first endpoint: Services85's when it serves that one (what
+/// clients and tests read), else the one version it serves.
+fn url_of(addr: SocketAddr, choice: ContractChoice) -> String {
+    let path = match choice {
+        ContractChoice::Fixed(c) => c.endpoint_path(),
+        ContractChoice::Auto => SERVICE_PATH,
+    };
+    format!("http://{addr}{path}")
 }
 
 /// Accepts connections until `stop` (see [`conn`]), then lets requests in flight finish
@@ -323,10 +346,20 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stop: watch::Rece
     let _ = writer.await;
 }
 
-fn is_service_path(path: &str) -> bool {
-    path.len() >= SERVICE_PATH.len()
-        && path.is_char_boundary(path.len() - SERVICE_PATH.len())
-        && path[path.len() - SERVICE_PATH.len()..].eq_ignore_ascii_case(SERVICE_PATH)
+/// Whether `path` ends with the endpoint path `endpoint` (any case), after any
+/// virtual-directory prefix.
+fn is_endpoint_path(path: &str, endpoint: &str) -> bool {
+    path.len() >= endpoint.len()
+        && path.is_char_boundary(path.len() - endpoint.len())
+        && path[path.len() - endpoint.len()..].eq_ignore_ascii_case(endpoint)
+}
+
+/// The served version whose endpoint `path` names.
+fn endpoint_of(endpoints: &[Contract], path: &str) -> Option<Contract> {
+    endpoints
+        .iter()
+        .copied()
+        .find(|c| is_endpoint_path(path, c.endpoint_path()))
 }
 
 fn plain(status: StatusCode, text: &str) -> Response<Full<Bytes>> {
@@ -341,15 +374,19 @@ fn plain(status: StatusCode, text: &str) -> Response<Full<Bytes>> {
 
 async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>> {
     let (parts, body) = req.into_parts();
-    if !is_service_path(parts.uri.path()) {
+    let Some(contract) = endpoint_of(&shared.endpoints, parts.uri.path()) else {
+        let paths: Vec<&str> = shared.endpoints.iter().map(|c| c.endpoint_path()).collect();
         return plain(
             StatusCode::NOT_FOUND,
-            &format!("no service here: Relation.svc answers at {SERVICE_PATH}\n"),
+            &format!(
+                "no service here: Relation.svc answers at {}\n",
+                paths.join(", ")
+            ),
         );
-    }
+    };
     if parts.method == Method::GET {
         // The service's metadata (`?wsdl`, `?singleWsdl`, `?xsd=xsd0`, `?xsd=xsd1`).
-        if let Some(r) = wsdl::answer(&parts) {
+        if let Some(r) = wsdl::answer(&parts, contract) {
             return r;
         }
     }
@@ -363,7 +400,10 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>
         return r;
     }
     shared.requests.fetch_add(1, Ordering::Relaxed);
-    let mut wire = scenario::Wire::default();
+    let mut wire = scenario::Wire {
+        contract,
+        ..scenario::Wire::default()
+    };
     let mut close = false;
     let (status, answer, operation, doc, raw) =
         match conn::read_body(body, MAX_BODY, shared.limits.body_timeout).await {
@@ -376,7 +416,7 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>
             conn::Body::TooLarge => {
                 // The rest of the body is not read: the connection ends with the answer.
                 close = true;
-                let (status, answer, operation) = too_large(shared, &parts.headers);
+                let (status, answer, operation) = too_large(shared, &parts.headers, contract);
                 let doc = Document::from_bytes("request", b"");
                 (status, answer, operation, doc, Vec::new())
             }
@@ -462,16 +502,17 @@ fn closing(mut r: Response<Full<Bytes>>) -> Response<Full<Bytes>> {
 
 /// A body over [`MAX_BODY`]: refused with `xml.limit`, 413 in either style (WCF's empty;
 /// the contract style's with its Fault).
-fn too_large(shared: &Shared, headers: &HeaderMap) -> (StatusCode, Vec<u8>, Option<Operation>) {
+fn too_large(
+    shared: &Shared,
+    headers: &HeaderMap,
+    contract: Contract,
+) -> (StatusCode, Vec<u8>, Option<Operation>) {
     let v = Violation::new(
         Code::XmlLimit,
         "",
         format!("the request body is larger than the stub reads ({MAX_BODY} bytes)"),
     );
-    let operation = check::soap_action(headers)
-        .and_then(|a| Operation::from_soap_action(&a))
-        .filter(|(_, kind)| *kind == Kind::Request)
-        .map(|(op, _)| op);
+    let operation = check::action_operation(headers, contract);
     let answer = match shared.faults {
         // WCF refuses a message over its limit before reading it: 413, no body.
         FaultStyle::Wcf => Vec::new(),
@@ -491,7 +532,8 @@ async fn answer(
     doc: &mut Document,
     wire: &mut scenario::Wire,
 ) -> (StatusCode, Vec<u8>, Option<Operation>) {
-    let checked = check::check(headers, doc);
+    let contract = wire.contract;
+    let checked = check::check(headers, doc, contract);
     let (operation, body_operation) = (checked.operation, checked.body_operation);
     match checked.outcome {
         check::Outcome::Undecodable(why) => {
@@ -521,6 +563,7 @@ async fn answer(
                 (operation, body_operation),
                 &violations,
                 &masker,
+                contract,
             );
             shared.reject(Rejection {
                 operation,
@@ -551,14 +594,14 @@ async fn answer(
                     Err(ops::ServerError(why)) => server_error(shared, &why, operation),
                 };
             }
-            if let Some(refused) = ticket_refusal(shared, &request, doc) {
+            if let Some(refused) = ticket_refusal(shared, &request, doc, contract) {
                 return match refused {
                     Ok(body) => (StatusCode::OK, body, operation),
                     Err(ops::ServerError(why)) => server_error(shared, &why, operation),
                 };
             }
             let done = ops::carry_out(&shared.store, *request).await;
-            match done.and_then(|r| ops::encode_response(&r)) {
+            match done.and_then(|r| ops::encode_response(&r, contract)) {
                 Ok(body) => (StatusCode::OK, body, operation),
                 Err(ops::ServerError(why)) => server_error(shared, &why, operation),
             }
@@ -572,6 +615,7 @@ fn ticket_refusal(
     shared: &Shared,
     request: &crate::model::RequestEnvelope,
     doc: &Document,
+    contract: Contract,
 ) -> Option<Result<Vec<u8>, ops::ServerError>> {
     if shared.tickets.is_empty() {
         return None;
@@ -591,6 +635,7 @@ fn ticket_refusal(
         "The Ticket is not valid: it is not one this service accepts, or it has expired",
         &[],
         &Masker::new(&doc.secrets),
+        contract,
     ))
 }
 
@@ -616,6 +661,7 @@ fn refusal(
     (operation, body_operation): (Option<Operation>, Option<Operation>),
     violations: &[Violation],
     masker: &Masker,
+    version: Contract,
 ) -> (StatusCode, Vec<u8>) {
     use check::WcfAnswer;
     use ops::WcfCode;
@@ -634,7 +680,7 @@ fn refusal(
             ops::wcf_fault(code, reason, violations, masker),
         )
     };
-    match check::wcf_answer(headers, body_operation, violations) {
+    match check::wcf_answer(headers, body_operation, violations, version) {
         WcfAnswer::UnsupportedMediaType => (StatusCode::UNSUPPORTED_MEDIA_TYPE, Vec::new()),
         WcfAnswer::BadRequest => (StatusCode::BAD_REQUEST, Vec::new()),
         WcfAnswer::ActionNotSupported(action) => fault(
@@ -654,7 +700,7 @@ fn refusal(
                 .iter()
                 .find(|v| v.code == Code::SoapCredentials)
                 .map_or("The request carries no Ticket", |v| v.message.as_str());
-            match ops::ticket_error(op, &Nillable::Nil, why, violations, masker) {
+            match ops::ticket_error(op, &Nillable::Nil, why, violations, masker, version) {
                 Ok(body) => (StatusCode::OK, body),
                 Err(_) => contract(),
             }
@@ -721,16 +767,25 @@ impl StubServer {
         }
         Ok(StubServer {
             addr,
-            url: url_of(addr),
+            url: url_of(addr, opts.contract),
             shared,
             stop,
             thread: Some(thread),
         })
     }
 
-    /// `http://127.0.0.1:PORT/Remote/Services85/Relation.svc`.
+    /// `http://127.0.0.1:PORT/Remote/Services85/Relation.svc` (with `--contract`
+    /// fixed to another version, that version's endpoint).
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    /// The URL of a version's endpoint, `None` when this stub does not serve it.
+    pub fn url_as(&self, contract: Contract) -> Option<String> {
+        self.shared
+            .endpoints
+            .contains(&contract)
+            .then(|| format!("http://{}{}", self.addr, contract.endpoint_path()))
     }
 
     /// The socket address the stub listens on (the port chosen when 0 was asked for).

@@ -5,7 +5,7 @@
 
 use super::store::Store;
 use crate::codec;
-use crate::contract::{Operation, SoapVersion};
+use crate::contract::{Contract, Operation, SoapVersion};
 use crate::model::{
     Associate, ContactRelationEntity, Envelope, Fault, FaultCode, FaultEnvelope, HeaderPlacement,
     KeyValue, Nillable, RequestBody, RequestEnvelope, ResponseBody, ResponseEnvelope,
@@ -149,7 +149,7 @@ pub(crate) async fn carry_out(
 }
 
 /// What the store keeps of a saved entity: its id, the creation stamp of the entity it
-/// replaces (or now), the update stamp now. `TableRight` and `FieldProperties` are the
+/// replaces (or now, with the Save's CreatedBy when it names one), the update stamp now. `TableRight` and `FieldProperties` are the
 /// rights the server works out per caller, not data: they are not kept.
 fn stamp(
     mut e: ContactRelationEntity,
@@ -170,7 +170,16 @@ fn stamp(
         }
         None => {
             e.created_date = Some(now.clone());
-            e.created_by = Nillable::Value(stub_associate());
+            // A new entity keeps the CreatedBy its Save names (an associate id other
+            // than 0: a client may save on behalf of an associate), else the stub's own
+            // associate (a generated client sends an empty Associate it never filled).
+            let names_one = matches!(
+                &e.created_by,
+                Nillable::Value(a) if a.associate_id.is_some_and(|id| id != 0)
+            );
+            if !names_one {
+                e.created_by = Nillable::Value(stub_associate());
+            }
         }
     }
     e.updated_date = Some(now);
@@ -197,11 +206,16 @@ fn response(time_zone: &Nillable<SoTimeZone>, body: ResponseBody) -> ResponseEnv
     }
 }
 
-/// Encodes a response. The encoder refuses only characters XML forbids, which a decoded
-/// request cannot hold; should it refuse anyway, the answer is a Server fault.
-pub(crate) fn encode_response(env: &ResponseEnvelope) -> Result<Vec<u8>, ServerError> {
+/// Encodes a response in the endpoint's contract version, leaving out the members that
+/// version cannot carry (the store is shared by every endpoint). The encoder refuses only
+/// characters XML forbids, which a decoded request cannot hold; should it refuse anyway,
+/// the answer is a Server fault.
+pub(crate) fn encode_response(
+    env: &ResponseEnvelope,
+    contract: Contract,
+) -> Result<Vec<u8>, ServerError> {
     let mut out = Vec::with_capacity(2048);
-    codec::encode_response(env, &mut out)
+    codec::encode_fitted_as(env, contract, &mut out)
         .map_err(|e| ServerError(format!("the stub could not encode its answer: {e}")))?;
     Ok(out)
 }
@@ -351,13 +365,14 @@ pub(crate) fn ticket_error(
     why: &str,
     violations: &[Violation],
     masker: &Masker,
+    contract: Contract,
 ) -> Result<Vec<u8>, ServerError> {
     let texts = ServiceError {
         message: why,
         exception_type: TICKET_EXCEPTION_TYPE,
         friendly_text: Some("Your session is not valid or has expired. Please log in again."),
     };
-    service_error(op, time_zone, &texts, violations, masker)
+    service_error(op, time_zone, &texts, violations, masker, contract)
 }
 
 /// The texts of a NetServer service error's `ExceptionInfo`.
@@ -379,6 +394,7 @@ pub(crate) fn service_error(
     texts: &ServiceError<'_>,
     violations: &[Violation],
     masker: &Masker,
+    contract: Contract,
 ) -> Result<Vec<u8>, ServerError> {
     let parameters = if violations.is_empty() {
         Nillable::Nil
@@ -423,7 +439,7 @@ pub(crate) fn service_error(
     let mut env = response(time_zone, body);
     env.headers.exception_info = Nillable::Value(info);
     env.headers.succeeded = Some(false);
-    encode_response(&env)
+    encode_response(&env, contract)
 }
 
 /// A SOAP 1.1 Fault for the stub's own trouble (`s:Server`).

@@ -193,7 +193,7 @@ fn is_authority(authority: &str) -> bool {
 /// The answer to a GET of the service path: `None` when the query asks for no metadata
 /// (the caller answers 405 as to any other GET); 400 when the request names no usable
 /// authority (no `Host`, or one that is not `host[:port]`); else 200 with the document.
-pub(super) fn answer(parts: &Parts) -> Option<Response<Full<Bytes>>> {
+pub(super) fn answer(parts: &Parts, contract: Contract) -> Option<Response<Full<Bytes>>> {
     let what = Metadata::from_query(parts.uri.query()?)?;
     let authority = match parts.uri.authority() {
         Some(a) => Some(a.as_str()),
@@ -206,7 +206,6 @@ pub(super) fn answer(parts: &Parts) -> Option<Response<Full<Bytes>>> {
         ));
     };
     let url = format!("http://{authority}{}", parts.uri.path());
-    let contract = contract_of_path(parts.uri.path());
     let mut r = Response::new(Full::new(Bytes::from(document_as(contract, what, &url))));
     r.headers_mut().insert(
         CONTENT_TYPE,

@@ -258,6 +258,9 @@ pub(crate) struct Wire {
     pub content_type: Option<hyper::header::HeaderValue>,
     /// Close the connection without answering.
     pub dropped: bool,
+    /// The contract version of the endpoint the request came to (the answer's namespace
+    /// and members).
+    pub contract: crate::contract::Contract,
 }
 
 /// The marker (and the service error) of a connection closed without an answer.
@@ -343,6 +346,7 @@ pub(in crate::serve) async fn play(
                     &texts,
                     &[],
                     &masker,
+                    wire.contract,
                 )
                 .map(|body| (StatusCode::OK, body)),
             )
