@@ -318,3 +318,62 @@ fn recorded_exchanges_validate_and_hold_no_secret() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn the_command_prints_json_lines_with_direction_and_exchange_and_fails_on_a_break() {
+    use std::io::BufRead;
+    let stub = StubServer::start().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_relation-contract"))
+        .args(["proxy", "--upstream", &stub_root(&stub), "--format", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    out.read_line(&mut line).unwrap();
+    let addr: std::net::SocketAddr = line
+        .trim()
+        .strip_prefix("listening on http://")
+        .and_then(|u| u.strip_suffix(SERVICE_PATH))
+        .unwrap_or_else(|| panic!("first line: {line:?}"))
+        .parse()
+        .unwrap();
+    let mut body = Vec::new();
+    codec::encode_request(&save(entity("x")), &mut body).unwrap();
+    // No SOAPAction: a break.
+    send(
+        addr,
+        "POST",
+        SERVICE_PATH,
+        &[("Content-Type", "text/xml; charset=utf-8")],
+        &body,
+    );
+    let pid = child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let status = child.wait().unwrap();
+    let mut rest = String::new();
+    out.read_to_string(&mut rest).unwrap();
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert_eq!(status.code(), Some(1), "{rest}{err}");
+    let lines: Vec<serde_json::Value> = rest
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["direction"], "request");
+    assert_eq!(lines[0]["exchange"], 1);
+    assert_eq!(lines[0]["valid"], false);
+    assert_eq!(lines[1]["direction"], "response");
+    assert_eq!(lines.last().unwrap()["type"], "summary");
+    assert!(!rest.contains(TICKET) && !err.contains(TICKET) && !err.contains(APP_TOKEN));
+}
