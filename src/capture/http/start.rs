@@ -128,6 +128,27 @@ mod tests {
     }
 
     #[test]
+    fn a_version_is_one_digit_a_point_and_one_digit() {
+        for good in ["HTTP/1.1", "HTTP/1.0", "HTTP/2", "HTTP/3"] {
+            assert!(is_http_version(good), "{good}");
+        }
+        // Each part of the rule on its own: the major's length, its digits, the minor's
+        // length, its digits, and nothing after the minor.
+        for bad in [
+            "HTTP/11.1",
+            "HTTP/x.1",
+            "HTTP/",
+            "HTTP/1.11",
+            "HTTP/1.x",
+            "HTTP/1.",
+            "HTTP/1.1.1",
+            "HTTPS/1.1",
+        ] {
+            assert!(!is_http_version(bad), "{bad}");
+        }
+    }
+
+    #[test]
     fn a_start_line_is_read_to_its_end_however_long() {
         let target = format!("https://crm.example/{}", "a".repeat(5000));
         let line = format!("POST {target} HTTP/1.1\r\nHost: crm\r\n");
