@@ -121,6 +121,8 @@ pub mod fixtures;
 pub mod import;
 pub mod model;
 pub mod pipeline;
+#[cfg(feature = "serve")]
+pub mod proxy;
 pub mod report;
 pub mod rules;
 pub mod schema;

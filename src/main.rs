@@ -1,6 +1,8 @@
 //! The `relation-contract` command: a thin layer that wires the library's stages together
 //! and picks a printer.
 
+mod cli;
+
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use relation_contract::capture::walk;
@@ -183,6 +185,10 @@ enum Command {
     /// Prints `listening on http://ADDR/Remote/Services85/Relation.svc` as its first line.
     #[cfg(feature = "serve")]
     Serve(ServeArgs),
+    /// Forward every request to --upstream and back, judging each request and response
+    /// by the contract (and recording them with --record); stops on Ctrl-C or SIGTERM.
+    #[cfg(feature = "serve")]
+    Proxy(cli::proxy::ProxyArgs),
 }
 
 #[derive(Subcommand)]
@@ -367,6 +373,8 @@ fn main() -> ExitCode {
         ),
         #[cfg(feature = "serve")]
         Command::Serve(args) => Ok(serve(args)),
+        #[cfg(feature = "serve")]
+        Command::Proxy(args) => Ok(cli::proxy::run(args)),
     };
     let code = match code.and_then(|c| out().flush().map(|()| c)) {
         Ok(c) => c,

@@ -35,8 +35,8 @@
 
 mod check;
 mod conn;
-mod ops;
-mod record;
+pub(crate) mod ops;
+pub(crate) mod record;
 mod refusals;
 pub mod scenario;
 mod store;

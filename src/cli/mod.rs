@@ -1,0 +1,4 @@
+//! Commands whose CLI code lives outside main.rs.
+
+#[cfg(feature = "serve")]
+pub mod proxy;
