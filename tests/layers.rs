@@ -36,9 +36,16 @@ fn is_binary(module: &str) -> bool {
     if matches!(module, "main" | "bin") {
         return true;
     }
-    let main = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/main.rs");
-    let text = std::fs::read_to_string(main).unwrap_or_default();
-    text.lines().any(|l| l.trim() == format!("mod {module};"))
+    let declares = |file: &str| {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(file);
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        text.lines().any(|l| {
+            let l = l.trim();
+            l.strip_prefix("pub ").unwrap_or(l) == format!("mod {module};")
+        })
+    };
+    // A module the library declares too is the library's, whatever main.rs says.
+    declares("main.rs") && !declares("lib.rs")
 }
 
 fn layer(module: &str) -> Option<u8> {
