@@ -591,3 +591,38 @@ fn linear_in_the_header_blocks() {
     let ratio = assert_linear("header blocks", &case(5_000), &case(10_000), run);
     eprintln!("header blocks: t(2n)/t(n) = {ratio:.2}");
 }
+
+/// Only the Envelope's own Header is a set of blocks: a SOAP 1.1 `Header` element nested in
+/// a block's content is content like any other, and a contract block's name inside it is no
+/// optional member.
+#[test]
+fn a_header_element_nested_in_a_block_is_compared_as_content() {
+    let wrapped = |inner: &str| {
+        get11(&format!(
+            "{CREDENTIALS}<t:Wrap xmlns:t=\"urn:x-wrap\"><s:Header>{inner}</s:Header></t:Wrap>"
+        ))
+    };
+    let doc = |text: String| Document::from_bytes("d.xml", text.as_bytes());
+    let report = DiffReport::new(
+        &doc(wrapped(NIL_TIME_ZONE)),
+        &doc(wrapped("")),
+        &Options::shape(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        report
+            .differences
+            .iter()
+            .any(|d| d.path.ends_with("/Wrap/Header/TimeZone")),
+        "{:?}",
+        kinds(&report.differences)
+    );
+    // The Envelope's own Header, by contrast, takes the nil TimeZone as an optional block.
+    let own = DiffReport::new(
+        &doc(get11(&format!("{CREDENTIALS}{NIL_TIME_ZONE}"))),
+        &doc(get11(CREDENTIALS)),
+        &Options::shape(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(own.differences.is_empty(), "{:?}", kinds(&own.differences));
+}

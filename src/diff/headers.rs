@@ -30,9 +30,6 @@ use std::collections::{HashMap, VecDeque};
 
 /// Whether `e` is an envelope's `Header` (the canonical tree marks it with the pseudo-type
 /// `Header`).
-// Not yet pinned by a test (issue 20): `&&` to `||` before the `declared` test survives the
-// mutation run. It would take a SOAP 1.1 `Header` element nested below the Envelope's own
-// children for the envelope's Header, and compare its children as a set in shape mode.
 pub(super) fn is_header(e: &Element) -> bool {
     e.ns == NS_SOAP11 && e.name == "Header" && e.declared == Some(DeclaredType::Complex("Header"))
 }
