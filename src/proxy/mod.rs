@@ -222,27 +222,10 @@ impl Proxy {
             .build()?;
         let (stop, stop_rx) = watch::channel(false);
         let for_thread = shared.clone();
-        let (ready_tx, ready_rx) = std::sync::mpsc::channel::<io::Result<()>>();
-        let thread = std::thread::Builder::new()
-            .name("relation-proxy".into())
-            .spawn(move || {
-                rt.block_on(async move {
-                    match TcpListener::from_std(std_listener) {
-                        Ok(listener) => {
-                            let _ = ready_tx.send(Ok(()));
-                            serve(listener, for_thread, stop_rx).await;
-                        }
-                        Err(e) => {
-                            let _ = ready_tx.send(Err(e));
-                        }
-                    }
-                });
+        let thread =
+            crate::serve::spawn_listening(rt, std_listener, "relation-proxy", move |listener| {
+                serve(listener, for_thread, stop_rx)
             })?;
-        match ready_rx.recv() {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => return Err(e),
-            Err(_) => return Err(io::Error::other("the proxy's thread ended early")),
-        }
         Ok(Proxy {
             addr,
             url: format!("http://{addr}{SERVICE_PATH}"),

@@ -314,6 +314,44 @@ fn served(choice: ContractChoice) -> Vec<Contract> {
 
 /// The URL of the stub's first endpoint: Services85's when it serves that one (what
 /// clients and tests read), else the one version it serves.
+/// Runs `run` with the listener on a runtime of its own, on a thread named `name`, and
+/// returns once the listener is registered with the runtime (or with why it could not be).
+/// The stub and the proxy both start this way.
+pub(crate) fn spawn_listening<F, Fut>(
+    rt: tokio::runtime::Runtime,
+    std_listener: std::net::TcpListener,
+    name: &str,
+    run: F,
+) -> io::Result<std::thread::JoinHandle<()>>
+where
+    F: FnOnce(TcpListener) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()>,
+{
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel::<io::Result<()>>();
+    let thread = std::thread::Builder::new()
+        .name(name.into())
+        .spawn(move || {
+            rt.block_on(async move {
+                match TcpListener::from_std(std_listener) {
+                    Ok(listener) => {
+                        let _ = ready_tx.send(Ok(()));
+                        run(listener).await;
+                    }
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(e));
+                    }
+                }
+            });
+        })?;
+    match ready_rx.recv() {
+        Ok(Ok(())) => Ok(thread),
+        Ok(Err(e)) => Err(e),
+        Err(_) => Err(io::Error::other(format!(
+            "the {name} thread ended before it listened"
+        ))),
+    }
+}
+
 fn url_of(addr: SocketAddr, choice: ContractChoice) -> String {
     let path = match choice {
         ContractChoice::Fixed(c) => c.endpoint_path(),
@@ -740,31 +778,9 @@ impl StubServer {
         let rt = rt.thread_name("relation-stub").enable_all().build()?;
         let (stop, stop_rx) = watch::channel(false);
         let for_thread = shared.clone();
-        let (ready_tx, ready_rx) = std::sync::mpsc::channel::<io::Result<()>>();
-        let thread = std::thread::Builder::new()
-            .name("relation-stub".into())
-            .spawn(move || {
-                rt.block_on(async move {
-                    match TcpListener::from_std(std_listener) {
-                        Ok(listener) => {
-                            let _ = ready_tx.send(Ok(()));
-                            serve(listener, for_thread, stop_rx).await;
-                        }
-                        Err(e) => {
-                            let _ = ready_tx.send(Err(e));
-                        }
-                    }
-                });
-            })?;
-        match ready_rx.recv() {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => return Err(e),
-            Err(_) => {
-                return Err(io::Error::other(
-                    "the stub's thread ended before it listened",
-                ))
-            }
-        }
+        let thread = spawn_listening(rt, std_listener, "relation-stub", move |listener| {
+            serve(listener, for_thread, stop_rx)
+        })?;
         Ok(StubServer {
             addr,
             url: url_of(addr, opts.contract),
