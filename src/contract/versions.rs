@@ -13,7 +13,7 @@
 //! ([`members`], [`values`]) is the table plus the differences up to that version.
 
 use super::table::{self, anon, dictionary, many, opt_nil, req_nil, tns, ComplexType, Member};
-use super::table::{SimpleKind, STRING};
+use super::table::{SimpleKind, SimpleType, STRING};
 use serde::Serialize;
 use std::fmt;
 
@@ -183,6 +183,24 @@ impl ContractChoice {
         match self {
             ContractChoice::Fixed(c) => c,
             ContractChoice::Auto => detected.unwrap_or(Contract::DEFAULT),
+        }
+    }
+}
+
+impl Contract {
+    /// The version a payload names, the one rule every reader of a document applies
+    /// (`auto`): `body` is the version the Body's element's namespace names, `named` every
+    /// version named by the Body's element and the header blocks, in document order. When
+    /// they name more than one, Services85 if it is among them (the others are then the
+    /// findings), else the Body's. `None` when nothing names a version.
+    pub fn named_by(body: Option<Contract>, named: &[Contract]) -> Option<Contract> {
+        let first = *named.first()?;
+        if named.iter().all(|c| *c == first) {
+            Some(first)
+        } else if named.contains(&Contract::DEFAULT) {
+            Some(Contract::DEFAULT)
+        } else {
+            body.or(Some(first))
         }
     }
 }
@@ -399,6 +417,36 @@ pub fn values(contract: Contract, type_name: &str) -> Option<Vec<&'static str>> 
     Some(out)
 }
 
+/// A simple type as `contract` has it (its values in schema order): the table's own where
+/// the version adds no value, else made once per process and version.
+pub fn simple_type(contract: Contract, name: &str) -> Option<&'static SimpleType> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    let base = table::simple_type(name)?;
+    let changed = contract
+        .differences()
+        .any(|d| matches!(d.change, Change::Value { owner, .. } if owner == name));
+    if !changed {
+        return Some(base);
+    }
+    type Made = HashMap<(Contract, String), &'static SimpleType>;
+    static MADE: OnceLock<Mutex<Made>> = OnceLock::new();
+    let made = MADE.get_or_init(|| Mutex::new(HashMap::new()));
+    let mut made = made.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(t) = made.get(&(contract, name.to_string())) {
+        return Some(t);
+    }
+    let all: &'static [&'static str] = Box::leak(values(contract, name)?.into_boxed_slice());
+    let kind = match base.kind {
+        SimpleKind::Enumeration { base, .. } => SimpleKind::Enumeration { base, values: all },
+        SimpleKind::List { item, .. } => SimpleKind::List { item, values: all },
+    };
+    // Bounded: one per version and changed type (ETableRight, EFieldRight), made once.
+    let t: &'static SimpleType = Box::leak(Box::new(SimpleType { kind, ..*base }));
+    made.insert((contract, name.to_string()), t);
+    Some(t)
+}
+
 /// The numeric value WCF gives a flag value of a list type in `contract`: the WSDL's
 /// `EnumerationValue` if it names one, else 2 to the power of the value's position.
 pub fn flag_value(contract: Contract, type_name: &str, value: &str) -> Option<u64> {
@@ -492,6 +540,41 @@ mod tests {
         assert_eq!(
             values(Contract::Services87, "ETableRight").map(|v| v.len()),
             Some(6)
+        );
+    }
+
+    #[test]
+    fn a_versions_simple_type_has_its_values() {
+        let t = simple_type(Contract::Services88, "ETableRight").map(|t| t.values());
+        assert_eq!(t.map(|v| v.len()), Some(10));
+        assert!(t.is_some_and(|v| v.contains(&"Unused1")));
+        let old = simple_type(Contract::Services87, "ETableRight");
+        let base = table::simple_type("ETableRight");
+        assert!(old.zip(base).is_some_and(|(a, b)| std::ptr::eq(a, b)));
+        assert!(simple_type(Contract::Services88, "ETableRight").is_some_and(|t| t.is_list()));
+        assert!(simple_type(Contract::Services88, "Nothing").is_none());
+    }
+
+    #[test]
+    fn the_payload_names_its_version_by_one_rule() {
+        use Contract::*;
+        assert_eq!(Contract::named_by(None, &[]), None);
+        assert_eq!(
+            Contract::named_by(Some(Services88), &[Services88, Services88]),
+            Some(Services88)
+        );
+        // Mixed: Services85 when it is among them, else the Body's.
+        assert_eq!(
+            Contract::named_by(Some(Services88), &[Services88, Services85]),
+            Some(Services85)
+        );
+        assert_eq!(
+            Contract::named_by(Some(Services88), &[Services84, Services88]),
+            Some(Services88)
+        );
+        assert_eq!(
+            Contract::named_by(None, &[Services84, Services88]),
+            Some(Services84)
         );
     }
 

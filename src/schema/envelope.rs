@@ -92,9 +92,7 @@ pub fn check(
 }
 
 /// The contract version the payload's namespace names: the Body's element and the header
-/// blocks (inside Header or loose under Envelope). When they name more than one version,
-/// Services85 if it is among them (the blocks in other namespaces are then the findings),
-/// else the Body's.
+/// blocks (inside Header or loose under Envelope), by [`Contract::named_by`]'s rule.
 fn detect(root: Node<'_>, env_ns: &str) -> Option<Contract> {
     let of = |n: Node<'_>| n.namespace().as_deref().and_then(Contract::from_namespace);
     let in_env = |n: Node<'_>, local: &str| {
@@ -113,14 +111,7 @@ fn detect(root: Node<'_>, env_ns: &str) -> Option<Contract> {
             named.extend(of(n));
         }
     }
-    let first = *named.first()?;
-    if named.iter().all(|c| *c == first) {
-        Some(first)
-    } else if named.contains(&Contract::DEFAULT) {
-        Some(Contract::DEFAULT)
-    } else {
-        body.or(Some(first))
-    }
+    Contract::named_by(body, &named)
 }
 
 /// The SOAP version of an Envelope root; records the profile applied and the version on
