@@ -508,7 +508,7 @@ fn extra_headers_in_json_and_human_forms() {
     assert_eq!(v["strict_headers"], true);
     assert_eq!(v["differences"].as_array().map(Vec::len), Some(2));
     assert_eq!(v["extra_headers"].as_array().map(Vec::len), Some(0));
-    assert!(strict.human(false).starts_with("diff: capture.xml against documented:GetContactRelationEntity.request (shape mode)\n2 differences:\n"));
+    assert!(strict.human(false).starts_with("diff: capture.xml against documented:GetContactRelationEntity.request (shape mode, contract Services85)\n2 differences:\n"));
 
     assert_eq!(DiffKind::ExtraHeader.as_str(), "extra-header");
     assert_eq!(DiffKind::ExtraHeader.to_string(), "extra-header");

@@ -2,8 +2,9 @@
 //! operation and kind, or with another document, in canonical form.
 
 use super::out::{exit_byte, out, say, shown};
-use super::ColorArg;
+use super::{parse_contract, ColorArg};
 use relation_contract::capture as captures;
+use relation_contract::contract::ContractChoice;
 use relation_contract::{diff, report, Document};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -32,6 +33,11 @@ pub struct DiffArgs {
     /// documents equal.
     #[arg(long)]
     strict_headers: bool,
+    /// The contract version (services84 ... services88) both documents are held to, or
+    /// auto: each by its payload's namespace. A document written in another version is a
+    /// `contract` difference.
+    #[arg(long, default_value = "auto", value_parser = parse_contract)]
+    contract: ContractChoice,
 }
 
 /// How `diff` compares values.
@@ -65,6 +71,7 @@ pub fn run(args: DiffArgs, color: ColorArg) -> io::Result<u8> {
         mode: args.mode.into(),
         ignore: args.ignore,
         strict_headers: args.strict_headers,
+        contract: args.contract,
     };
     let capture = args.capture.as_path();
     let fail = |what: &Path, e: &dyn std::fmt::Display| {

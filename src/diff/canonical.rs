@@ -6,6 +6,11 @@
 //! - The SOAP 1.1 and 1.2 envelope namespaces are one: elements and attributes in the 1.2
 //!   namespace are stored in the 1.1 namespace ([`Tree::soap_version`] keeps what it was).
 //! - Header blocks loose under `Envelope` (the documented shape) are moved inside `Header`.
+//! - The contract versions' payload namespaces are one: elements in the namespace of the
+//!   version the payload names (Services84 to Services88, by [`Contract::named_by`], the
+//!   rule `validate`'s `auto` applies) are stored in the Services85 namespace, the table's
+//!   ([`Tree::contract`] keeps what it was); declared types are those of the version
+//!   applied ([`Tree::applied`]: the one named, or the one [`parse_as`] is given).
 //! - An `xsi:type` naming the element's declared type is dropped; any other `xsi:type` is
 //!   kept (resolved to `{namespace}local`) so that it shows up.
 //! - `xsi:nil="true"` becomes the [`Element::nil`] flag.
@@ -19,8 +24,10 @@
 //! A document that is not well-formed, or that holds a DOCTYPE, is an error value with a
 //! line and column; parsing never panics.
 
-use super::types::{child_type, DeclaredType};
-use crate::contract::{SoapVersion, NS_SERVICES85, NS_SOAP11, NS_SOAP12, NS_XSI};
+use super::types::{child_type_as, DeclaredType};
+use super::unify;
+use crate::contract::{Contract, ContractChoice};
+use crate::contract::{SoapVersion, NS_SERVICES85, NS_SOAP11, NS_XSI};
 use crate::secrets::{self, MASK};
 use crate::text::LineIndex;
 use crate::violation::{Code, Violation};
@@ -38,6 +45,13 @@ pub struct Tree {
     pub root: Element,
     /// The SOAP version of the envelope as written, when the root is a SOAP Envelope.
     pub soap_version: Option<SoapVersion>,
+    /// The contract version whose payload namespace the envelope is written in (by
+    /// [`Contract::named_by`]); `None` when no element names one, or the root is no SOAP
+    /// Envelope. Its elements are stored in the Services85 namespace.
+    pub contract: Option<Contract>,
+    /// The contract version the tree's declared types are taken from: the one named, or
+    /// the one [`parse_as`] was given.
+    pub applied: Contract,
 }
 
 /// One element of the canonical tree.
@@ -123,7 +137,8 @@ impl Element {
     }
 
     /// The name as shown: the local name, with `{namespace}` in front when the namespace is
-    /// neither the payload's nor the SOAP envelope's.
+    /// neither the payload's (of the version the document is written in: see
+    /// [`Tree::contract`]) nor the SOAP envelope's.
     pub fn display_name(&self) -> String {
         if self.ns == NS_SERVICES85 || self.ns == NS_SOAP11 {
             self.name.clone()
@@ -200,9 +215,19 @@ struct Open {
     secret_from: Option<usize>,
 }
 
-/// Parses a document's text into its canonical tree.
+/// Parses a document's text into its canonical tree, with the declared types of the
+/// contract version its payload names (Services85 when none does).
 pub fn parse(text: &str) -> Result<Tree, CanonError> {
-    parse_with_secrets(text).map(|(tree, _)| tree)
+    parse_as(text, ContractChoice::Auto)
+}
+
+/// Parses a document's text into its canonical tree, with the declared types of the
+/// contract version `contract` chooses (`Auto`: the one the payload names). The payload of
+/// the version the document is written in is stored in the Services85 namespace whichever
+/// version is applied, so that a Services88 capture held to Services85 compares member by
+/// member ([`Tree::contract`] and [`Tree::applied`] say what was written and applied).
+pub fn parse_as(text: &str, contract: ContractChoice) -> Result<Tree, CanonError> {
+    parse_with_secrets(text, contract).map(|(tree, _)| tree)
 }
 
 /// The text with the content of every secret element replaced by the mask where it
@@ -210,7 +235,7 @@ pub fn parse(text: &str) -> Result<Tree, CanonError> {
 /// changed: what a golden file holds. A secret element with blank content is left as it
 /// is. The result parses to the same canonical tree, with the mask as each secret's value.
 pub fn masked_source(text: &str) -> Result<String, CanonError> {
-    let (_, spans) = parse_with_secrets(text)?;
+    let (_, spans) = parse_with_secrets(text, ContractChoice::Auto)?;
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
     for span in spans {
@@ -230,7 +255,10 @@ pub fn masked_source(text: &str) -> Result<String, CanonError> {
 
 /// The canonical tree, and the byte ranges of the content of each outermost secret
 /// element (between its start tag and its end tag) in `text`.
-fn parse_with_secrets(text: &str) -> Result<(Tree, Vec<std::ops::Range<usize>>), CanonError> {
+fn parse_with_secrets(
+    text: &str,
+    choice: ContractChoice,
+) -> Result<(Tree, Vec<std::ops::Range<usize>>), CanonError> {
     let index = LineIndex::new(text);
     let error_at = |offset: u64, doctype: bool, message: String| {
         let (line, column) = index.position(usize::try_from(offset).unwrap_or(usize::MAX));
@@ -392,12 +420,24 @@ fn parse_with_secrets(text: &str) -> Result<(Tree, Vec<std::ops::Range<usize>>),
     } else {
         None
     };
+    let mut contract = None;
     if soap_version.is_some() {
-        unify_envelope_namespace(&mut root);
-        gather_header_blocks(&mut root);
+        unify::unify_envelope_namespace(&mut root);
+        unify::gather_header_blocks(&mut root);
+        contract = unify::named_version(&root);
+        if let Some(written) = contract.filter(|c| c.namespace() != NS_SERVICES85) {
+            unify::unify_payload_namespace(&mut root, written.namespace());
+        }
     }
-    annotate(&mut root, None, soap_version.is_some());
-    Ok((Tree { root, soap_version }, spans))
+    let applied = choice.resolve(contract);
+    annotate(&mut root, None, soap_version.is_some(), applied);
+    let tree = Tree {
+        root,
+        soap_version,
+        contract,
+        applied,
+    };
+    Ok((tree, spans))
 }
 
 /// Line and column of start tags, which come in increasing order: each is counted on
@@ -606,78 +646,14 @@ fn secret_content(e: &Element, content: &mut String, values: &mut Vec<String>) {
     }
 }
 
-/// Moves SOAP 1.2 envelope names into the SOAP 1.1 namespace, everywhere.
-fn unify_envelope_namespace(e: &mut Element) {
-    if e.ns == NS_SOAP12 {
-        e.ns = NS_SOAP11.to_string();
-    }
-    let mut changed = false;
-    for a in &mut e.attributes {
-        if a.ns == NS_SOAP12 {
-            a.ns = NS_SOAP11.to_string();
-            changed = true;
-        }
-    }
-    if changed {
-        e.attributes.sort();
-    }
-    for c in &mut e.children {
-        unify_envelope_namespace(c);
-    }
-}
-
-/// Moves header blocks that stand directly under `Envelope` into `Header` (created where
-/// the first block or the `Header` stood), keeping document order.
-fn gather_header_blocks(envelope: &mut Element) {
-    let is_envelope_child = |c: &Element| c.ns == NS_SOAP11;
-    if envelope.children.iter().all(is_envelope_child) {
-        return;
-    }
-    let children = std::mem::take(&mut envelope.children);
-    let mut header_at: Option<usize> = None;
-    let mut blocks: Vec<Element> = Vec::new();
-    let mut header: Option<Element> = None;
-    let mut rest: Vec<Element> = Vec::new();
-    for c in children {
-        if c.ns == NS_SOAP11 && c.name == "Header" && header.is_none() {
-            header_at.get_or_insert(rest.len());
-            blocks.extend(c.children.iter().cloned());
-            let mut h = c;
-            h.children.clear();
-            header = Some(h);
-        } else if !is_envelope_child(&c) {
-            header_at.get_or_insert(rest.len());
-            blocks.push(c);
-        } else {
-            rest.push(c);
-        }
-    }
-    let mut header = header.unwrap_or_else(|| {
-        let first = blocks.first();
-        Element {
-            ns: NS_SOAP11.to_string(),
-            name: "Header".to_string(),
-            attributes: Vec::new(),
-            xsi_type: None,
-            nil: false,
-            text: String::new(),
-            children: Vec::new(),
-            declared: None,
-            line: first.map_or(0, |b| b.line),
-            column: first.map_or(0, |b| b.column),
-            secret: None,
-        }
-    });
-    header.children = blocks;
-    header.text.clear();
-    let at = header_at.unwrap_or(0).min(rest.len());
-    rest.insert(at, header);
-    envelope.children = rest;
-}
-
-/// Sets each element's declared type from its parent's, and drops an `xsi:type` that
-/// names it.
-fn annotate(e: &mut Element, declared: Option<DeclaredType>, in_envelope: bool) {
+/// Sets each element's declared type from its parent's (as `contract` has the types), and
+/// drops an `xsi:type` that names it.
+fn annotate(
+    e: &mut Element,
+    declared: Option<DeclaredType>,
+    in_envelope: bool,
+    contract: Contract,
+) {
     e.declared = declared;
     if let (Some(t), Some(written)) = (declared.and_then(DeclaredType::qname), &e.xsi_type) {
         if *written == format!("{{{}}}{}", t.0, t.1) {
@@ -695,11 +671,11 @@ fn annotate(e: &mut Element, declared: Option<DeclaredType>, in_envelope: bool) 
             let name: &'static str = if c.name == "Header" { "Header" } else { "Body" };
             Some(DeclaredType::Complex(name))
         } else if c.ns == NS_SERVICES85 {
-            parent_type.and_then(|p| child_type(p, &c.name))
+            parent_type.and_then(|p| child_type_as(contract, p, &c.name))
         } else {
             None
         };
-        annotate(c, t, false);
+        annotate(c, t, false, contract);
     }
 }
 

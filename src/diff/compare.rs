@@ -19,7 +19,7 @@ use super::align::{align, intern, Occurrences};
 use super::canonical::{Element, Tree};
 use super::glob::glob_matches;
 use super::headers;
-use crate::contract::{Kind, Operation, SoapVersion, NS_SOAP11};
+use crate::contract::{ContractChoice, Kind, Operation, SoapVersion, NS_SOAP11};
 use crate::secrets::{Masker, MASK};
 use crate::text::limits::MIN_SECRET_LEN;
 use crate::text::path::{child, ChildPaths};
@@ -77,6 +77,10 @@ pub struct Options {
     /// [`DiffKind::ExtraHeader`] and leave the verdict equal. Exact mode reports every
     /// block that is not on both sides anyway.
     pub strict_headers: bool,
+    /// The contract version both documents are held to: `Auto` (the default) takes each
+    /// document's from its payload namespace; a version is applied to both sides (a
+    /// document written in another is then a [`DiffKind::Contract`] difference).
+    pub contract: ContractChoice,
 }
 
 impl Options {
@@ -104,6 +108,12 @@ impl Options {
     /// does, [`DiffKind::ExtraHeader`] only with [`Options::strict_headers`].
     pub fn counts(&self, kind: DiffKind) -> bool {
         kind != DiffKind::ExtraHeader || self.strict_headers
+    }
+
+    /// Sets [`Options::contract`]: the contract version both documents are held to.
+    pub fn with_contract(mut self, contract: ContractChoice) -> Options {
+        self.contract = contract;
+        self
     }
 
     /// Adds an ignore glob.
@@ -141,6 +151,11 @@ pub enum DiffKind {
     /// [`Options::strict_headers`].
     #[serde(rename = "extra-header")]
     ExtraHeader,
+    /// The documents are of different contract versions (their payload namespaces name
+    /// Services85 and Services88, say), or a document is held to another version than the
+    /// one it is written in ([`Options::contract`]): one entry at the root, naming both;
+    /// the members the versions differ by are then their own differences.
+    Contract,
 }
 
 impl DiffKind {
@@ -154,6 +169,7 @@ impl DiffKind {
             DiffKind::Type => "type",
             DiffKind::Nil => "nil",
             DiffKind::ExtraHeader => "extra-header",
+            DiffKind::Contract => "contract",
         }
     }
 }

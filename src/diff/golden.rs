@@ -20,7 +20,7 @@
 use super::glob::rules_for;
 use super::{masked_source, unreadable, DiffError, DiffReport, Options};
 use crate::capture::Document;
-use crate::contract::Profile;
+use crate::contract::{ContractChoice, Profile};
 use crate::text::xmldecl::with_utf8_encoding;
 use crate::violation::Violation;
 use std::fmt;
@@ -195,7 +195,13 @@ impl std::error::Error for GoldenError {
 /// document pipeline under the profile the envelope picks), so a golden assertion never
 /// accepts what `validate` refuses.
 pub fn contract_findings(capture: &Document) -> Vec<Violation> {
-    crate::pipeline::check(capture, Profile::Auto).violations
+    contract_findings_as(capture, ContractChoice::Auto)
+}
+
+/// [`contract_findings`] under a contract version (or `Auto`: the one the payload names),
+/// as [`check_golden`] judges a capture under [`Options::contract`].
+pub fn contract_findings_as(capture: &Document, contract: ContractChoice) -> Vec<Violation> {
+    crate::pipeline::check_as(capture, Profile::Auto, contract).violations
 }
 
 /// Checks a capture against its golden file. When it is missing or differs, `bless` says
@@ -211,7 +217,7 @@ pub fn check_golden(
     let golden_name = golden.display().to_string();
     // The one verdict first: a capture the contract refuses (unreadable and malformed ones
     // included: the pipeline names those too) neither passes nor is blessed.
-    let findings = contract_findings(capture);
+    let findings = contract_findings_as(capture, opts.contract);
     if !findings.is_empty() {
         // Findings may quote values: a secret echoed in one is masked inside the message.
         let mut secrets = capture.secrets.clone();

@@ -91,6 +91,11 @@ enum Role {
     Foreign,
 }
 
+/// A block's role. The payload namespace of the version the document is written in
+/// (Services88's, say) is stored as Services85's in the canonical tree
+/// ([`super::canonical::parse_as`]): `NS_SERVICES85` here is "the contract's namespace",
+/// whichever version that is; a block in any other version's namespace is a contract
+/// block's name in another namespace.
 fn role(b: &Element, ctx: &Ctx<'_>) -> Role {
     if b.ns == NS_SERVICES85 {
         if !declared_for(ctx.kind, &b.name) {

@@ -11,6 +11,14 @@
 //! namespaces are listed apart ([`DiffReport::extra_headers`], kind `extra-header`) without
 //! making the documents different, unless [`Options::strict_headers`].
 //!
+//! Each document is held to a contract version ([`Options::contract`]: by default the one
+//! its payload namespace names, as `validate`'s `auto`). The payload of every version is
+//! one namespace in the canonical tree, so an 85 document and an 88 document differ by one
+//! [`DiffKind::Contract`] entry and by the members the versions differ by (`UserName`, ...),
+//! not on every element; the documented example a capture is compared with is that
+//! version's ([`documented_tree_as`]). Every report names the versions applied
+//! ([`DiffReport::contract`]).
+//!
 //! ```no_run
 //! use relation_contract::diff::{DiffReport, Options};
 //! use relation_contract::Document;
@@ -56,8 +64,10 @@ mod golden;
 mod headers;
 mod render;
 pub mod types;
+mod unify;
+mod versions;
 
-pub use canonical::{masked_source, parse, CanonError, Element, Secret, Tree};
+pub use canonical::{masked_source, parse, parse_as, CanonError, Element, Secret, Tree};
 pub use compare::{compare, DiffKind, Difference, Mode, Options};
 pub use glob::{glob_matches, load_rules, parse_rules, rules_for, RULES_FILE_NAME};
 pub use golden::{
@@ -67,7 +77,7 @@ pub use golden::{
 pub use render::{canonical_text, unified};
 
 use crate::capture::Document;
-use crate::contract::{Kind, Operation, NS_SOAP11};
+use crate::contract::{Contract, ContractChoice, Kind, Operation, NS_SOAP11};
 use serde::Serialize;
 
 /// Exit status when the documents are equal.
@@ -105,26 +115,42 @@ pub fn documented_example(op: Operation, kind: Kind) -> Option<&'static str> {
     }
 }
 
-/// The canonical tree of a bundled example, parsed once per process (the examples are
-/// compiled in, so every diff against them would otherwise parse the same text again).
-/// `None` where no example is bundled.
-fn documented_tree(op: Operation, kind: Kind) -> Option<&'static Tree> {
-    static TREES: [[std::sync::OnceLock<Option<Tree>>; 2]; 4] =
-        [const { [const { std::sync::OnceLock::new() }; 2] }; 4];
+/// The canonical tree of a bundled example in a contract version's shape (its members:
+/// Services88's Associate has `UserName`, `ExtraFields` and `CustomFields`), made once per
+/// process and version (the examples are compiled in, so every diff against them would
+/// otherwise parse the same text again). `None` where no example is bundled.
+pub fn documented_tree_as(op: Operation, kind: Kind, contract: Contract) -> Option<&'static Tree> {
+    type Cache = [[[std::sync::OnceLock<Option<Tree>>; 2]; 4]; 5];
+    static TREES: Cache = [const { [const { [const { std::sync::OnceLock::new() }; 2] }; 4] }; 5];
     let k = match kind {
         Kind::Request => 0,
         Kind::Response => 1,
         Kind::Fault => return None,
     };
     let o = Operation::ALL.iter().position(|x| *x == op)?;
-    TREES[o][k]
-        .get_or_init(|| documented_example(op, kind).and_then(|t| parse(t).ok()))
+    let c = Contract::ALL.iter().position(|x| *x == contract)?;
+    TREES[c][o][k]
+        .get_or_init(|| {
+            let text = documented_example(op, kind)?;
+            let base = canonical::parse_as(text, ContractChoice::Fixed(contract)).ok()?;
+            Some(versions::documented_as(&base, contract))
+        })
         .as_ref()
 }
 
 /// The display name of a bundled example, e.g. `documented:SaveContactRelation.request`.
 pub fn documented_name(op: Operation, kind: Kind) -> String {
     format!("documented:{op}.{kind}")
+}
+
+/// The contract versions a diff applied: JSON `{"expected": "Services85", "actual":
+/// "Services88"}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Applied {
+    /// The version the expected document (or documented example) was held to.
+    pub expected: Contract,
+    /// The version the actual document was held to.
+    pub actual: Contract,
 }
 
 /// The result of a diff, redacted and ready to print.
@@ -138,6 +164,8 @@ pub struct DiffReport {
     pub mode: Mode,
     /// Whether extra header blocks counted as differences ([`Options::strict_headers`]).
     pub strict_headers: bool,
+    /// The contract version each side was held to.
+    pub contract: Applied,
     /// Whether no difference was found.
     pub equal: bool,
     /// Every difference that decides the verdict, in document order (with
@@ -158,8 +186,8 @@ pub struct DiffReport {
 impl DiffReport {
     /// Diffs a capture against an expected document (an example or a golden fixture).
     pub fn new(capture: &Document, against: &Document, opts: &Options) -> Result<Self, DiffError> {
-        let expected = parse_document(against)?;
-        let actual = parse_document(capture)?;
+        let expected = parse_document_as(against, opts.contract)?;
+        let actual = parse_document_as(capture, opts.contract)?;
         Ok(DiffReport::from_trees(
             &capture.source,
             &actual,
@@ -171,9 +199,10 @@ impl DiffReport {
     }
 
     /// Diffs a capture against the bundled documented example of the same operation and
-    /// kind (recognised from the capture's Body).
+    /// kind (recognised from the capture's Body), in the shape of the contract version the
+    /// capture is held to ([`Options::contract`]; by default the one its namespace names).
     pub fn against_documented(capture: &Document, opts: &Options) -> Result<Self, DiffError> {
-        let actual = parse_document(capture)?;
+        let actual = parse_document_as(capture, opts.contract)?;
         let found = actual.body_child().and_then(|c| {
             if c.ns == NS_SOAP11 && c.name == "Fault" {
                 None
@@ -189,7 +218,7 @@ impl DiffReport {
                     .to_string(),
             });
         };
-        let Some(expected) = documented_tree(op, kind) else {
+        let Some(expected) = documented_tree_as(op, kind, actual.applied) else {
             return Err(DiffError::NoExample {
                 document: capture.source.clone(),
                 message: format!(
@@ -222,15 +251,21 @@ impl DiffReport {
         let mut all = secrets.to_vec();
         all.extend(compare::tree_secrets(&[expected, actual]));
         let mask = compare::echo_masker(&all);
-        let (differences, extra_headers): (Vec<Difference>, Vec<Difference>) =
-            compare::compare_masked(expected, actual, opts, &mask)
-                .into_iter()
-                .partition(|d| opts.counts(d.kind));
+        let root =
+            versions::contract_difference(expected, actual).filter(|d| !opts.is_ignored(&d.path));
+        let (differences, extra_headers): (Vec<Difference>, Vec<Difference>) = root
+            .into_iter()
+            .chain(compare::compare_masked(expected, actual, opts, &mask))
+            .partition(|d| opts.counts(d.kind));
         DiffReport {
             capture: capture_name.to_string(),
             against: against_name.to_string(),
             mode: opts.mode,
             strict_headers: opts.strict_headers,
+            contract: Applied {
+                expected: expected.applied,
+                actual: actual.applied,
+            },
             equal: differences.is_empty(),
             differences,
             extra_headers,
@@ -239,9 +274,9 @@ impl DiffReport {
         }
     }
 
-    /// The JSON form: `{"capture", "against", "mode", "strict_headers", "equal",
-    /// "differences": [...], "extra_headers": [...]}`; each entry `{"path", "kind",
-    /// "expected", "actual"}`.
+    /// The JSON form: `{"capture", "against", "mode", "strict_headers", "contract":
+    /// {"expected", "actual"}, "equal", "differences": [...], "extra_headers": [...]}`; each
+    /// entry `{"path", "kind", "expected", "actual"}`.
     pub fn json(&self) -> String {
         render::json(self)
     }
@@ -271,18 +306,25 @@ pub(crate) fn document_secrets(docs: &[&Document]) -> Vec<String> {
         .collect()
 }
 
-/// A document's canonical tree, or the reason it has none. A reason may quote what the
+/// A document's canonical tree (with the declared types of the version `contract` chooses),
+/// or the reason it has none. A reason may quote what the
 /// parser took for a name (in a broken document that can run over a secret value), so
 /// the document's secret values are masked inside the message; the document's name is
 /// shown as it is.
-pub(crate) fn parse_document(doc: &Document) -> Result<Tree, DiffError> {
-    parse_text(doc).map_err(|e| unreadable(doc, e))
+pub(crate) fn parse_document_as(
+    doc: &Document,
+    contract: ContractChoice,
+) -> Result<Tree, DiffError> {
+    parse_text(doc, contract).map_err(|e| unreadable(doc, e))
 }
 
 /// The canonical tree of a document's text; the error as parsing gives it.
-fn parse_text(doc: &Document) -> Result<Tree, (String, Option<u32>, Option<u32>)> {
+fn parse_text(
+    doc: &Document,
+    contract: ContractChoice,
+) -> Result<Tree, (String, Option<u32>, Option<u32>)> {
     match &doc.text {
-        Ok(t) => parse(t).map_err(|e| (e.message, Some(e.line), Some(e.column))),
+        Ok(t) => parse_as(t, contract).map_err(|e| (e.message, Some(e.line), Some(e.column))),
         Err(v) => Err((v.message.clone(), v.line, v.column)),
     }
 }
@@ -383,14 +425,18 @@ mod bundled_tests {
 
     #[test]
     fn every_bundled_example_parses_once_and_is_served_from_the_cache() {
-        for op in Operation::ALL {
-            for kind in [Kind::Request, Kind::Response] {
-                let first = documented_tree(op, kind);
-                assert!(first.is_some(), "{op} {kind} does not parse");
-                let again = documented_tree(op, kind);
-                assert!(first.zip(again).is_some_and(|(a, b)| std::ptr::eq(a, b)));
+        for c in Contract::ALL {
+            for op in Operation::ALL {
+                for kind in [Kind::Request, Kind::Response] {
+                    let first = documented_tree_as(op, kind, c);
+                    assert!(first.is_some(), "{op} {kind} does not parse");
+                    assert!(first.is_some_and(|t| t.contract == Some(c) && t.applied == c));
+                    let again = documented_tree_as(op, kind, c);
+                    assert!(first.zip(again).is_some_and(|(a, b)| std::ptr::eq(a, b)));
+                }
             }
+            let fault = documented_tree_as(Operation::SaveContactRelation, Kind::Fault, c);
+            assert!(fault.is_none());
         }
-        assert!(documented_tree(Operation::SaveContactRelation, Kind::Fault).is_none());
     }
 }

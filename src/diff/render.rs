@@ -85,7 +85,8 @@ fn shown_text(e: &Element, opts: &Options, masker: &Masker) -> String {
     }
 }
 
-/// The JSON form: one object `{"capture", "against", "mode", "equal", "differences"}`.
+/// The JSON form: one object `{"capture", "against", "mode", "strict_headers", "contract",
+/// "equal", "differences", "extra_headers"}`.
 pub fn json(report: &DiffReport) -> String {
     serde_json::to_string(report).unwrap_or_else(|e| {
         // Serialising plain strings and enums cannot fail; say so rather than panic.
@@ -105,9 +106,17 @@ pub fn human(report: &DiffReport, color: bool) -> String {
         }
     };
     let mut out = String::new();
+    let contract = if report.contract.expected == report.contract.actual {
+        format!("contract {}", report.contract.actual)
+    } else {
+        format!(
+            "contracts {} against {}",
+            report.contract.actual, report.contract.expected
+        )
+    };
     let _ = writeln!(
         out,
-        "{} {} against {} ({} mode)",
+        "{} {} against {} ({} mode, {contract})",
         paint(BOLD, "diff:"),
         report.capture,
         report.against,

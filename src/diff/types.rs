@@ -1,5 +1,7 @@
 //! The declared types of the payload, read from the contract table
-//! ([`crate::contract::table`]): which type each element has inside its parent's type.
+//! ([`crate::contract::table`]) as a contract version has it ([`crate::contract::versions`]:
+//! Services88's Associate has `UserName`, `ExtraFields` and `CustomFields`, its ETableRight
+//! `Unused1` ...): which type each element has inside its parent's type.
 //!
 //! The diff uses them for shape comparison (is a value a valid lexeme of its type?), for
 //! exact comparison (numbers as numbers, dateTimes as instants) and to recognise an
@@ -8,6 +10,7 @@
 //! values the codec accepts.
 
 use crate::contract::table::{self, Builtin, SimpleType, TypeRef};
+use crate::contract::versions::{self, Contract};
 use crate::contract::{Operation, NS_XSD};
 use crate::text::lexical;
 
@@ -35,39 +38,59 @@ pub enum DeclaredType {
 use DeclaredType::{Boolean, Complex, DateTime, Int, Short, Simple, String as Str};
 
 impl From<TypeRef> for DeclaredType {
+    /// The type as Services85 has it.
     fn from(t: TypeRef) -> Self {
-        match t {
-            TypeRef::Xs(Builtin::Int) => Int,
-            TypeRef::Xs(Builtin::Short) => Short,
-            TypeRef::Xs(Builtin::String) => Str,
-            TypeRef::Xs(Builtin::DateTime) => DateTime,
-            TypeRef::Xs(Builtin::Boolean) => Boolean,
-            TypeRef::Tns(name) => match table::simple_type(name) {
-                Some(s) => Simple(s),
-                None => Complex(name),
-            },
-            TypeRef::Anon(name) => Complex(name),
-        }
+        DeclaredType::of(Contract::Services85, t)
     }
 }
 
 /// The declared type of the payload element `local` inside an element of complex type
-/// `parent` (a name from [`DeclaredType::Complex`]), or `None` when the schema declares no
-/// such member. Under the pseudo-type `Header` stand the header blocks of either
-/// direction, under `Body` the eight wrappers.
+/// `parent` (a name from [`DeclaredType::Complex`]) in Services85, or `None` when the
+/// schema declares no such member. See [`child_type_as`].
+#[cfg(test)]
 pub(crate) fn child_type(parent: &str, local: &str) -> Option<DeclaredType> {
+    child_type_as(Contract::Services85, parent, local)
+}
+
+/// The declared type of the payload element `local` inside an element of complex type
+/// `parent` in `contract`, or `None` when that version declares no such member. Under the
+/// pseudo-type `Header` stand the header blocks of either direction, under `Body` the
+/// eight wrappers (the same in every version).
+pub(crate) fn child_type_as(contract: Contract, parent: &str, local: &str) -> Option<DeclaredType> {
     let t = match parent {
         "Header" => table::header_block(local)?.ty,
         "Body" => {
             let (op, kind) = Operation::from_wrapper(local)?;
             table::wrapper_decl(op, kind)?.ty
         }
-        _ => table::child_type(parent, local)?,
+        _ => {
+            versions::complex_type(contract, parent)?
+                .member(local)?
+                .1
+                .ty
+        }
     };
-    Some(t.into())
+    Some(DeclaredType::of(contract, t))
 }
 
 impl DeclaredType {
+    /// A table reference as `contract` has the type (a simple type with that version's
+    /// values).
+    pub fn of(contract: Contract, t: TypeRef) -> DeclaredType {
+        match t {
+            TypeRef::Xs(Builtin::Int) => Int,
+            TypeRef::Xs(Builtin::Short) => Short,
+            TypeRef::Xs(Builtin::String) => Str,
+            TypeRef::Xs(Builtin::DateTime) => DateTime,
+            TypeRef::Xs(Builtin::Boolean) => Boolean,
+            TypeRef::Tns(name) => match versions::simple_type(contract, name) {
+                Some(s) => Simple(s),
+                None => Complex(name),
+            },
+            TypeRef::Anon(name) => Complex(name),
+        }
+    }
+
     /// The type's qualified name (namespace URI, local name), as an `xsi:type` would name
     /// it; `None` for anonymous types.
     pub fn qname(self) -> Option<(&'static str, &'static str)> {
@@ -79,7 +102,8 @@ impl DeclaredType {
             Boolean => Some((NS_XSD, "boolean")),
             Simple(s) => TypeRef::Tns(s.name).qname(),
             Complex("Header" | "Body") => None,
-            Complex(name) => match table::complex_type(name) {
+            // A type a later version adds (StringDictionary) is named like the table's.
+            Complex(name) => match table::complex_type(name).or_else(|| latest_type(name)) {
                 Some(c) if !c.anonymous => TypeRef::Tns(name).qname(),
                 _ => None,
             },
@@ -140,6 +164,12 @@ impl DeclaredType {
     }
 }
 
+/// A complex type the newest version adds to the Services85 table.
+fn latest_type(name: &str) -> Option<&'static table::ComplexType> {
+    let newest = Contract::ALL[Contract::ALL.len() - 1];
+    versions::added_type(newest, name)
+}
+
 /// Whether two dateTime lexemes denote the same instant (a value without zone taken as
 /// UTC; fractions compared digit by digit). `None` unless both are valid.
 fn same_instant(a: &str, b: &str) -> Option<bool> {
@@ -193,6 +223,26 @@ mod tests {
             simple("ETableRight").qname(),
             Some((crate::contract::NS_SERVICES85, "ETableRight"))
         );
+    }
+
+    #[test]
+    fn each_version_has_its_own_members_and_values() {
+        use crate::contract::Contract::{Services85, Services86, Services88};
+        assert_eq!(child_type_as(Services85, "Associate", "UserName"), None);
+        assert_eq!(
+            child_type_as(Services86, "Associate", "UserName"),
+            Some(Str)
+        );
+        assert_eq!(child_type_as(Services86, "Associate", "ExtraFields"), None);
+        let extra = child_type_as(Services88, "Associate", "ExtraFields");
+        assert_eq!(extra, Some(Complex("StringDictionary")));
+        assert_eq!(
+            extra.and_then(DeclaredType::qname),
+            Some((crate::contract::NS_SERVICES85, "StringDictionary"))
+        );
+        let mask = |c| child_type_as(c, "TableRight", "Mask");
+        assert!(mask(Services88).is_some_and(|t| t.accepts("Select Unused1")));
+        assert!(mask(Services85).is_some_and(|t| !t.accepts("Select Unused1")));
     }
 
     #[test]
