@@ -4,8 +4,9 @@
 
 use relation_contract::contract::{Contract, ContractChoice};
 use relation_contract::diff::{check_golden, Bless, GoldenError, GoldenOutcome};
-use relation_contract::diff::{DiffKind, DiffReport, Difference, Options};
+use relation_contract::diff::{documented_example_as, DiffKind, DiffReport, Difference, Options};
 use relation_contract::Document;
+use relation_contract::{Kind, Operation};
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
@@ -308,6 +309,38 @@ fn a_flag_services88_adds_is_a_type_only_where_the_version_lacks_it() {
     assert_eq!(at_mask.len(), 1, "{:#?}", held.differences);
     assert_eq!(at_mask[0].kind, DiffKind::Type);
     assert_eq!(at_mask[0].expected.as_deref(), Some("ETableRight"));
+}
+
+#[test]
+fn the_88_documented_shape_is_the_88_pages_completed_from_the_table() {
+    for op in Operation::ALL {
+        for kind in [Kind::Request, Kind::Response] {
+            let page = documented_example_as(op, kind, Contract::Services88)
+                .unwrap_or_else(|| panic!("{op} {kind}: the 88 page is bundled"));
+            assert!(
+                page.contains(Contract::Services88.namespace()),
+                "{op} {kind}"
+            );
+            // Exact mode: the page's own values (its dates are not the 85 pages'); what
+            // the documented shape adds are the dictionaries the pages leave out.
+            let report = documented(page, &Options::exact());
+            let has_associate = page.contains("UserName");
+            for d in &report.differences {
+                assert_eq!(d.kind, DiffKind::Missing, "{op} {kind}: {d:?}");
+                assert!(
+                    d.path.ends_with("/ExtraFields") || d.path.ends_with("/CustomFields"),
+                    "{op} {kind}: {d:?}"
+                );
+            }
+            assert_eq!(report.differences.is_empty(), !has_associate, "{op} {kind}");
+        }
+    }
+    let page85 = documented_example_as(
+        Operation::SaveContactRelation,
+        Kind::Request,
+        Contract::Services87,
+    );
+    assert!(page85.is_some_and(|p| p.contains(Contract::Services85.namespace())));
 }
 
 #[test]

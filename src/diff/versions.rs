@@ -1,11 +1,14 @@
 //! The diff across contract versions (Services84 to Services88).
 //!
-//! - The documented example of a version: the bundled (Services85) example in that
-//!   version's shape. Its payload is already in the canonical (Services85) namespace, and
-//!   each complex type gains, at its place, every member the version adds to the table
-//!   ([`versions::members`]: Associate's `UserName` from Services86, `ExtraFields` and
-//!   `CustomFields` from Services88), shown once with a placeholder value as the
-//!   documentation shows every member. Nothing here names a member: the contract table does.
+//! - The documented example of a version: the bundled example of its pages
+//!   ([`super::documented_example_as`]: Services88's own, the Services85 ones for the
+//!   others) in that version's shape. Its payload is in the canonical (Services85)
+//!   namespace, and each complex type gains, at its place, every member the version adds
+//!   to the table ([`versions::members`]: Associate's `UserName` from Services86,
+//!   `ExtraFields` and `CustomFields` from Services88) that the page does not show, once,
+//!   with a placeholder value, as the documentation shows every other member (the
+//!   Services88 pages leave the two dictionaries out). Nothing here names a member: the
+//!   contract table does.
 //! - The versions of two documents: one [`DiffKind::Contract`] entry at the root when the
 //!   two sides are written in different versions, or a side is held to a version other
 //!   than the one it is written in. The payload of each side being in one canonical
