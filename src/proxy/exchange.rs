@@ -388,6 +388,10 @@ fn judge(
                 .cloned()
                 .map(|mut v| {
                     v.message = masker.text(&v.message);
+                    if v.code.is_http() {
+                        // A header line of the dump, which the live request has not.
+                        (v.line, v.column) = (None, None);
+                    }
                     v
                 })
                 .collect();
