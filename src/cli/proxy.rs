@@ -33,8 +33,8 @@ pub struct ProxyArgs {
     /// Write every exchange into DIR as raw HTTP/1.1 request and response files, redacted.
     #[arg(long, value_name = "DIR")]
     record: Option<PathBuf>,
-    /// Answer a request that breaks the contract with the stub's contract Fault instead of
-    /// forwarding it.
+    /// Answer a request that breaks the contract as `serve` answers it (see --faults)
+    /// instead of forwarding it: the upstream never sees it.
     #[arg(long)]
     enforce: bool,
     /// How --enforce answers, as `serve` does: `wcf` as the real WCF service does (415,
