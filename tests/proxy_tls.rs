@@ -1,7 +1,7 @@
 //! The proxy in front of an https upstream, on loopback: the project's stub behind a TLS
 //! terminator made here (tokio-rustls), with a CA and a server certificate made by rcgen
 //! in the test. Trusted through `--upstream-ca`, the exchange passes (SNI the URL's host,
-//! the `/Cust...` path kept); without it, a 502 naming the certificate problem; with
+//! the `/Cust...` path kept, one handshake for several exchanges); without it, a 502 naming the certificate problem; with
 //! `--insecure`, it passes and the command says so, loudly.
 
 mod common;
@@ -163,8 +163,14 @@ fn trusted_through_upstream_ca_the_exchange_passes_with_sni_and_the_cust_path_ke
         [Some("localhost".to_string())],
         "SNI is the upstream's host"
     );
+    // Later exchanges reuse the connection: no second handshake.
+    for i in 0..3 {
+        assert_eq!(save_through(&p, &format!("again {i}")).status, 200);
+    }
+    assert_eq!(stub.requests(), 4);
+    assert_eq!(term.names.lock().unwrap().len(), 1, "one TLS handshake");
     let results = p.results();
-    assert_eq!(results.len(), 2);
+    assert_eq!(results.len(), 8);
     assert!(results.iter().all(|r| r.item.valid), "{results:?}");
     drop(p);
     drop(stub);
@@ -174,9 +180,11 @@ fn trusted_through_upstream_ca_the_exchange_passes_with_sni_and_the_cust_path_ke
         .map(|e| e.unwrap().path())
         .filter(|p| p.to_string_lossy().ends_with(".request.http"))
         .collect();
-    assert_eq!(recorded.len(), 1, "{recorded:?}");
-    let text = std::fs::read_to_string(&recorded[0]).unwrap();
-    assert!(text.starts_with(&format!("POST {CUST} HTTP/1.1")), "{text}");
+    assert_eq!(recorded.len(), 4, "{recorded:?}");
+    for file in &recorded {
+        let text = std::fs::read_to_string(file).unwrap();
+        assert!(text.starts_with(&format!("POST {CUST} HTTP/1.1")), "{text}");
+    }
 }
 
 #[test]

@@ -36,6 +36,11 @@ impl ProxyBody {
         ProxyBody(Inner::Whole((!bytes.is_empty()).then_some(bytes)))
     }
 
+    /// Whether the body was read whole (not streamed).
+    pub(crate) fn is_whole(&self) -> bool {
+        matches!(self.0, Inner::Whole(_))
+    }
+
     /// `head`, then every frame of `rest` as it comes; an error once `rest` sends nothing
     /// for `idle`.
     pub(crate) fn stream(head: Vec<u8>, rest: Incoming, idle: Duration) -> ProxyBody {

@@ -98,7 +98,10 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<ProxyBody> 
             let raw = exchange_bytes(&start, &parts.headers, &b);
             let (judged, secrets) = judge(shared, n, Direction::Request, &raw, &[]);
             let mut secrets = secrets;
-            secrets.extend(Document::from_bytes("request", &b).secrets);
+            if judged.is_empty() {
+                // No document came of it: the body's secrets are still masked.
+                secrets.extend(Document::from_bytes("request", &b).secrets);
+            }
             Sent::Judged(Bytes::from(b), judged, secrets)
         }
         Prefix::Over(head, rest) => Sent::Over(head, rest),

@@ -1,4 +1,6 @@
-//! The upstream side: one HTTP/1.1 connection per exchange (over TLS for `https://`),
+//! The upstream side: HTTP/1.1 connections (over TLS for `https://`), kept alive and
+//! reused one exchange at a time (an idle one found closed before the request went out is
+//! replaced by a new one),
 //! bounded in time, its answer's body read whole up to the size limit and streamed beyond.
 
 use super::body::ProxyBody;
@@ -11,6 +13,7 @@ use hyper::http::request::Parts;
 use hyper::{Request, StatusCode, Uri};
 use hyper_util::rt::TokioIo;
 use std::io;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// Where the proxy forwards to.
@@ -25,7 +28,15 @@ pub struct Upstream {
         tokio_rustls::TlsConnector,
         rustls::pki_types::ServerName<'static>,
     )>,
+    /// Idle keep-alive connections, each taken for one exchange at a time.
+    idle: Arc<Mutex<Vec<Sender>>>,
 }
+
+/// One upstream connection's sending half.
+type Sender = hyper::client::conn::http1::SendRequest<ProxyBody>;
+
+/// The most idle upstream connections kept for reuse.
+const MAX_IDLE: usize = 64;
 
 impl std::fmt::Debug for Upstream {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -70,7 +81,31 @@ impl Upstream {
             authority,
             host: auth.as_str().to_string(),
             tls,
+            idle: Arc::new(Mutex::new(Vec::new())),
         })
+    }
+
+    fn idle(&self) -> std::sync::MutexGuard<'_, Vec<Sender>> {
+        self.idle.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// An idle connection that is still open and ready, if there is one.
+    async fn take_idle(&self) -> Option<Sender> {
+        loop {
+            let popped = self.idle().pop();
+            let mut sender = popped?;
+            if !sender.is_closed() && sender.ready().await.is_ok() {
+                return Some(sender);
+            }
+        }
+    }
+
+    /// A connection whose exchange is over, kept for the next one.
+    fn put_back(&self, sender: Sender) {
+        let mut idle = self.idle();
+        if idle.len() < MAX_IDLE && !sender.is_closed() {
+            idle.push(sender);
+        }
     }
 }
 
@@ -162,10 +197,9 @@ async fn exchange(
         status: StatusCode::BAD_GATEWAY,
         reason: format!("the upstream {} {what}: {e}", upstream.authority),
     };
-    let stream = tokio::net::TcpStream::connect(&upstream.authority)
-        .await
-        .map_err(|e| bad("cannot be reached", &e))?;
-    let _ = stream.set_nodelay(true);
+    // A streamed body may still be on its way when the answer is in: its connection is
+    // not reused.
+    let reusable = body.is_whole();
     let mut req = Request::new(body);
     *req.method_mut() = parts.method.clone();
     let target = parts.uri.path_and_query().map_or("/", |p| p.as_str());
@@ -177,31 +211,44 @@ async fn exchange(
         headers.insert(HOST, host);
     }
     *req.headers_mut() = headers;
-    let answer = match &upstream.tls {
-        None => request_on(stream, req).await,
-        Some((connector, name)) => {
-            let tls = connector
-                .connect(name.clone(), stream)
+    let (mut sender, answer) = match upstream.take_idle().await {
+        Some(mut sender) => match sender.try_send_request(req).await {
+            Ok(answer) => (sender, answer),
+            Err(mut e) => match e.take_message() {
+                // The idle connection was closed before the request went out: a new one.
+                Some(req) => {
+                    let mut sender = connect(upstream).await?;
+                    let answer = sender
+                        .send_request(req)
+                        .await
+                        .map_err(|e| bad("broke the exchange", &e))?;
+                    (sender, answer)
+                }
+                None => return Err(bad("broke the exchange", e.error())),
+            },
+        },
+        None => {
+            let mut sender = connect(upstream).await?;
+            let answer = sender
+                .send_request(req)
                 .await
-                .map_err(|e| Failure {
-                    status: StatusCode::BAD_GATEWAY,
-                    reason: format!(
-                        "the upstream {} failed the TLS handshake: {e}{}",
-                        upstream.authority,
-                        if e.to_string().contains("certificate") {
-                            " (trust its CA with --upstream-ca FILE; --insecure checks no certificate)"
-                        } else {
-                            ""
-                        }
-                    ),
-                })?;
-            request_on(tls, req).await
+                .map_err(|e| bad("broke the exchange", &e))?;
+            (sender, answer)
         }
-    }
-    .map_err(|(what, e)| bad(what, &e))?;
+    };
     let (rparts, rbody) = answer.into_parts();
     let body = match conn::read_prefix(rbody, max, timeout).await {
-        Prefix::Read(conn::Body::Whole(b)) => Payload::Whole(Bytes::from(b)),
+        Prefix::Read(conn::Body::Whole(b)) => {
+            if reusable {
+                // Wait for the connection to take the next request, briefly: one that
+                // closes (or is slow to settle) is let go.
+                let settled = tokio::time::timeout(Duration::from_millis(50), sender.ready());
+                if matches!(settled.await, Ok(Ok(()))) {
+                    upstream.put_back(sender);
+                }
+            }
+            Payload::Whole(Bytes::from(b))
+        }
         Prefix::Over(head, rest) => Payload::Over(head, rest),
         Prefix::Read(conn::Body::TimedOut) => {
             return Err(Failure {
@@ -223,24 +270,50 @@ async fn exchange(
     })
 }
 
-/// One request on a fresh connection `io`; the failure's words and cause.
-async fn request_on<IO>(
-    io: IO,
-    req: Request<ProxyBody>,
-) -> Result<hyper::Response<Incoming>, (&'static str, hyper::Error)>
+/// A new connection to the upstream (TLS handshake included, for https), its sending half.
+async fn connect(upstream: &Upstream) -> Result<Sender, Failure> {
+    let bad = |what: &str, e: &dyn std::fmt::Display| Failure {
+        status: StatusCode::BAD_GATEWAY,
+        reason: format!("the upstream {} {what}: {e}", upstream.authority),
+    };
+    let stream = tokio::net::TcpStream::connect(&upstream.authority)
+        .await
+        .map_err(|e| bad("cannot be reached", &e))?;
+    let _ = stream.set_nodelay(true);
+    match &upstream.tls {
+        None => handshake(stream).await,
+        Some((connector, name)) => {
+            let tls = connector
+                .connect(name.clone(), stream)
+                .await
+                .map_err(|e| Failure {
+                    status: StatusCode::BAD_GATEWAY,
+                    reason: format!(
+                        "the upstream {} failed the TLS handshake: {e}{}",
+                        upstream.authority,
+                        if e.to_string().contains("certificate") {
+                            " (trust its CA with --upstream-ca FILE; --insecure checks no certificate)"
+                        } else {
+                            ""
+                        }
+                    ),
+                })?;
+            handshake(tls).await
+        }
+    }
+    .map_err(|e| bad("refused the connection", &e))
+}
+
+/// HTTP/1.1 on `io`; its connection driven in a task of its own until it ends.
+async fn handshake<IO>(io: IO) -> Result<Sender, hyper::Error>
 where
     IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
-    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(io))
-        .await
-        .map_err(|e| ("refused the connection", e))?;
+    let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(io)).await?;
     tokio::spawn(async move {
         let _ = conn.await;
     });
-    sender
-        .send_request(req)
-        .await
-        .map_err(|e| ("broke the exchange", e))
+    Ok(sender)
 }
 
 #[cfg(test)]
