@@ -381,8 +381,11 @@ fn the_command_prints_json_lines_with_direction_and_exchange_and_fails_on_a_brea
     assert!(!rest.contains(TICKET) && !err.contains(TICKET) && !err.contains(APP_TOKEN));
 }
 
+/// A request by name: its headers and its body.
+type Named = (&'static str, Vec<(&'static str, String)>, Vec<u8>);
+
 /// Bad requests of each kind serve answers differently: the headers and the body.
-fn bad_requests() -> Vec<(&'static str, Vec<(&'static str, String)>, Vec<u8>)> {
+fn bad_requests() -> Vec<Named> {
     let save_action = common::stub::action(relation_contract::Operation::SaveContactRelation);
     let xml = ("Content-Type", "text/xml; charset=utf-8".to_string());
     let good = |env: &relation_contract::model::RequestEnvelope| {

@@ -1,7 +1,7 @@
 //! The upstream side: HTTP/1.1 connections (over TLS for `https://`), kept alive and
 //! reused one exchange at a time (an idle one found closed before the request went out is
-//! replaced by a new one),
-//! bounded in time, its answer's body read whole up to the size limit and streamed beyond.
+//! replaced by a new one), bounded in time, each answer's body read whole up to the size
+//! limit and streamed beyond.
 
 use super::body::ProxyBody;
 use super::tls::{self, Trust};
