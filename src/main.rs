@@ -6,8 +6,11 @@ mod cli;
 
 use clap::{Parser, Subcommand};
 use cli::out::{out, say, stderr_failed};
+// What `cli::proxy` reaches as `crate::...` (it shares serve's arguments and stderr).
 #[cfg(feature = "serve")]
-use cli::serve::{serve_say, wait_for_signal};
+use cli::parse_contract;
+#[cfg(feature = "serve")]
+use cli::serve::{serve_say, wait_for_signal, FaultsArg};
 use cli::ColorArg;
 use std::io::{self, Write};
 use std::process::ExitCode;

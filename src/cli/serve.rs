@@ -41,7 +41,7 @@ pub struct ServeArgs {
 
 /// How `serve` answers a contract break.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
-enum FaultsArg {
+pub enum FaultsArg {
     /// As the real service (WCF BasicHttpBinding) answers.
     Wcf,
     /// One uniform HTTP 500 s:Client Fault naming the first violation.
