@@ -19,6 +19,7 @@ mod headers;
 mod payload;
 mod reader;
 mod simple;
+mod tokens;
 
 use crate::contract::{Operation, SoapVersion};
 use crate::model::*;
