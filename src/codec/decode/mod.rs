@@ -20,6 +20,10 @@ mod payload;
 mod reader;
 mod simple;
 mod tokens;
+#[cfg(test)]
+mod tokens_diff;
+#[cfg(test)]
+mod tokens_tests;
 
 use crate::contract::{Operation, SoapVersion};
 use crate::model::*;

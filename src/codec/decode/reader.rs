@@ -3,13 +3,13 @@
 //! text, the element path of every open element and the findings' positions.
 
 use super::super::DecodeError;
+use super::tokens::{self, Attr, Event, Resolved, Tokenizer};
 use crate::contract::{Contract, SoapVersion, NS_SOAP11, NS_SOAP12, NS_XSI};
 use crate::text::escape::is_xml_char;
 use crate::text::lexical::{is_ws, trim};
 use crate::text::path::segment;
 use crate::text::LineIndex;
 use crate::violation::{Code, Violation};
-use super::tokens::{self, Attr, Event, Resolved, Tokenizer};
 use std::borrow::Cow;
 
 pub use crate::text::limits::MAX_DEPTH;

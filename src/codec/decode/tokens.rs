@@ -251,7 +251,11 @@ impl<'i> Tokenizer<'i> {
     }
 
     /// Resolves a prefix (`None`: no prefix, the default namespace if `use_default`).
-    pub(super) fn resolve<'a>(&'a self, prefix: Option<&'a str>, use_default: bool) -> Resolved<'a> {
+    pub(super) fn resolve<'a>(
+        &'a self,
+        prefix: Option<&'a str>,
+        use_default: bool,
+    ) -> Resolved<'a> {
         match prefix {
             None if !use_default => Resolved::Unbound,
             None => match self.bindings.iter().rev().find(|(p, _)| p.is_empty()) {
@@ -535,7 +539,9 @@ impl<'i> Tokenizer<'i> {
             None => {
                 return Err(malformed(
                     at,
-                    format!("ill-formed document: close tag `</{name}>` does not match any open tag"),
+                    format!(
+                        "ill-formed document: close tag `</{name}>` does not match any open tag"
+                    ),
                 ))
             }
         }
@@ -560,33 +566,34 @@ impl<'i> Tokenizer<'i> {
         let mut raw_names = std::mem::take(&mut self.names);
         raw_names.clear();
         let mut i = name_end;
-        let empty = loop {
-            let j = self.skip_ws(i);
-            match b.get(j) {
-                None => return Err(Self::unclosed_tag(at)),
-                Some(b'>') => {
-                    i = j + 1;
-                    break false;
-                }
-                Some(b'/') => {
-                    if b.get(j + 1) == Some(&b'>') {
-                        i = j + 2;
-                        break true;
+        let empty =
+            loop {
+                let j = self.skip_ws(i);
+                match b.get(j) {
+                    None => return Err(Self::unclosed_tag(at)),
+                    Some(b'>') => {
+                        i = j + 1;
+                        break false;
                     }
-                    return Err(match b.get(j + 1) {
-                        None => Self::unclosed_tag(at),
-                        Some(_) => malformed(at, format!("`/` inside the tag `{name}`")),
-                    });
-                }
-                Some(_) if j == i => {
-                    return Err(malformed(
+                    Some(b'/') => {
+                        if b.get(j + 1) == Some(&b'>') {
+                            i = j + 2;
+                            break true;
+                        }
+                        return Err(match b.get(j + 1) {
+                            None => Self::unclosed_tag(at),
+                            Some(_) => malformed(at, format!("`/` inside the tag `{name}`")),
+                        });
+                    }
+                    Some(_) if j == i => return Err(malformed(
                         at,
-                        format!("bad attribute on `{name}`: attributes must be separated by whitespace"),
-                    ))
+                        format!(
+                            "bad attribute on `{name}`: attributes must be separated by whitespace"
+                        ),
+                    )),
+                    Some(_) => i = self.attribute(at, name, j, &mut raw_names)?,
                 }
-                Some(_) => i = self.attribute(at, name, j, &mut raw_names)?,
-            }
-        };
+            };
         self.names = raw_names;
         self.resolve_attrs(at, name)?;
         self.pos = i;
@@ -647,9 +654,8 @@ impl<'i> Tokenizer<'i> {
             return Err(bad(format!("duplicated attribute `{key}`")));
         }
         raw_names.push(key);
-        let value = attr_value(raw).map_err(|m| {
-            malformed(at, format!("bad attribute value on `{name}`: {m}"))
-        })?;
+        let value = attr_value(raw)
+            .map_err(|m| malformed(at, format!("bad attribute value on `{name}`: {m}")))?;
         let (prefix, local) = match colon {
             Some(c) => (Some(&self.text[i..c]), &self.text[c + 1..key_end]),
             None => (None, key),
@@ -733,7 +739,10 @@ fn attr_value(raw: &str) -> Result<Cow<'_, str>, String> {
             u32::from(c)
         ));
     }
-    if !raw.bytes().any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r')) {
+    if !raw
+        .bytes()
+        .any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r'))
+    {
         return Ok(Cow::Borrowed(raw));
     }
     let mut out = String::with_capacity(raw.len());
