@@ -216,6 +216,29 @@ impl<'i> Parser<'i> {
         Ok(el)
     }
 
+    /// The prefixes of the element `raw` at `pos` and of its attributes are bound.
+    fn bound(&self, pos: usize, raw: &str) -> Res<()> {
+        if let Some((p, _)) = raw.split_once(':') {
+            if let Resolved::Unknown(p) = self.tok.resolve(Some(p), true) {
+                return Err(self.err(
+                    Code::XmlMalformed,
+                    pos,
+                    format!("the prefix `{p}` of `{raw}` is not bound to a namespace"),
+                ));
+            }
+        }
+        for a in self.tok.attrs() {
+            if let Resolved::Unknown(p) = self.tok.resolve(a.prefix, false) {
+                return Err(self.err(
+                    Code::XmlMalformed,
+                    pos,
+                    format!("the prefix `{p}` of attribute `{}` is not bound", a.name),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Records what the schema cares about of one attribute of `el`.
     fn attribute(&self, el: &mut Elem<'i>, a: &Attr<'i>) -> Res<()> {
         let pos = el.pos;
@@ -343,15 +366,18 @@ impl<'i> Parser<'i> {
     }
 
     /// The raw text of `e`'s content, to its end tag (read and checked, not popped): the
-    /// span from after its start tag to the `<` of its end tag. Names inside are not
-    /// resolved (a fault's detail is kept as written).
+    /// span from after its start tag to the `<` of its end tag. Names inside must have
+    /// their prefixes bound but are not classified (a fault's detail is kept as written).
     pub(super) fn raw_content(&mut self, e: &Elem<'i>) -> Res<&'i str> {
         let start = self.tok.position();
         let mut depth = 0usize;
         loop {
             match self.tok.next() {
                 Err(err) => return Err(self.malformed(err)),
-                Ok(Event::Start { empty: false, .. }) => depth += 1,
+                Ok(Event::Start { pos, name, empty }) => {
+                    self.bound(pos, name)?;
+                    depth += usize::from(!empty);
+                }
                 Ok(Event::End { pos }) => {
                     if depth == 0 {
                         self.last_end = pos;
