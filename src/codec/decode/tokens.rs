@@ -335,13 +335,11 @@ impl<'i> Tokenizer<'i> {
                 "a processing instruction must start with a name",
             ));
         }
-        if target.eq_ignore_ascii_case("xml") {
-            if target != "xml" || at != self.start {
-                return Err(malformed(
-                    at,
-                    "the XML declaration is allowed only at the start of the document",
-                ));
-            }
+        if target.eq_ignore_ascii_case("xml") && (target != "xml" || at != self.start) {
+            return Err(malformed(
+                at,
+                "the XML declaration is allowed only at the start of the document",
+            ));
         }
         if let Some(c) = bad_char(body) {
             return Err(bad_char_error(c, at));
