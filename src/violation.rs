@@ -87,6 +87,9 @@ pub enum Code {
     /// A capture (HTTP dump, HAR file) that cannot be taken apart: bad JSON, a broken chunk,
     /// a body shorter than its Content-Length, a compressed body.
     CaptureMalformed,
+    /// A message the proxy passed through unjudged: its body is larger than the proxy
+    /// reads ([`MAX_REQUEST_BODY`](crate::text::limits::MAX_REQUEST_BODY)).
+    CaptureTooLarge,
 }
 
 impl Code {
@@ -125,6 +128,7 @@ impl Code {
         Code::HttpContentType,
         Code::HttpCharset,
         Code::CaptureMalformed,
+        Code::CaptureTooLarge,
     ];
 
     /// The stable spelling, e.g. `xsd.order`.
@@ -163,6 +167,7 @@ impl Code {
             Code::HttpContentType => "http.content-type",
             Code::HttpCharset => "http.charset",
             Code::CaptureMalformed => "capture.malformed",
+            Code::CaptureTooLarge => "capture.too-large",
         }
     }
 

@@ -713,10 +713,45 @@ fn the_models_enumerations_and_flags_are_the_tables() {
     };
     let user_types: Vec<&str> = UserType::ALL.iter().map(|u| u.as_str()).collect();
     assert_eq!(user_types, values("UserType"));
-    let table_rights: Vec<&str> = ETableRight::FLAGS.iter().map(|(_, n)| *n).collect();
-    assert_eq!(table_rights, values("ETableRight"));
-    let field_rights: Vec<&str> = EFieldRight::FLAGS.iter().map(|(_, n)| *n).collect();
-    assert_eq!(field_rights, values("EFieldRight"));
+    // The flag types cover every version: their flags are the newest version's values
+    // that are not aliases, in order, and their aliases are the rest.
+    fn flags_and_aliases(name: &str, flags: &[&str], aliases: &[&str]) {
+        let (mut f, mut a) = (Vec::new(), Vec::new());
+        for v in versions::values(Contract::LATEST, name).unwrap_or_default() {
+            match versions::alias_of(Contract::LATEST, name, v) {
+                None => f.push(v),
+                Some(_) => a.push(v),
+            }
+        }
+        assert_eq!((flags, aliases), (&f[..], &a[..]), "{name}");
+    }
+    let names = |f: &[(ETableRight, &'static str)]| f.iter().map(|(_, n)| *n).collect::<Vec<_>>();
+    let field_names =
+        |f: &[(EFieldRight, &'static str)]| f.iter().map(|(_, n)| *n).collect::<Vec<_>>();
+    flags_and_aliases(
+        "ETableRight",
+        &names(ETableRight::FLAGS),
+        &names(ETableRight::ALIASES),
+    );
+    flags_and_aliases(
+        "EFieldRight",
+        &field_names(EFieldRight::FLAGS),
+        &field_names(EFieldRight::ALIASES),
+    );
+    // Every name of every version is read as WCF's numeric value of it: the model's bits
+    // are the serializer's values, aliases included.
+    for c in Contract::ALL {
+        for v in versions::values(c, "ETableRight").unwrap_or_default() {
+            let bits = ETableRight::from_name(v).map(|m| u64::from(m.bits()));
+            assert_eq!(bits, versions::flag_value(c, "ETableRight", v), "{c} {v}");
+        }
+        for v in versions::values(c, "EFieldRight").unwrap_or_default() {
+            let bits = EFieldRight::from_name(v).map(|m| u64::from(m.bits()));
+            assert_eq!(bits, versions::flag_value(c, "EFieldRight", v), "{c} {v}");
+        }
+    }
+    let base: Vec<&str> = values("ETableRight");
+    assert_eq!(base, names(&ETableRight::FLAGS[..6]));
     assert!(table::simple_type("ETableRight").is_some_and(|s| s.is_list()));
     assert!(table::simple_type("UserType").is_some_and(|s| !s.is_list()));
 }

@@ -5,8 +5,10 @@ mod common;
 
 use common::stub::{call, entity, save, send, APP_TOKEN, TICKET};
 use relation_contract::codec;
+use relation_contract::contract::{Contract, ContractChoice};
+use relation_contract::model::{Message, Nillable};
 use relation_contract::proxy::{Direction, Proxy, ProxyOptions};
-use relation_contract::serve::{StubServer, SERVICE_PATH};
+use relation_contract::serve::{FaultStyle, ServeOptions, StubServer, SERVICE_PATH};
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::Command;
@@ -168,9 +170,10 @@ fn enforce_answers_a_bad_request_and_the_upstream_sees_nothing() {
         &[("Content-Type", "text/xml; charset=utf-8")],
         &body,
     );
+    // As `serve` answers it by default: WCF's dispatcher finds no action.
     assert_eq!(reply.status, 500);
     assert!(
-        reply.body.contains("s:Client") || reply.body.contains(":Client"),
+        reply.body.contains("a:ActionNotSupported"),
         "{}",
         reply.body
     );
@@ -376,4 +379,149 @@ fn the_command_prints_json_lines_with_direction_and_exchange_and_fails_on_a_brea
     assert_eq!(lines[1]["direction"], "response");
     assert_eq!(lines.last().unwrap()["type"], "summary");
     assert!(!rest.contains(TICKET) && !err.contains(TICKET) && !err.contains(APP_TOKEN));
+}
+
+/// A request by name: its headers and its body.
+type Named = (&'static str, Vec<(&'static str, String)>, Vec<u8>);
+
+/// Bad requests of each kind serve answers differently: the headers and the body.
+fn bad_requests() -> Vec<Named> {
+    let save_action = common::stub::action(relation_contract::Operation::SaveContactRelation);
+    let xml = ("Content-Type", "text/xml; charset=utf-8".to_string());
+    let good = |env: &relation_contract::model::RequestEnvelope| {
+        let mut body = Vec::new();
+        codec::encode_request(env, &mut body).unwrap();
+        body
+    };
+    let valid = good(&save(entity("x")));
+    let mut no_ticket = save(entity("x"));
+    no_ticket.headers.credentials = Nillable::Absent;
+    let text = String::from_utf8(valid.clone()).unwrap();
+    let unknown_member = text.replacen("<Comment>", "<Nonsense>1</Nonsense><Comment>", 1);
+    assert_ne!(unknown_member, text, "the Save has a Comment");
+    vec![
+        ("no SOAPAction", vec![xml.clone()], valid.clone()),
+        (
+            "SOAP 1.2 media type",
+            vec![
+                ("Content-Type", "application/soap+xml; charset=utf-8".into()),
+                ("SOAPAction", save_action.clone()),
+            ],
+            valid.clone(),
+        ),
+        (
+            "malformed XML",
+            vec![xml.clone(), ("SOAPAction", save_action.clone())],
+            b"<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body>".to_vec(),
+        ),
+        (
+            "no Ticket",
+            vec![xml.clone(), ("SOAPAction", save_action.clone())],
+            good(&no_ticket),
+        ),
+        (
+            "an unknown member",
+            vec![xml, ("SOAPAction", save_action)],
+            unknown_member.into_bytes(),
+        ),
+    ]
+}
+
+#[test]
+fn enforce_answers_every_bad_request_exactly_as_serve_does_in_either_style() {
+    for (style, name) in [(FaultStyle::Wcf, "wcf"), (FaultStyle::Contract, "contract")] {
+        let direct = StubServer::start_with(ServeOptions {
+            faults: style,
+            ..ServeOptions::default()
+        })
+        .unwrap();
+        let behind = StubServer::start().unwrap();
+        let proxy = proxy_to(&stub_root(&behind), |o| {
+            o.enforce = true;
+            o.faults = style;
+        });
+        let mut statuses = Vec::new();
+        for (what, headers, body) in bad_requests() {
+            let h: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let want = send(direct.addr(), "POST", SERVICE_PATH, &h, &body);
+            let got = send(proxy.addr(), "POST", SERVICE_PATH, &h, &body);
+            assert_eq!(got.status, want.status, "{name}, {what}: {}", got.body);
+            assert_eq!(got.body, want.body, "{name}, {what}");
+            assert_eq!(
+                got.header("content-type"),
+                want.header("content-type"),
+                "{name}, {what}"
+            );
+            assert!(!got.body.contains(TICKET), "{name}, {what}");
+            statuses.push(got.status);
+        }
+        assert_eq!(
+            direct.refused(),
+            statuses.len(),
+            "{name}: serve refused each"
+        );
+        assert_eq!(
+            behind.requests(),
+            0,
+            "{name}: the upstream saw a bad request"
+        );
+        let stats = proxy.stop();
+        assert_eq!(stats.refused, statuses.len() as u64);
+        match style {
+            // WCF's answers differ by what broke: 500, 415, 400, NetServer's 200.
+            FaultStyle::Wcf => assert_eq!(statuses, [500, 415, 400, 200, 500]),
+            FaultStyle::Contract => assert!(statuses.iter().all(|s| *s == 500)),
+        }
+    }
+}
+
+/// A Save encoded in `c`'s namespace with `c`'s SOAPAction, to `c`'s endpoint path.
+fn save_as(addr: std::net::SocketAddr, c: Contract) -> common::stub::Reply {
+    let mut body = Vec::new();
+    codec::encode_as(&Message::Request(save(entity("as 88"))), c, &mut body).unwrap();
+    let a = format!("\"{}SaveContactRelation\"", c.action_prefix());
+    send(
+        addr,
+        "POST",
+        c.endpoint_path(),
+        &[
+            ("Content-Type", "text/xml; charset=utf-8"),
+            ("SOAPAction", &a),
+        ],
+        &body,
+    )
+}
+
+#[test]
+fn a_services88_exchange_is_judged_as_88_by_default_and_breaks_a_fixed_85() {
+    let stub = StubServer::start().unwrap();
+    let proxy = proxy_to(&stub_root(&stub), |_| {});
+    let reply = save_as(proxy.addr(), Contract::Services88);
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert!(reply.body.contains(Contract::Services88.namespace()));
+    let results = proxy.results();
+    assert_eq!(results.len(), 2);
+    for r in &results {
+        assert!(r.item.valid, "{r:?}");
+        assert_eq!(r.item.contract, Contract::Services88);
+        assert_eq!(serde_json::to_value(r).unwrap()["contract"], "Services88");
+    }
+    drop(proxy);
+
+    let proxy = proxy_to(&stub_root(&stub), |o| {
+        o.contract = ContractChoice::Fixed(Contract::Services85)
+    });
+    let reply = save_as(proxy.addr(), Contract::Services88);
+    assert_eq!(
+        reply.status, 200,
+        "forwarded without --enforce: {}",
+        reply.body
+    );
+    let results = proxy.results();
+    assert!(
+        results
+            .iter()
+            .all(|r| !r.item.valid && r.item.contract == Contract::Services85),
+        "{results:?}"
+    );
 }

@@ -299,13 +299,15 @@ fn the_encoder_writes_only_what_the_version_has_and_refuses_what_it_cannot_carry
 #[test]
 fn the_decoder_reads_each_versions_members_under_that_version_only() {
     use relation_contract::codec::{decode, decode_versioned, encode_as};
-    use relation_contract::model::{Message, Nillable, ResponseBody};
-    // The model's masks have Services85's flags only (the 88 flag values are the XSD's to
-    // judge): the fixture's Uninitialized is left out here.
+    use relation_contract::model::{ETableRight, Message, Nillable, ResponseBody};
     let text = fixture(Contract::Services88, "response")
         .text()
         .expect("text")
-        .replace(" Uninitialized</Mask>", "</Mask>");
+        .to_string();
+    assert!(
+        text.contains(" Uninitialized</Mask>"),
+        "the fixture holds an 88 flag"
+    );
     let (m, c) = decode_versioned(&text).expect("an 88 response decodes");
     assert_eq!(c, Contract::Services88);
     let Message::Response(env) = &m else {
@@ -323,6 +325,8 @@ fn the_decoder_reads_each_versions_members_under_that_version_only() {
     assert_eq!(a.user_name, Nillable::Value("krh".to_string()));
     assert_eq!(a.extra_fields.value().map(|d| d.0.len()), Some(1));
     assert_eq!(a.custom_fields, Nillable::Nil);
+    let mask = e.table_right.value().and_then(|t| t.mask).expect("a mask");
+    assert!(mask.contains(ETableRight::Uninitialized), "{mask}");
     // Written back as 88, the same members; valid under 88.
     let mut out = Vec::new();
     encode_as(&m, c, &mut out).expect("encodes");
@@ -358,4 +362,181 @@ fn the_stub_at_the_services85_endpoint_holds_a_services88_request_to_services85(
     );
     let (_, detail) = common::stub::fault(&reply);
     assert!(detail.contains("xsd.namespace"), "{detail}");
+}
+
+#[test]
+fn a_flag_the_version_lacks_is_refused_when_written_and_left_out_when_fitted() {
+    use relation_contract::codec::{encode_as, encode_fitted_as, EncodeError};
+    use relation_contract::model::{ETableRight, Message, Nillable, ResponseBody};
+    let mut m = response_with(None, false);
+    let Message::Response(env) = &mut m else {
+        panic!("a response")
+    };
+    let ResponseBody::SaveContactRelation {
+        response: Nillable::Value(e),
+    } = &mut env.body
+    else {
+        panic!("a saved entity")
+    };
+    let Nillable::Value(t) = &mut e.table_right else {
+        panic!("the fixture has a TableRight")
+    };
+    // R is Select's alias: it is written as Select, in every version.
+    t.mask = Some(ETableRight::R | ETableRight::Uninitialized);
+    let mut out = Vec::new();
+    let err = encode_as(&m, Contract::Services87, &mut out).expect_err("87 lacks Uninitialized");
+    assert!(out.is_empty());
+    assert_eq!(
+        err,
+        EncodeError::FlagNotInVersion {
+            type_name: "ETableRight",
+            flag: "Uninitialized",
+            contract: Contract::Services87,
+            since: Contract::Services88,
+        }
+    );
+    assert!(
+        err.to_string().contains(
+            "ETableRight flag Uninitialized is not in Services87: Services87 cannot carry it \
+             (it is in the contract from Services88 on)"
+        ),
+        "{err}"
+    );
+    encode_as(&m, Contract::Services88, &mut out).expect("88 has Uninitialized");
+    let text = String::from_utf8_lossy(&out).into_owned();
+    assert!(text.contains("<Mask>Select Uninitialized</Mask>"), "{text}");
+    assert!(pipeline::check(&Document::from_bytes("88", &out), Profile::Auto).is_valid());
+
+    let Message::Response(env) = &m else {
+        panic!("a response")
+    };
+    let mut fitted = Vec::new();
+    encode_fitted_as(env, Contract::Services85, &mut fitted).expect("fitted");
+    let text = String::from_utf8_lossy(&fitted).into_owned();
+    assert!(text.contains("<Mask>Select</Mask>"), "{text}");
+    let v = pipeline::check(&Document::from_bytes("85", &fitted), Profile::Auto);
+    assert!(
+        v.is_valid() && v.contract == Contract::Services85,
+        "{:?}",
+        v.violations
+    );
+}
+
+#[test]
+fn the_decoder_judges_a_flag_by_the_version_it_reads() {
+    use relation_contract::codec::decode_versioned;
+    let text = fixture(Contract::Services88, "response")
+        .text()
+        .expect("text")
+        .to_string();
+    let as87 = text.replace(
+        Contract::Services88.namespace(),
+        Contract::Services87.namespace(),
+    );
+    // ExtraFields comes first in the document: leave the 88 members out to reach the mask.
+    let as87 = strip_element(&strip_element(&as87, "ExtraFields"), "CustomFields");
+    let err = decode_versioned(&as87).expect_err("87 has no Uninitialized");
+    let v = err.violation();
+    assert_eq!(v.code.as_str(), "xsd.list");
+    assert!(v.element.ends_with("/TableRight/Mask"), "{v:?}");
+    assert!(
+        v.message
+            .contains("`Uninitialized` is not a ETableRight flag of Services87"),
+        "{}",
+        v.message
+    );
+    // The verdict of the schema for the same bytes is the same finding.
+    let s = pipeline::check(&Document::from_bytes("87", as87.as_bytes()), Profile::Auto);
+    assert!(
+        s.violations
+            .iter()
+            .any(|x| x.code == v.code && x.element == v.element),
+        "{:?}",
+        s.violations
+    );
+}
+
+/// The text without every `<NAME ...>...</NAME>` or `<NAME .../>` element (no nesting of
+/// the same name).
+fn strip_element(text: &str, name: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find(&format!("<{name}")) {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        let open_end = tail.find('>').expect("a closed tag");
+        let end = if tail[..open_end].ends_with('/') {
+            open_end + 1
+        } else {
+            let close = format!("</{name}>");
+            tail.find(&close).expect("an end tag") + close.len()
+        };
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// SuperOffice's current pages document Services88 only: their examples are in
+/// `fixtures/documented/services88/`, beside the Services85 ones, under the same rules.
+#[test]
+fn the_documented_services88_examples_are_services88_and_only_that() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/documented/services88");
+    let mut n = 0;
+    for op in [
+        "CreateDefaultContactRelationEntity",
+        "GetContactRelationEntity",
+        "SaveContactRelation",
+        "DeleteContactRelation",
+    ] {
+        for kind in ["request", "response"] {
+            let doc = Document::read(&dir.join(format!("{op}.{kind}.xml"))).expect("fixture");
+            let known_defect = dir.join(format!("{op}.{kind}.expect")).exists();
+            let v = pipeline::check(&doc, Profile::Documented);
+            assert_eq!(v.contract, Contract::Services88, "{op} {kind}");
+            assert_eq!(
+                v.is_valid(),
+                !known_defect,
+                "{op} {kind}: {:?}",
+                v.violations
+            );
+            // Held to Services85, the payload is in another version's namespace.
+            let v85 = pipeline::check_as(
+                &doc,
+                Profile::Documented,
+                ContractChoice::Fixed(Contract::Services85),
+            );
+            assert!(
+                v85.violations
+                    .iter()
+                    .any(|x| x.code.as_str() == "xsd.namespace"
+                        && x.message.contains("Services88")
+                        && x.message.contains("Services85")),
+                "{op} {kind}: {:?}",
+                v85.violations
+            );
+            n += 1;
+        }
+    }
+    assert_eq!(n, 8);
+    // The entity's Associates carry UserName, which Services85 has no place for.
+    let save = Document::read(&dir.join("SaveContactRelation.response.xml")).expect("fixture");
+    let text = save.text().expect("text");
+    assert_eq!(text.matches("<Relation:UserName ").count(), 2);
+    let as85 = text.replace(
+        Contract::Services88.namespace(),
+        Contract::Services85.namespace(),
+    );
+    let v = pipeline::check(
+        &Document::from_bytes("as85", as85.as_bytes()),
+        Profile::Documented,
+    );
+    assert!(
+        v.violations
+            .iter()
+            .any(|x| x.element.ends_with("/CreatedBy/UserName")
+                && x.message.contains("from Services86 on")),
+        "{:?}",
+        v.violations
+    );
 }

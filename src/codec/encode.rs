@@ -241,13 +241,28 @@ impl<'a> Writer<'a> {
     }
 
     /// Flag names separated by single spaces, in canonical order (as `Display` does).
-    fn flags(&mut self, names: impl Iterator<Item = &'static str>) {
-        for (i, n) in names.enumerate() {
+    /// A flag mask, as the version reads it: a flag the version lacks is refused (or,
+    /// fitting, left out).
+    fn mask<M: Mask>(&mut self, m: M) -> R {
+        let m = match m.first_not_in(self.contract) {
+            None => m,
+            Some(_) if self.fitting => m.fitted_to(self.contract),
+            Some(flag) => {
+                return Err(EncodeError::FlagNotInVersion {
+                    type_name: M::TYPE_NAME,
+                    flag,
+                    contract: self.contract,
+                    since: versions::value_since(M::TYPE_NAME, flag).unwrap_or(Contract::LATEST),
+                })
+            }
+        };
+        for (i, n) in m.flag_names().into_iter().enumerate() {
             if i > 0 {
                 self.out.push(b' ');
             }
             self.raw(n);
         }
+        Ok(())
     }
 
     fn int_member(&mut self, t: Tag, v: Option<i32>) {
@@ -382,7 +397,7 @@ impl<'a> Writer<'a> {
         self.nillable(tag!("TableRight"), t, |w, t| {
             if let Some(m) = t.mask {
                 w.raw("<Mask>");
-                w.flags(m.names());
+                w.mask(m)?;
                 w.raw("</Mask>");
             }
             w.string(tag!("Reason"), &t.reason)
@@ -409,7 +424,7 @@ impl<'a> Writer<'a> {
         self.nillable(tag!("FieldRight"), &p.field_right, |w, r| {
             if let Some(m) = r.mask {
                 w.raw("<Mask>");
-                w.flags(m.names());
+                w.mask(m)?;
                 w.raw("</Mask>");
             }
             w.string(tag!("Reason"), &r.reason)

@@ -89,6 +89,19 @@ pub enum EncodeError {
         /// The first version with the member.
         since: Contract,
     },
+    /// A flag the target contract version's enumeration lacks is set (`Uninitialized`, a
+    /// Services88 `ETableRight` flag, written for Services85): the version cannot carry it.
+    #[error("{type_name} flag {flag} is not in {contract}: {contract} cannot carry it (it is in the contract from {since} on)")]
+    FlagNotInVersion {
+        /// The flag type.
+        type_name: &'static str,
+        /// The flag.
+        flag: &'static str,
+        /// The version written.
+        contract: Contract,
+        /// The first version with the flag.
+        since: Contract,
+    },
 }
 
 /// Appends the message as XML to `out` (Services85). On error `out` is left as it was.

@@ -48,6 +48,9 @@ impl Contract {
     /// The version a payload in no known namespace is held to: Services85.
     pub const DEFAULT: Contract = Contract::Services85;
 
+    /// The newest version: every version only adds to the one before.
+    pub const LATEST: Contract = Contract::Services88;
+
     /// The version as reports write it: `Services85`.
     pub fn name(self) -> &'static str {
         match self {
@@ -397,6 +400,28 @@ pub fn values(contract: Contract, type_name: &str) -> Option<Vec<&'static str>> 
         }
     }
     Some(out)
+}
+
+/// The first version whose enumeration of `type_name` has `value` (`None`: no version).
+pub fn value_since(type_name: &str, value: &str) -> Option<Contract> {
+    if base_values(type_name).contains(&value) {
+        return Some(Contract::Services84);
+    }
+    added_values(type_name).find_map(|(v, since)| (v == value).then_some(since))
+}
+
+/// The values every version has (the table's), without allocating (masks are read and
+/// written in the hot path of decode and encode).
+pub fn base_values(type_name: &str) -> &'static [&'static str] {
+    table::simple_type(type_name).map_or(&[], |t| t.values())
+}
+
+/// The values later versions add, each with the first version that has it.
+pub fn added_values(type_name: &str) -> impl Iterator<Item = (&'static str, Contract)> + '_ {
+    DIFFERENCES.iter().filter_map(move |d| match d.change {
+        Change::Value { owner, value, .. } if owner == type_name => Some((value, d.since)),
+        _ => None,
+    })
 }
 
 /// The numeric value WCF gives a flag value of a list type in `contract`: the WSDL's

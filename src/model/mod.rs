@@ -27,5 +27,5 @@ pub use headers::{
     KeyValue, RequestHeaders, ResponseHeaders, SoCredentials, SoExceptionInfo, SoExtraInfo,
     SoTimeZone,
 };
-pub use mask::{EFieldRight, ETableRight, MaskError};
+pub use mask::{EFieldRight, ETableRight, Mask, MaskError};
 pub use nillable::Nillable;

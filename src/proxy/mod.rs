@@ -1,37 +1,38 @@
 //! The validating, recording proxy: it stands between a client and the real service,
-//! forwards every request to the upstream and hands back the upstream's answer (hop-by-hop
-//! headers dropped, everything else as it came), and judges both messages of every
-//! exchange by the one pipeline `validate` uses on an HTTP capture: each message is written
-//! out as the raw HTTP/1.1 message it was ([`exchange_bytes`]), read back by
-//! [`capture::parse`] and checked under the wire profile.
+//! forwards every request to the upstream (`http://` or `https://`, through rustls) and
+//! hands back the upstream's answer (hop-by-hop headers dropped, everything else as it
+//! came), and judges both messages of every exchange by the one pipeline `validate` uses
+//! on an HTTP capture: each message is written out as the raw HTTP/1.1 message it was
+//! ([`exchange_bytes`]), read back by [`capture::parse`](crate::capture::parse) and checked
+//! under the wire profile and [`ProxyOptions::contract`]. A request is judged as the stub
+//! judges it ([`pipeline::check_request_as`](crate::pipeline::check_request_as)).
 //!
-//! With `enforce`, a request that breaks the contract is not forwarded: it is answered
-//! with the stub's contract Fault (HTTP 500, `s:Client`, every violation in its detail,
-//! secrets redacted). With `record`, every exchange is written as the stub writes its
-//! recordings (`NNNNNN-OPERATION.request.http` / `.response.http`, redacted), which
-//! `validate DIR` reads as they are.
+//! With `enforce`, a request that breaks the contract is not forwarded: it is answered as
+//! `serve` answers it, by the stub's own refusal in [`ProxyOptions::faults`]' style. With
+//! `record`, every exchange is written as the stub writes its recordings
+//! (`NNNNNN-OPERATION.request.http` / `.response.http`, redacted), which `validate DIR`
+//! reads as they are.
+//!
+//! A body over [`ProxyOptions::max_body`] is passed through unjudged: its first bytes and
+//! then the rest as it arrives, never held whole, and reported as `capture.too-large`
+//! (such an exchange is not recorded). Connections are taken as the stub takes them
+//! ([`ConnectionLimits`]: a cap, a header timeout, a body timeout answered 408), and only
+//! the first [`ProxyOptions::kept_results`] results are kept, the rest counted.
 //!
 //! An upstream that cannot be reached or breaks the exchange gives the client 502, one
 //! that does not answer within [`ProxyOptions::timeout`] 504, each with a plain-text
 //! reason; the proxy stays up. The library never prints: results and warnings go to the
 //! sink of [`ProxyOptions::events`].
 
+mod body;
+mod exchange;
 mod forward;
+mod tls;
 
-use crate::capture::{self, Document};
-use crate::contract::Profile;
-use crate::pipeline;
-use crate::report::ReportItem;
-use crate::secrets::Masker;
-use crate::serve::record::{self, Recorder, Side};
-use crate::serve::{ops, SERVICE_PATH};
-use bytes::Bytes;
-use http_body_util::Full;
-use hyper::body::Incoming;
-use hyper::header::{HeaderMap, HeaderValue, CONTENT_TYPE};
-use hyper::{Request, Response, StatusCode};
-use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::server::graceful::GracefulShutdown;
+use crate::contract::ContractChoice;
+use crate::report::{ReportItem, Summary};
+use crate::serve::record::Recorder;
+use crate::serve::{ConnectionLimits, FaultStyle, SERVICE_PATH};
 use serde::Serialize;
 use std::io;
 use std::net::SocketAddr;
@@ -39,13 +40,17 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+pub use body::ProxyBody;
+pub use exchange::exchange_bytes;
 pub use forward::Upstream;
 
-/// The largest body the proxy reads, either way.
+/// The largest body the proxy judges, either way (larger ones pass through unjudged).
 pub use crate::text::limits::MAX_REQUEST_BODY as MAX_BODY;
+
+/// How many results a proxy keeps by default (see [`ProxyOptions::kept_results`]).
+pub const KEPT_RESULTS: usize = 1000;
 
 /// Which message of an exchange a result is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -87,15 +92,31 @@ pub type ProxySink = Arc<dyn Fn(&ProxyEvent) + Send + Sync>;
 pub struct ProxyOptions {
     /// `HOST:PORT` to listen on; port 0 picks a free port.
     pub addr: String,
-    /// The service's URL (`http://HOST:PORT`; a path in it is ignored: the client's path
-    /// is kept).
+    /// The service's URL: `http://HOST[:PORT]` or `https://HOST[:PORT]` (a path in it is
+    /// ignored: the client's path is kept).
     pub upstream: String,
+    /// A PEM file of CA certificates to trust for an https upstream, besides the system's.
+    pub upstream_ca: Option<PathBuf>,
+    /// Check no certificate of an https upstream (for a sandbox with a self-signed one).
+    pub insecure: bool,
     /// Record every exchange into this folder.
     pub record: Option<PathBuf>,
     /// Answer a request that breaks the contract instead of forwarding it.
     pub enforce: bool,
-    /// How long the upstream has to connect and answer, whole body included.
+    /// How `enforce` answers: as `serve` does in this style (default: WCF's).
+    pub faults: FaultStyle,
+    /// The contract version messages are held to (default: the one each names).
+    pub contract: ContractChoice,
+    /// How long the upstream has to connect and answer, whole body included (for a body
+    /// streamed past the limit: how long it may go quiet).
     pub timeout: Duration,
+    /// The client side's connection cap and timeouts, as the stub's.
+    pub limits: ConnectionLimits,
+    /// The largest body judged, either way; a larger one is streamed through unjudged.
+    pub max_body: usize,
+    /// How many results [`Proxy::results`] keeps (the first ones); later ones are
+    /// counted only.
+    pub kept_results: usize,
     /// Where results and warnings go.
     pub events: Option<ProxySink>,
 }
@@ -105,9 +126,16 @@ impl Default for ProxyOptions {
         ProxyOptions {
             addr: "127.0.0.1:0".to_string(),
             upstream: String::new(),
+            upstream_ca: None,
+            insecure: false,
             record: None,
             enforce: false,
+            faults: FaultStyle::Wcf,
+            contract: ContractChoice::Auto,
             timeout: Duration::from_secs(crate::text::limits::STUB_BODY_TIMEOUT_SECS),
+            limits: ConnectionLimits::default(),
+            max_body: MAX_BODY,
+            kept_results: KEPT_RESULTS,
             events: None,
         }
     }
@@ -118,15 +146,22 @@ impl std::fmt::Debug for ProxyOptions {
         f.debug_struct("ProxyOptions")
             .field("addr", &self.addr)
             .field("upstream", &self.upstream)
+            .field("upstream_ca", &self.upstream_ca)
+            .field("insecure", &self.insecure)
             .field("record", &self.record)
             .field("enforce", &self.enforce)
+            .field("faults", &self.faults)
+            .field("contract", &self.contract)
             .field("timeout", &self.timeout)
+            .field("limits", &self.limits)
+            .field("max_body", &self.max_body)
+            .field("kept_results", &self.kept_results)
             .finish_non_exhaustive()
     }
 }
 
 /// What a proxy did, counted at its stop.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct ProxyStats {
     /// Exchanges taken.
     pub exchanges: u64,
@@ -136,23 +171,41 @@ pub struct ProxyStats {
     pub refused: u64,
     /// Exchanges the upstream failed (502 or 504 given).
     pub upstream_errors: u64,
-    /// Messages judged.
+    /// Messages judged (or passed through as too large).
     pub messages: u64,
-    /// Of those, messages that broke the contract.
+    /// Of those, messages that broke the contract or were too large to judge.
     pub invalid: u64,
+    /// Results not kept (see [`ProxyOptions::kept_results`]).
+    pub not_kept: u64,
+    /// The totals over every message judged, kept or not (what `validate` sums up).
+    pub summary: Summary,
+}
+
+/// The results a proxy keeps: the first ones in full, of the rest a count; the totals
+/// over all.
+#[derive(Debug, Default)]
+struct Kept {
+    results: Vec<ProxyResult>,
+    not_kept: u64,
+    summary: Summary,
 }
 
 struct Shared {
     upstream: Upstream,
     recorder: Option<Recorder>,
     enforce: bool,
+    faults: FaultStyle,
+    contract: ContractChoice,
     timeout: Duration,
+    limits: ConnectionLimits,
+    max_body: usize,
+    kept_results: usize,
     events: Option<ProxySink>,
     exchanges: AtomicU64,
     forwarded: AtomicU64,
     refused: AtomicU64,
     upstream_errors: AtomicU64,
-    results: Mutex<Vec<ProxyResult>>,
+    kept: Mutex<Kept>,
 }
 
 impl Shared {
@@ -162,13 +215,19 @@ impl Shared {
         }
     }
 
-    fn results(&self) -> std::sync::MutexGuard<'_, Vec<ProxyResult>> {
-        self.results.lock().unwrap_or_else(|p| p.into_inner())
+    fn kept(&self) -> std::sync::MutexGuard<'_, Kept> {
+        self.kept.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     fn add(&self, result: ProxyResult) {
         self.emit(ProxyEvent::Result(result.clone()));
-        self.results().push(result);
+        let mut kept = self.kept();
+        kept.summary.add(&result.item);
+        if kept.results.len() < self.kept_results {
+            kept.results.push(result);
+        } else {
+            kept.not_kept += 1;
+        }
     }
 }
 
@@ -188,9 +247,14 @@ impl std::fmt::Debug for Proxy {
 }
 
 impl Proxy {
-    /// Starts a proxy as `opts` say; the port is bound before this returns.
+    /// Starts a proxy as `opts` say; the port is bound before this returns. A bad
+    /// upstream URL or CA file, or a folder it cannot record into, is an error.
     pub fn start(opts: ProxyOptions) -> io::Result<Proxy> {
-        let upstream = Upstream::parse(&opts.upstream)?;
+        let trust = tls::Trust {
+            ca: opts.upstream_ca.as_deref(),
+            insecure: opts.insecure,
+        };
+        let upstream = Upstream::parse(&opts.upstream, &trust)?;
         let recorder = match &opts.record {
             Some(dir) => Some(Recorder::new(dir).map_err(|e| {
                 io::Error::new(
@@ -204,13 +268,18 @@ impl Proxy {
             upstream,
             recorder,
             enforce: opts.enforce,
+            faults: opts.faults,
+            contract: opts.contract,
             timeout: opts.timeout,
+            limits: opts.limits,
+            max_body: opts.max_body,
+            kept_results: opts.kept_results,
             events: opts.events.clone(),
             exchanges: AtomicU64::new(0),
             forwarded: AtomicU64::new(0),
             refused: AtomicU64::new(0),
             upstream_errors: AtomicU64::new(0),
-            results: Mutex::new(Vec::new()),
+            kept: Mutex::new(Kept::default()),
         });
         let std_listener = std::net::TcpListener::bind(&opts.addr)?;
         std_listener.set_nonblocking(true)?;
@@ -224,7 +293,7 @@ impl Proxy {
         let for_thread = shared.clone();
         let thread =
             crate::serve::spawn_listening(rt, std_listener, "relation-proxy", move |listener| {
-                serve(listener, for_thread, stop_rx)
+                exchange::serve(listener, for_thread, stop_rx)
             })?;
         Ok(Proxy {
             addr,
@@ -245,24 +314,33 @@ impl Proxy {
         self.addr
     }
 
-    /// Every message judged so far, in the order judged.
+    /// The results kept so far, in the order judged: the first
+    /// [`ProxyOptions::kept_results`]; later ones are only counted
+    /// ([`ProxyStats::not_kept`], [`ProxyStats::summary`]).
     pub fn results(&self) -> Vec<ProxyResult> {
-        self.shared.results().clone()
+        self.shared.kept().results.clone()
     }
 
-    /// Stops the proxy (requests in flight finish) and returns what it did.
-    pub fn stop(mut self) -> ProxyStats {
-        self.shutdown();
-        let results = self.shared.results();
+    /// What the proxy has done so far.
+    pub fn stats(&self) -> ProxyStats {
         let s = &self.shared;
+        let kept = s.kept();
         ProxyStats {
             exchanges: s.exchanges.load(Ordering::Relaxed),
             forwarded: s.forwarded.load(Ordering::Relaxed),
             refused: s.refused.load(Ordering::Relaxed),
             upstream_errors: s.upstream_errors.load(Ordering::Relaxed),
-            messages: results.len() as u64,
-            invalid: results.iter().filter(|r| !r.item.valid).count() as u64,
+            messages: kept.summary.documents as u64,
+            invalid: kept.summary.invalid as u64,
+            not_kept: kept.not_kept,
+            summary: kept.summary.clone(),
         }
+    }
+
+    /// Stops the proxy (requests in flight finish) and returns what it did.
+    pub fn stop(mut self) -> ProxyStats {
+        self.shutdown();
+        self.stats()
     }
 
     fn shutdown(&mut self) {
@@ -277,183 +355,4 @@ impl Drop for Proxy {
     fn drop(&mut self) {
         self.shutdown();
     }
-}
-
-async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
-    let graceful = GracefulShutdown::new();
-    let mut http = hyper::server::conn::http1::Builder::new();
-    http.timer(TokioTimer::new())
-        .header_read_timeout(shared.timeout);
-    loop {
-        let accepted = tokio::select! {
-            accepted = listener.accept() => accepted,
-            _ = stop.wait_for(|s| *s) => break,
-        };
-        let Ok((stream, _)) = accepted else {
-            tokio::time::sleep(Duration::from_millis(10)).await;
-            continue;
-        };
-        let _ = stream.set_nodelay(true);
-        let for_service = shared.clone();
-        let service = hyper::service::service_fn(move |req| {
-            let shared = for_service.clone();
-            async move { Ok::<_, std::convert::Infallible>(handle(&shared, req).await) }
-        });
-        let conn = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
-        tokio::spawn(async move {
-            let _ = conn.await;
-        });
-    }
-    drop(listener);
-    tokio::select! {
-        _ = graceful.shutdown() => {}
-        _ = tokio::time::sleep(Duration::from_secs(5)) => {}
-    }
-}
-
-/// A plain-text answer the proxy gives itself.
-fn plain(status: StatusCode, text: &str) -> Response<Full<Bytes>> {
-    let mut r = Response::new(Full::new(Bytes::from(text.to_string())));
-    *r.status_mut() = status;
-    r.headers_mut().insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; charset=utf-8"),
-    );
-    r
-}
-
-async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>> {
-    let n = shared.exchanges.fetch_add(1, Ordering::Relaxed) + 1;
-    let (parts, body) = req.into_parts();
-    let target = parts
-        .uri
-        .path_and_query()
-        .map_or("/".to_string(), |p| p.as_str().to_string());
-    let body = match forward::read_body(body, MAX_BODY, shared.timeout).await {
-        Ok(b) => b,
-        Err(why) => return plain(StatusCode::PAYLOAD_TOO_LARGE, &format!("{why}\n")),
-    };
-    let start = format!("{} {target} HTTP/1.1", parts.method);
-    let raw = exchange_bytes(&start, &parts.headers, &body);
-    let (req_items, secrets) = judge(&format!("exchange-{n}.request"), &raw, &[]);
-    let bad = req_items.iter().any(|i| !i.valid);
-    let request_doc = Document::from_bytes("request", &body);
-    let mut all_secrets = secrets;
-    all_secrets.extend(request_doc.secrets.iter().cloned());
-    let label = req_items
-        .iter()
-        .find_map(|i| i.operation)
-        .map_or("unknown", |o| o.name());
-    for item in req_items.iter().cloned() {
-        shared.add(ProxyResult {
-            exchange: n,
-            direction: Direction::Request,
-            item,
-        });
-    }
-    let (status, headers, answer) = if shared.enforce && bad {
-        shared.refused.fetch_add(1, Ordering::Relaxed);
-        let violations: Vec<_> = req_items
-            .iter()
-            .flat_map(|i| i.violations.iter().map(|f| f.violation.clone()))
-            .collect();
-        let body = ops::client_fault(&violations, &Masker::new(&all_secrets));
-        let mut h = HeaderMap::new();
-        h.insert(
-            CONTENT_TYPE,
-            HeaderValue::from_static("text/xml; charset=utf-8"),
-        );
-        (StatusCode::INTERNAL_SERVER_ERROR, h, Bytes::from(body))
-    } else {
-        shared.forwarded.fetch_add(1, Ordering::Relaxed);
-        match forward::send(&shared.upstream, &parts, body.clone(), shared.timeout).await {
-            Ok(answer) => answer,
-            Err(failure) => {
-                shared.upstream_errors.fetch_add(1, Ordering::Relaxed);
-                shared.emit(ProxyEvent::Warning(format!(
-                    "exchange {n}: {}",
-                    failure.reason
-                )));
-                return plain(failure.status, &format!("{}\n", failure.reason));
-            }
-        }
-    };
-    let status_line = record::status_line(status);
-    let raw = exchange_bytes(&status_line, &headers, &answer);
-    let (resp_items, _) = judge(&format!("exchange-{n}.response"), &raw, &all_secrets);
-    for item in resp_items {
-        shared.add(ProxyResult {
-            exchange: n,
-            direction: Direction::Response,
-            item,
-        });
-    }
-    if let Some(recorder) = &shared.recorder {
-        let written = recorder.record(
-            label,
-            &request_doc,
-            &Masker::new(&all_secrets),
-            Side {
-                start_line: start,
-                headers: &parts.headers,
-                body: &body,
-            },
-            Side {
-                start_line: status_line,
-                headers: &headers,
-                body: &answer,
-            },
-        );
-        if let Err(e) = written {
-            shared.emit(ProxyEvent::Warning(format!(
-                "exchange {n}: cannot record it: {e}"
-            )));
-        }
-    }
-    let mut response = Response::new(Full::new(answer));
-    *response.status_mut() = status;
-    *response.headers_mut() = headers;
-    response
-}
-
-/// One message as a raw HTTP/1.1 dump: start line, headers (framing headers replaced by
-/// the whole body's `Content-Length`), body: what `validate` reads from a `.http` file.
-pub fn exchange_bytes(start_line: &str, headers: &HeaderMap, body: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(body.len() + 512);
-    out.extend_from_slice(start_line.as_bytes());
-    out.extend_from_slice(b"\r\n");
-    for (name, value) in headers {
-        if name == hyper::header::CONTENT_LENGTH || name == hyper::header::TRANSFER_ENCODING {
-            continue;
-        }
-        out.extend_from_slice(name.as_str().as_bytes());
-        out.extend_from_slice(b": ");
-        out.extend_from_slice(value.as_bytes());
-        out.extend_from_slice(b"\r\n");
-    }
-    out.extend_from_slice(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
-    out.extend_from_slice(body);
-    out
-}
-
-/// Judges a raw message as `validate` judges a capture: every document it holds, under the
-/// wire profile, redacted with its own secrets and `extra`. Also returns the secrets found.
-fn judge(source: &str, raw: &[u8], extra: &[String]) -> (Vec<ReportItem>, Vec<String>) {
-    let captured = capture::parse(source, raw);
-    let mut secrets = Vec::new();
-    let items = captured
-        .documents
-        .into_iter()
-        .map(|mut doc| {
-            for s in extra {
-                if !doc.secrets.contains(s) {
-                    doc.secrets.push(s.clone());
-                }
-            }
-            secrets.extend(doc.secrets.iter().cloned());
-            let verdict = pipeline::check(&doc, Profile::Wire);
-            ReportItem::new(&doc, verdict)
-        })
-        .collect();
-    (items, secrets)
 }

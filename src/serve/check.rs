@@ -205,7 +205,8 @@ fn stage(code: Code) -> Stage {
         Code::SoapEnvelopeContent
         | Code::SoapUnknownHeader
         | Code::DocWhitespaceInEmpty
-        | Code::CaptureMalformed => Stage::Through,
+        | Code::CaptureMalformed
+        | Code::CaptureTooLarge => Stage::Through,
     }
 }
 

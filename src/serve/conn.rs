@@ -92,10 +92,40 @@ pub(super) async fn accept_until_stopped(
     graceful: &GracefulShutdown,
     stop: &mut watch::Receiver<bool>,
 ) {
+    let for_service = shared.clone();
+    let service = service_fn(move |req| {
+        let shared = for_service.clone();
+        async move { super::scenario::unless_dropped(super::handle(&shared, req).await) }
+    });
+    let warn = |w: String| shared.emit(Event::Warning(w));
+    serve_connections(listener, &shared.limits, &warn, graceful, stop, service).await;
+}
+
+/// The accept loop the stub and the proxy share: at most the cap of `limits` connections
+/// at a time, each served by `service` with `limits`' header timeout, until `stop`. A
+/// failed accept is told through `warn` once, not once per try.
+pub(crate) async fn serve_connections<S, B>(
+    listener: &TcpListener,
+    limits: &ConnectionLimits,
+    warn: &(dyn Fn(String) + Sync),
+    graceful: &GracefulShutdown,
+    stop: &mut watch::Receiver<bool>,
+    service: S,
+) where
+    S: hyper::service::Service<hyper::Request<Incoming>, Response = hyper::Response<B>>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+    S::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    B: hyper::body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
-        .header_read_timeout(shared.limits.header_timeout);
-    let slots = Arc::new(Semaphore::new(shared.limits.connection_cap()));
+        .header_read_timeout(limits.header_timeout);
+    let slots = Arc::new(Semaphore::new(limits.connection_cap()));
     let mut backoff = Backoff::default();
     loop {
         // A slot first: with every one taken, new connections wait in the listen queue.
@@ -116,27 +146,22 @@ pub(super) async fn accept_until_stopped(
                 drop(slot);
                 let delay = backoff.failed();
                 if backoff.failures == 1 {
-                    shared.emit(Event::Warning(format!(
+                    warn(format!(
                         "accept failed: {e}; retrying, backing off up to {:?}",
                         Backoff::MAX
-                    )));
+                    ));
                 }
                 tokio::time::sleep(delay).await;
                 continue;
             }
         };
         if let Some(n) = backoff.succeeded() {
-            shared.emit(Event::Warning(format!(
+            warn(format!(
                 "accepting connections again after {n} failed accepts"
-            )));
+            ));
         }
         let _ = stream.set_nodelay(true);
-        let for_service = shared.clone();
-        let service = service_fn(move |req| {
-            let shared = for_service.clone();
-            async move { super::scenario::unless_dropped(super::handle(&shared, req).await) }
-        });
-        let conn = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        let conn = graceful.watch(http.serve_connection(TokioIo::new(stream), service.clone()));
         tokio::spawn(async move {
             // A client that goes away mid-request is its own business.
             let _ = conn.await;
@@ -171,7 +196,7 @@ impl Backoff {
 
 /// A request body as read.
 #[derive(Debug)]
-pub(super) enum Body {
+pub(crate) enum Body {
     /// All of it.
     Whole(Vec<u8>),
     /// More than `max` bytes (declared or sent); read up to the limit and dropped.
@@ -184,9 +209,33 @@ pub(super) enum Body {
 
 /// Reads a body of at most `max` bytes within `timeout`.
 pub(super) async fn read_body(body: Incoming, max: usize, timeout: Duration) -> Body {
-    tokio::time::timeout(timeout, collect(body, max))
+    tokio::time::timeout(timeout, collect(body, max, false))
         .await
-        .unwrap_or(Body::TimedOut)
+        .map_or(Body::TimedOut, |(b, _)| b)
+}
+
+/// A body as the proxy reads it: whole when it fits the limit, else what was read of it
+/// and the rest, still unread, to be streamed on.
+#[derive(Debug)]
+pub(crate) enum Prefix<B> {
+    /// The body read as [`read_body`] reads it (never [`Body::TooLarge`]).
+    Read(Body),
+    /// More than the limit: the bytes read so far (at most the limit plus one frame) and
+    /// the body's remaining frames.
+    Over(Vec<u8>, B),
+}
+
+/// Reads a body as [`read_body`] does (the same bound, the same timeout), except that a
+/// body over `max` is not dropped: its first bytes and the rest are handed back.
+pub(crate) async fn read_prefix<B>(body: B, max: usize, timeout: Duration) -> Prefix<B>
+where
+    B: hyper::body::Body<Data = bytes::Bytes> + Unpin,
+{
+    match tokio::time::timeout(timeout, collect(body, max, true)).await {
+        Err(_) => Prefix::Read(Body::TimedOut),
+        Ok((Body::TooLarge, Some((head, rest)))) => Prefix::Over(head, rest),
+        Ok((b, _)) => Prefix::Read(b),
+    }
 }
 
 /// What a buffer starts with when the body declares its length (up to this).
@@ -195,13 +244,18 @@ const FIRST_RESERVE: usize = 64 * 1024;
 /// Copies the body's frames into one buffer of at most `max` bytes; each frame is dropped
 /// as soon as it is copied, so the connection's read buffer is reused. A body declared
 /// longer than `max` is read up to `max` (so the client gets to read the answer) and
-/// nothing of it is kept.
-async fn collect<B>(mut body: B, max: usize) -> Body
+/// nothing of it is kept. With `keep_rest`, a body over `max` (declared or sent) stops
+/// being read instead, and its bytes so far and the body itself come back with
+/// [`Body::TooLarge`].
+async fn collect<B>(mut body: B, max: usize, keep_rest: bool) -> (Body, Option<(Vec<u8>, B)>)
 where
     B: hyper::body::Body<Data = bytes::Bytes> + Unpin,
 {
     let declared = body.size_hint().exact();
     let oversize = declared.is_some_and(|n| n > max as u64);
+    if oversize && keep_rest {
+        return (Body::TooLarge, Some((Vec::new(), body)));
+    }
     let mut buf = Vec::new();
     if let Some(n) = declared.filter(|_| !oversize) {
         buf.reserve_exact(usize::try_from(n).unwrap_or(max).min(FIRST_RESERVE));
@@ -209,14 +263,18 @@ where
     let mut seen = 0usize;
     while let Some(frame) = body.frame().await {
         let Ok(frame) = frame else {
-            return Body::Broken;
+            return (Body::Broken, None);
         };
         let Ok(data) = frame.into_data() else {
             continue; // trailers
         };
         seen = seen.saturating_add(data.len());
         if seen > max {
-            return Body::TooLarge;
+            if keep_rest {
+                buf.extend_from_slice(&data);
+                return (Body::TooLarge, Some((buf, body)));
+            }
+            return (Body::TooLarge, None);
         }
         if !oversize {
             grow_within(&mut buf, data.len(), max);
@@ -224,9 +282,9 @@ where
         }
     }
     if oversize {
-        return Body::TooLarge;
+        return (Body::TooLarge, None);
     }
-    Body::Whole(buf)
+    (Body::Whole(buf), None)
 }
 
 /// Makes room for `more` bytes, doubling the capacity but never past `max`.
@@ -287,7 +345,7 @@ mod tests {
         let rt = tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap();
-        rt.block_on(collect(Pieces(n), max))
+        rt.block_on(collect(Pieces(n), max, false)).0
     }
 
     #[test]

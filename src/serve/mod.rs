@@ -34,7 +34,7 @@
 //! ```
 
 mod check;
-mod conn;
+pub(crate) mod conn;
 pub(crate) mod ops;
 pub(crate) mod record;
 mod refusals;
@@ -596,7 +596,7 @@ async fn answer(
                 })
                 .collect();
             let (status, body) = refusal(
-                shared,
+                shared.faults,
                 headers,
                 (operation, body_operation),
                 &violations,
@@ -692,9 +692,9 @@ fn server_error(
 }
 
 /// The answer to a request that breaks the contract (its violations redacted already),
-/// in the stub's [`FaultStyle`].
-fn refusal(
-    shared: &Shared,
+/// in the [`FaultStyle`] `style`: the stub's, and the proxy's under `enforce`.
+pub(crate) fn refusal(
+    style: FaultStyle,
     headers: &HeaderMap,
     (operation, body_operation): (Option<Operation>, Option<Operation>),
     violations: &[Violation],
@@ -709,7 +709,7 @@ fn refusal(
             ops::client_fault(violations, masker),
         )
     };
-    if shared.faults == FaultStyle::Contract {
+    if style == FaultStyle::Contract {
         return contract();
     }
     let fault = |code, reason: &str| {

@@ -44,7 +44,7 @@ pub mod table_doc;
 pub mod timing;
 pub mod xml;
 
-use crate::contract::SoapVersion;
+use crate::contract::{Contract, SoapVersion};
 use crate::model::*;
 use proptest::collection::vec;
 use proptest::option;
@@ -142,27 +142,45 @@ pub fn xml_string() -> impl Strategy<Value = String> {
     ]
 }
 
-/// A flag mask from any subset of `flags`, the empty set included.
-fn mask<M: Copy + std::fmt::Debug + Default + std::ops::BitOr<Output = M> + 'static>(
+/// A flag mask from any subset of the flags of `flags` that `contract` carries, the empty
+/// set included.
+fn mask<M: Mask + std::fmt::Debug + Default + std::ops::BitOr<Output = M> + 'static>(
     flags: &'static [(M, &'static str)],
+    contract: Contract,
 ) -> impl Strategy<Value = M> {
+    let carried = M::carried_by(contract).to_bits();
+    let flags: Vec<M> = flags
+        .iter()
+        .map(|(f, _)| *f)
+        .filter(|f| f.to_bits() & carried != 0)
+        .collect();
     vec(any::<bool>(), flags.len()).prop_map(move |bits| {
         flags
             .iter()
             .zip(bits)
             .filter(|(_, on)| *on)
-            .fold(M::default(), |m, ((f, _), _)| m | *f)
+            .fold(M::default(), |m, (f, _)| m | *f)
     })
 }
 
-/// Any set of `ETableRight` flags, the empty one included.
+/// Any set of the `ETableRight` flags of Services85, the empty one included.
 pub fn table_right_mask() -> impl Strategy<Value = ETableRight> {
-    mask(ETableRight::FLAGS)
+    table_right_mask_in(Contract::DEFAULT)
 }
 
-/// Any set of `EFieldRight` flags, the empty one included.
+/// Any set of the `ETableRight` flags `contract` has, the empty one included.
+pub fn table_right_mask_in(contract: Contract) -> impl Strategy<Value = ETableRight> {
+    mask(ETableRight::FLAGS, contract)
+}
+
+/// Any set of the `EFieldRight` flags of Services85, the empty one included.
 pub fn field_right_mask() -> impl Strategy<Value = EFieldRight> {
-    mask(EFieldRight::FLAGS)
+    field_right_mask_in(Contract::DEFAULT)
+}
+
+/// Any set of the `EFieldRight` flags `contract` has, the empty one included.
+pub fn field_right_mask_in(contract: Contract) -> impl Strategy<Value = EFieldRight> {
+    mask(EFieldRight::FLAGS, contract)
 }
 
 /// Every `UserType`.

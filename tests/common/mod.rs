@@ -3,3 +3,4 @@
 pub mod hostile;
 pub mod stub;
 pub mod tree;
+pub mod upstream;

@@ -13,7 +13,7 @@ use crate::model::*;
 use crate::violation::Code;
 
 impl<'i> Parser<'i> {
-    fn rights<M: std::str::FromStr<Err = MaskError>>(
+    fn rights<M: Mask>(
         &mut self,
         e: &Elem<'i>,
         ty: &'static table::ComplexType,

@@ -7,7 +7,7 @@ use super::super::DecodeError;
 use super::reader::{excerpt, Elem, Ns, Parser, Res, Tok};
 use crate::contract::table::{self, ComplexType, ElementDecl, Member, TypeRef};
 use crate::contract::NS_SERVICES85;
-use crate::model::{MaskError, Nillable, UserType, XsdDateTime};
+use crate::model::{Mask, Nillable, UserType, XsdDateTime};
 use crate::text::lexical;
 use crate::violation::Code;
 
@@ -353,16 +353,13 @@ impl<'i> Parser<'i> {
     }
 
     /// A list-of-flags member (`ETableRight`, `EFieldRight`).
-    pub(super) fn mask<M: std::str::FromStr<Err = MaskError>>(
-        &mut self,
-        c: &Elem<'i>,
-        d: Decl,
-    ) -> Res<M> {
+    pub(super) fn mask<M: Mask>(&mut self, c: &Elem<'i>, d: Decl) -> Res<M> {
         if self.begin(c, d.nillable, d.ty.qname(), false)? {
             return Err(self.err(Code::XsdNil, c.pos, "not nillable"));
         }
+        let contract = self.contract();
         self.typed(c, |s| {
-            s.parse::<M>().map_err(|e| (Code::XsdList, e.to_string()))
+            M::parse_in(s, contract).map_err(|e| (Code::XsdList, e.to_string()))
         })
     }
 
