@@ -83,6 +83,19 @@ for group, peer, limit, speedup in [
         )
 
 print()
+print("| decode (issue 16) | ours | serde peer | NsReader loop | raw Reader loop | ours vs serde (≥ 2×) | ours vs raw (≥ 0.8×) | ours vs NsReader |")
+print("|---|---|---|---|---|---|---|---|")
+for env in ENVELOPES:
+    o = median_ns("decode", "ours", env)
+    p = median_ns("decode", "serde-peer", env)
+    ns = median_ns("decode", "nsreader-limit", env)
+    raw = median_ns("decode", "raw-limit", env)
+    size = size_bytes("decode", "ours", env)
+    cells = [f"{fmt_t(t)} ({mbps(t, size)} MB/s)" for t in (o, p, ns, raw)]
+    print(f"| {env} ({size}) | " + " | ".join(cells) +
+          f" | {ratio(p, o)} | {ratio(raw, o)} | {ratio(ns, o)} |")
+
+print()
 print("| diff (shape, against the documented example) | median | MB/s |")
 print("|---|---|---|")
 for env in ENVELOPES:

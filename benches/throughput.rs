@@ -7,7 +7,9 @@
 //!   of the same output bytes (the limit).
 //! - `decode/*`: our decoder; quick-xml's serde deserializer into the peer struct on the
 //!   same bytes; quick-xml's `NsReader` event loop resolving every element and attribute
-//!   and reading every text, building nothing (the limit for a decoder on quick-xml).
+//!   and reading every text, building nothing (the limit for a decoder on quick-xml);
+//!   quick-xml's raw `Reader` loop over the same bytes, reading every name, attribute and
+//!   text without resolving namespaces (`raw-limit`: the decode limit of issue 16).
 //! - `validate/*`: `schema::validate`; bare libxml (same parse options, a schema compiled
 //!   once outside the loop, `validate_document`) on the same bytes.
 //! - `diff`: shape diff of each envelope against the documented example of its operation.
@@ -659,6 +661,33 @@ fn ns_event_loop(text: &str) -> usize {
     sum
 }
 
+/// The decode limit of issue 16: quick-xml's raw `Reader`, no namespace resolution, every
+/// element name, attribute (key and value) and text read (line ends normalised), nothing
+/// built. Returns a checksum so nothing is optimised away.
+fn raw_event_loop(text: &str) -> usize {
+    let mut r = quick_xml::Reader::from_str(text);
+    let c = r.config_mut();
+    c.check_end_names = true;
+    c.trim_text(false);
+    let mut sum = 0usize;
+    loop {
+        match r.read_event().expect("well-formed") {
+            Event::Start(e) | Event::Empty(e) => {
+                sum += e.name().as_ref().len();
+                for a in e.attributes() {
+                    let a = a.expect("attribute");
+                    sum += a.key.as_ref().len() + a.value.len();
+                }
+            }
+            Event::Text(t) => sum += t.xml10_content().len(),
+            Event::GeneralRef(g) => sum += g.len(),
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    sum
+}
+
 fn quick() -> bool {
     std::env::var_os("RC_BENCH_QUICK").is_some()
 }
@@ -744,6 +773,11 @@ fn bench_decode(c: &mut Criterion) {
             BenchmarkId::new("nsreader-limit", name),
             text.as_str(),
             |b, t| b.iter(|| ns_event_loop(black_box(t))),
+        );
+        g.bench_with_input(
+            BenchmarkId::new("raw-limit", name),
+            text.as_str(),
+            |b, t| b.iter(|| raw_event_loop(black_box(t))),
         );
     }
     g.finish();

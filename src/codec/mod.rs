@@ -7,8 +7,8 @@
 //!   schema order, absent members left out. Text is escaped (`<`, `&`, `>`, and CR as
 //!   `&#xD;` so it survives line-end normalisation); characters XML 1.0 forbids are an
 //!   [`EncodeError`].
-//! - [`decode`] reads a document strictly and namespace-aware (quick-xml's `NsReader`
-//!   over the text, no DOM) into a [`Message`]; every failure is a [`DecodeError`]
+//! - [`decode`] reads a document strictly and namespace-aware (its own tokenizer over the
+//!   text, no DOM) into a [`Message`]; every failure is a [`DecodeError`]
 //!   holding a [`Violation`] with the same stable codes an XSD validator's findings get.
 
 mod decode;
@@ -188,6 +188,14 @@ pub fn encode_to_string(msg: &Message) -> Result<String, EncodeError> {
 /// [`crate::contract::table`].
 pub fn decode(text: &str) -> Result<Message, DecodeError> {
     decode::decode(text)
+}
+
+/// Whether `text` is one well-formed XML document with every prefix bound, as the strict
+/// decoder reads it (its own tokenizer), without any contract check: the first finding
+/// (`xml.malformed`, `xml.doctype`, `xml.empty`, `xml.limit`) with its position. What
+/// [`decode`] accepts is always well-formed.
+pub fn well_formed(text: &str) -> Result<(), DecodeError> {
+    decode::well_formed(text)
 }
 
 /// [`decode`], with the contract version the document is in: the one its payload's

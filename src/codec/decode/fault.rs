@@ -1,22 +1,24 @@
 //! SOAP Faults of both versions (the envelope schemas' own types, not the contract's).
 
 use super::reader::{excerpt, Elem, Ns, Parser, Res};
+use super::tokens::Resolved;
 use crate::contract::SoapVersion;
 use crate::model::{Fault, FaultCode};
 use crate::text::lexical::trim;
 use crate::violation::Code;
-use quick_xml::name::{QName, ResolveResult};
 
 impl<'i> Parser<'i> {
     fn qname_value(&self, c: &Elem<'i>, s: &str) -> Res<FaultCode> {
         let v = trim(s);
-        let (local, prefix) = QName(v).decompose();
-        let local = local.into_inner();
+        let (prefix, local) = match v.split_once(':') {
+            Some((p, l)) => (Some(p), l),
+            None => (None, v),
+        };
         let ok_name = !local.is_empty() && !local.contains(char::is_whitespace);
-        let namespace = match self.reader.resolver().resolve_prefix(prefix, true) {
-            ResolveResult::Bound(n) => Some(n.0.to_string()),
-            ResolveResult::Unbound => None,
-            ResolveResult::Unknown(p) => {
+        let namespace = match self.tok.resolve(prefix, true) {
+            Resolved::Bound(n) => Some(n.to_string()),
+            Resolved::Unbound => None,
+            Resolved::Unknown(p) => {
                 return Err(self.err(
                     Code::XsdValue,
                     c.pos,
@@ -54,23 +56,8 @@ impl<'i> Parser<'i> {
         let d = if c.empty {
             String::new()
         } else {
-            let qlen = c.local.len();
-            let raw_start = c.pos + 1;
-            let name = self.text.get(raw_start..).and_then(|t| {
-                let end = t.find(|ch: char| ch.is_whitespace() || ch == '>' || ch == '/')?;
-                Some(&t[..end])
-            });
-            let name = name.unwrap_or(c.local);
-            debug_assert!(name.len() >= qlen);
-            let span = self
-                .reader
-                .read_to_end(QName(name))
-                .map_err(|e| self.malformed(e))?;
-            let (a, b) = (
-                usize::try_from(span.start).unwrap_or(0),
-                usize::try_from(span.end).unwrap_or(0),
-            );
-            let d = self.text.get(a..b).unwrap_or("");
+            let d = self.raw_content(c)?;
+            let a = self.last_end.saturating_sub(d.len());
             self.check_chars(d, a)?;
             d.to_string()
         };

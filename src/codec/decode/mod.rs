@@ -1,7 +1,8 @@
-//! The strict, namespace-aware decoder: quick-xml's `NsReader` over the text, recursive
-//! descent over the schema, no DOM.
+//! The strict, namespace-aware decoder: its own tokenizer over the text, recursive descent
+//! over the schema, no DOM.
 //!
-//! - [`reader`]: tokens, elements, text, element paths and positions;
+//! - [`tokens`]: the tokenizer (XML 1.0 well-formedness, namespace bindings in scope);
+//! - [`reader`]: elements classified by namespace, merged text, element paths and positions;
 //! - [`simple`]: the checks every payload element goes through and the simple types;
 //! - [`payload`]: the payload types and the Body's wrappers;
 //! - [`headers`]: the header blocks;
@@ -19,6 +20,11 @@ mod headers;
 mod payload;
 mod reader;
 mod simple;
+mod tokens;
+mod tokens_diff;
+#[cfg(test)]
+mod tokens_tests;
+mod xmlchars;
 
 use crate::contract::{Operation, SoapVersion};
 use crate::model::*;
@@ -46,18 +52,7 @@ pub(crate) fn decode(text: &str) -> Res<Message> {
 /// (the first one seen; Services85 when none is).
 pub(crate) fn decode_versioned(text: &str) -> Res<(Message, crate::contract::Contract)> {
     let mut p = Parser::new(text);
-    if text.len() > MAX_DOCUMENT_BYTES {
-        return Err(p.err_path(
-            Code::XmlLimit,
-            0,
-            String::new(),
-            format!(
-                "the document is {} bytes, larger than the {} bytes (8 MiB) the tool reads",
-                text.len(),
-                MAX_DOCUMENT_BYTES
-            ),
-        ));
-    }
+    size_limit(&p)?;
     let root = root(&mut p)?;
     let version = match (root.local, root.ns) {
         ("Envelope", Ns::Soap(v)) => v,
@@ -78,6 +73,42 @@ pub(crate) fn decode_versioned(text: &str) -> Res<(Message, crate::contract::Con
     after_root(&mut p)?;
     let contract = p.contract();
     message(&p, version, placement.unwrap_or_default(), headers, body).map(|m| (m, contract))
+}
+
+/// The tokenizer and the element layer alone over a whole document: one root element,
+/// nothing but whitespace, comments and PIs around it, every name's prefix bound, every
+/// character and reference checked; no contract check.
+pub(crate) fn well_formed(text: &str) -> Res<()> {
+    let mut p = Parser::new(text);
+    size_limit(&p)?;
+    let root = root(&mut p)?;
+    let mut depth = usize::from(!root.empty);
+    while depth > 0 {
+        match p.next()? {
+            Tok::Start(e) => depth += usize::from(!e.empty),
+            Tok::End => depth -= 1,
+            Tok::Text { .. } => {}
+            Tok::Eof => return Err(p.unexpected_eof()),
+        }
+    }
+    p.pop();
+    after_root(&mut p)
+}
+
+/// Refuses a document larger than the tool reads, before reading it.
+fn size_limit(p: &Parser<'_>) -> Res<()> {
+    let len = p.text.len();
+    if len > MAX_DOCUMENT_BYTES {
+        return Err(p.err_path(
+            Code::XmlLimit,
+            0,
+            String::new(),
+            format!(
+                "the document is {len} bytes, larger than the {MAX_DOCUMENT_BYTES} bytes (8 MiB) the tool reads"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// The root element (pushed).

@@ -1,17 +1,15 @@
-//! The token layer of the decoder: quick-xml's `NsReader` over the text, elements with
-//! their namespace and the attributes the schema cares about, merged text, the element
-//! path of every open element and the findings' positions.
+//! The token layer of the decoder: the decoder's own tokenizer ([`super::tokens`]) over the
+//! text, elements with their namespace and the attributes the schema cares about, merged
+//! text, the element path of every open element and the findings' positions.
 
 use super::super::DecodeError;
+use super::tokens::{self, Attr, Event, Resolved, Tokenizer};
 use crate::contract::{Contract, SoapVersion, NS_SOAP11, NS_SOAP12, NS_XSI};
 use crate::text::escape::is_xml_char;
 use crate::text::lexical::{is_ws, trim};
 use crate::text::path::segment;
 use crate::text::LineIndex;
 use crate::violation::{Code, Violation};
-use quick_xml::events::{BytesStart, Event};
-use quick_xml::name::{QName, ResolveResult};
-use quick_xml::NsReader;
 use std::borrow::Cow;
 
 pub use crate::text::limits::MAX_DEPTH;
@@ -100,7 +98,9 @@ struct Frame<'i> {
 
 pub(super) struct Parser<'i> {
     pub(super) text: &'i str,
-    pub(super) reader: NsReader<&'i [u8]>,
+    pub(super) tok: Tokenizer<'i>,
+    /// Where the end tag last read starts.
+    pub(super) last_end: usize,
     /// Every open element, borrowed from the text: no allocation per element. The path
     /// string is written only for a finding, by [`segment`], the one element-path writer
     /// (the counting is [`crate::text::path::PathStack`]'s, which owns its names and so
@@ -130,15 +130,10 @@ impl<'i> Parser<'i> {
     }
 
     pub(super) fn new(text: &'i str) -> Self {
-        let mut reader = NsReader::from_str(text);
-        let c = reader.config_mut();
-        c.check_end_names = true;
-        c.check_comments = true;
-        c.expand_empty_elements = false;
-        c.trim_text(false);
         Parser {
             text,
-            reader,
+            tok: Tokenizer::new(text),
+            last_end: 0,
             stack: Vec::with_capacity(16),
             counts: Vec::with_capacity(64),
             pending: None,
@@ -171,33 +166,28 @@ impl<'i> Parser<'i> {
         self.err_path(code, pos, self.path(), msg)
     }
 
-    pub(super) fn malformed(&self, e: quick_xml::Error) -> DecodeError {
-        let pos = usize::try_from(self.reader.error_position()).unwrap_or(usize::MAX);
-        self.err(Code::XmlMalformed, pos, format!("not well-formed XML: {e}"))
+    pub(super) fn malformed(&self, e: tokens::Error) -> DecodeError {
+        self.err(e.code, e.pos, e.msg)
     }
 
     // --- tokens ---
 
-    fn elem(&self, e: &BytesStart<'_>, pos: usize, empty: bool) -> Res<Elem<'i>> {
-        let qlen = e.name().0.len();
-        let raw = self.text.get(pos + 1..pos + 1 + qlen).unwrap_or("");
-        // After the last colon (a byte scan: names are short).
-        let local = match raw.bytes().rposition(|b| b == b':') {
-            Some(i) => &raw[i + 1..],
-            None => raw,
+    fn elem(&self, raw: &'i str, pos: usize, empty: bool) -> Res<Elem<'i>> {
+        // Names are checked QNames: at most one colon.
+        let (prefix, local) = match raw.split_once(':') {
+            Some((p, l)) => (Some(p), l),
+            None => (None, raw),
         };
-        let resolver = self.reader.resolver();
-        let (res, _) = resolver.resolve_element(e.name());
-        let (ns, other_ns) = match res {
-            ResolveResult::Bound(n) => {
+        let (ns, other_ns) = match self.tok.resolve(prefix, true) {
+            Resolved::Bound(n) => {
                 if self.contract.get().is_none() {
-                    self.contract.set(Contract::from_namespace(n.0));
+                    self.contract.set(Contract::from_namespace(n));
                 }
-                let c = classify(n.0, self.contract());
-                (c, (c == Ns::Other).then(|| n.0.to_string()))
+                let c = classify(n, self.contract());
+                (c, (c == Ns::Other).then(|| n.to_string()))
             }
-            ResolveResult::Unbound => (Ns::None, None),
-            ResolveResult::Unknown(p) => {
+            Resolved::Unbound => (Ns::None, None),
+            Resolved::Unknown(p) => {
                 return Err(self.err(
                     Code::XmlMalformed,
                     pos,
@@ -220,46 +210,44 @@ impl<'i> Parser<'i> {
                 })
             }),
         };
-        for a in e.attributes().with_checks(true) {
-            let a = a.map_err(|err| {
-                self.err(
-                    Code::XmlMalformed,
-                    pos,
-                    format!("bad attribute on `{raw}`: {err}"),
-                )
-            })?;
-            if a.key.as_namespace_binding().is_none() {
-                self.attribute(&mut el, &a, raw)?;
-            }
+        for a in self.tok.attrs() {
+            self.attribute(&mut el, a)?;
         }
         Ok(el)
     }
 
-    /// Records what the schema cares about of one attribute of `el` (`raw`: its name as
-    /// written).
-    fn attribute(
-        &self,
-        el: &mut Elem<'i>,
-        a: &quick_xml::events::attributes::Attribute<'_>,
-        raw: &str,
-    ) -> Res<()> {
-        let pos = el.pos;
-        let resolver = self.reader.resolver();
-        let (res, alocal) = resolver.resolve_attribute(a.key);
-        let value = a
-            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-            .map_err(|err| {
-                self.err(
+    /// The prefixes of the element `raw` at `pos` and of its attributes are bound.
+    fn bound(&self, pos: usize, raw: &str) -> Res<()> {
+        if let Some((p, _)) = raw.split_once(':') {
+            if let Resolved::Unknown(p) = self.tok.resolve(Some(p), true) {
+                return Err(self.err(
                     Code::XmlMalformed,
                     pos,
-                    format!("bad attribute value on `{raw}`: {err}"),
-                )
-            })?;
-        let key = a.key.0;
-        match res {
-            ResolveResult::Bound(n) if n.0 == NS_XSI => match alocal.into_inner() {
+                    format!("the prefix `{p}` of `{raw}` is not bound to a namespace"),
+                ));
+            }
+        }
+        for a in self.tok.attrs() {
+            if let Resolved::Unknown(p) = self.tok.resolve(a.prefix, false) {
+                return Err(self.err(
+                    Code::XmlMalformed,
+                    pos,
+                    format!("the prefix `{p}` of attribute `{}` is not bound", a.name),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Records what the schema cares about of one attribute of `el`.
+    fn attribute(&self, el: &mut Elem<'i>, a: &Attr<'i>) -> Res<()> {
+        let pos = el.pos;
+        let value = &a.value;
+        let key = a.name;
+        match self.tok.resolve(a.prefix, false) {
+            Resolved::Bound(NS_XSI) => match a.local {
                 "nil" => {
-                    el.nil = match trim(&value) {
+                    el.nil = match trim(value) {
                         "true" | "1" => Some(true),
                         "false" | "0" => Some(false),
                         v => {
@@ -271,25 +259,28 @@ impl<'i> Parser<'i> {
                     }
                 }
                 "type" => {
-                    let v = trim(&value);
-                    let (tl, tp) = QName(v).decompose();
-                    let tns = match resolver.resolve_prefix(tp, true) {
-                        ResolveResult::Bound(n) => Some(n.0.to_string()),
+                    let v = trim(value);
+                    let (tp, tl) = match v.split_once(':') {
+                        Some((p, l)) => (Some(p), l),
+                        None => (None, v),
+                    };
+                    let tns = match self.tok.resolve(tp, true) {
+                        Resolved::Bound(n) => Some(n.to_string()),
                         _ => None,
                     };
-                    el.rare().xsi_type = Some((tns, tl.into_inner().to_string(), v.to_string()));
+                    el.rare().xsi_type = Some((tns, tl.to_string(), v.to_string()));
                 }
                 "schemaLocation" | "noNamespaceSchemaLocation" => el.schema_location = true,
                 _ => {
                     el.rare().bad_attr.get_or_insert_with(|| key.to_string());
                 }
             },
-            ResolveResult::Bound(n) if n.0 == NS_SOAP11 || n.0 == NS_SOAP12 => {
-                if alocal.into_inner() == "mustUnderstand" {
-                    let v = trim(&value);
+            Resolved::Bound(n) if n == NS_SOAP11 || n == NS_SOAP12 => {
+                if a.local == "mustUnderstand" {
+                    let v = trim(value);
                     el.must_understand = matches!(v, "1" | "true");
                     // SOAP 1.1's is 0 or 1, SOAP 1.2's an xs:boolean (the envelope schemas).
-                    let v12 = n.0 == NS_SOAP12;
+                    let v12 = n == NS_SOAP12;
                     if !(matches!(v, "0" | "1") || v12 && matches!(v, "true" | "false")) {
                         let allowed = if v12 { "true, false, 1 or 0" } else { "0 or 1" };
                         el.rare().attr_error.get_or_insert_with(|| {
@@ -299,7 +290,7 @@ impl<'i> Parser<'i> {
                 }
                 el.rare().soap_attr.get_or_insert_with(|| key.to_string());
             }
-            ResolveResult::Unknown(p) => {
+            Resolved::Unknown(p) => {
                 return Err(self.err(
                     Code::XmlMalformed,
                     pos,
@@ -333,25 +324,8 @@ impl<'i> Parser<'i> {
         }
     }
 
-    /// One piece of character content at `pos`, checked and joined to the text so far
-    /// (which starts where its first piece does).
-    fn content(
-        &self,
-        acc: &mut Option<Cow<'i, str>>,
-        text_pos: &mut usize,
-        piece: Cow<'i, str>,
-        pos: usize,
-    ) -> Res<()> {
-        self.check_chars(&piece, pos)?;
-        if acc.is_none() {
-            *text_pos = pos;
-        }
-        append(acc, piece);
-        Ok(())
-    }
-
     /// The next token: adjacent text, CDATA and references merged (comments and PIs
-    /// skipped, also between text pieces).
+    /// skipped, also between text pieces; the tokenizer has checked every character).
     pub(super) fn next(&mut self) -> Res<Tok<'i>> {
         if let Some(t) = self.pending.take() {
             return Ok(t);
@@ -359,41 +333,24 @@ impl<'i> Parser<'i> {
         let mut acc: Option<Cow<'i, str>> = None;
         let mut text_pos = 0;
         loop {
-            let pos = usize::try_from(self.reader.buffer_position()).unwrap_or(usize::MAX);
-            let ev = match self.reader.read_event() {
+            let ev = match self.tok.next() {
                 Ok(ev) => ev,
                 Err(e) => return Err(self.malformed(e)),
             };
             let tok = match ev {
-                Event::Start(e) => Tok::Start(self.elem(&e, pos, false)?),
-                Event::Empty(e) => Tok::Start(self.elem(&e, pos, true)?),
-                Event::End(_) => Tok::End,
+                Event::Start { pos, name, empty } => Tok::Start(self.elem(name, pos, empty)?),
+                Event::End { pos } => {
+                    self.last_end = pos;
+                    Tok::End
+                }
                 Event::Eof => Tok::Eof,
-                // Text and CDATA are one character content.
-                Event::Text(t) => {
-                    self.content(&mut acc, &mut text_pos, t.xml10_content(), pos)?;
-                    continue;
-                }
-                Event::CData(t) => {
-                    self.content(&mut acc, &mut text_pos, t.xml10_content(), pos)?;
-                    continue;
-                }
-                Event::GeneralRef(r) => {
-                    let piece = self.reference(&r, pos)?;
+                Event::Text { pos, text } => {
                     if acc.is_none() {
                         text_pos = pos;
                     }
-                    append(&mut acc, piece);
+                    append(&mut acc, text);
                     continue;
                 }
-                Event::DocType(_) => {
-                    return Err(self.err(
-                        Code::XmlDoctype,
-                        pos,
-                        "a DOCTYPE declaration is not allowed in a SOAP message",
-                    ))
-                }
-                Event::Comment(_) | Event::PI(_) | Event::Decl(_) => continue,
             };
             return Ok(match acc {
                 Some(text) => {
@@ -408,32 +365,39 @@ impl<'i> Parser<'i> {
         }
     }
 
-    /// The text an entity or character reference stands for.
-    fn reference(&self, r: &quick_xml::events::BytesRef<'_>, pos: usize) -> Res<Cow<'static, str>> {
-        Ok(Cow::Borrowed(match &**r {
-            "lt" => "<",
-            "gt" => ">",
-            "amp" => "&",
-            "apos" => "'",
-            "quot" => "\"",
-            _ if r.is_char_ref() => {
-                return match r.resolve_char_ref() {
-                    Ok(Some(c)) if is_xml_char(c) => Ok(Cow::Owned(c.to_string())),
-                    _ => Err(self.err(
-                        Code::XmlMalformed,
-                        pos,
-                        format!("`&{};` is not a legal character reference", &**r),
-                    )),
+    /// The raw text of `e`'s content, to its end tag (read and checked, not popped): the
+    /// span from after its start tag to the `<` of its end tag. Names inside must have
+    /// their prefixes bound but are not classified (a fault's detail is kept as written).
+    pub(super) fn raw_content(&mut self, e: &Elem<'i>) -> Res<&'i str> {
+        let start = self.tok.position();
+        let mut depth = 0usize;
+        loop {
+            match self.tok.next() {
+                Err(err) => return Err(self.malformed(err)),
+                Ok(Event::Start { pos, name, empty }) => {
+                    self.bound(pos, name)?;
+                    depth += usize::from(!empty);
                 }
+                Ok(Event::End { pos }) => {
+                    if depth == 0 {
+                        self.last_end = pos;
+                        return Ok(self.text.get(start..pos).unwrap_or(""));
+                    }
+                    depth -= 1;
+                }
+                Ok(Event::Eof) => {
+                    return Err(self.err(
+                        Code::XmlMalformed,
+                        self.text.len(),
+                        format!(
+                            "not well-formed XML: ill-formed document: start tag not closed: `</{}>` not found before end of input",
+                            e.local
+                        ),
+                    ))
+                }
+                Ok(_) => {}
             }
-            other => {
-                return Err(self.err(
-                    Code::XmlMalformed,
-                    pos,
-                    format!("undeclared entity `&{other};`"),
-                ))
-            }
-        }))
+        }
     }
 
     pub(super) fn push(&mut self, e: &Elem<'i>) -> Res<()> {
