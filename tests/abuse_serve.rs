@@ -76,12 +76,7 @@ fn spawn(args: &[&str], ulimit: Option<u32>, timeout_ms: u64, stderr: Stdio) -> 
 
 /// SIGTERM, then at most 15 s for the exit status.
 fn terminate(mut r: Running) -> std::process::ExitStatus {
-    let pid = r.child.id().to_string();
-    assert!(Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap()
-        .success());
+    common::process::sigterm(&r.child);
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
         if let Some(status) = r.child.try_wait().unwrap() {

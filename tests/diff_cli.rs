@@ -1,5 +1,8 @@
 //! `relation-contract diff` as users run it: exit codes, --ignore, rules files, formats.
 
+mod common;
+
+use common::process::temp_with;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -24,13 +27,6 @@ fn json(o: &Output) -> serde_json::Value {
 }
 
 const WIRE: &str = "wire/SaveContactRelation.request.wcf.xml";
-
-fn temp_with(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let p = dir.path().join(name);
-    std::fs::write(&p, text).unwrap_or_else(|e| panic!("{e}"));
-    (dir, p)
-}
 
 #[test]
 fn a_document_equals_itself_and_exits_0() {

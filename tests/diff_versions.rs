@@ -2,12 +2,14 @@
 //! version its payload names (or the one `--contract` gives), the documented example in that
 //! version's shape, and two versions compared member by member.
 
+mod common;
+
+use common::process::temp_with;
 use relation_contract::contract::{Contract, ContractChoice};
 use relation_contract::diff::{check_golden, Bless, GoldenError, GoldenOutcome};
 use relation_contract::diff::{documented_example_as, DiffKind, DiffReport, Difference, Options};
 use relation_contract::Document;
 use relation_contract::{Kind, Operation};
-use std::path::PathBuf;
 use std::process::{Command, Output};
 
 const ENTITY: &str = "/Envelope/Body/SaveContactRelation/ContactRelationEntity";
@@ -377,13 +379,6 @@ fn run(args: &[&str]) -> Output {
     c.args(args)
         .output()
         .unwrap_or_else(|e| panic!("cannot run the binary: {e}"))
-}
-
-fn temp_with(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let p = dir.path().join(name);
-    std::fs::write(&p, text).unwrap_or_else(|e| panic!("{e}"));
-    (dir, p)
 }
 
 #[test]

@@ -352,12 +352,7 @@ fn the_command_prints_json_lines_with_direction_and_exchange_and_fails_on_a_brea
         &[("Content-Type", "text/xml; charset=utf-8")],
         &body,
     );
-    let pid = child.id().to_string();
-    assert!(Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap()
-        .success());
+    common::process::sigterm(&child);
     let status = child.wait().unwrap();
     let mut rest = String::new();
     out.read_to_string(&mut rest).unwrap();

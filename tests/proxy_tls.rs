@@ -253,12 +253,7 @@ fn insecure_is_said_at_the_start_and_in_the_summary() {
     assert_eq!(&first, b"listening on ");
     // The signal handler is set right after the first line.
     std::thread::sleep(Duration::from_millis(300));
-    let pid = child.id().to_string();
-    assert!(Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap()
-        .success());
+    common::process::sigterm(&child);
     let status = child.wait().unwrap();
     let mut err = String::new();
     child
