@@ -256,7 +256,7 @@ impl<'a> Writer<'a> {
                 })
             }
         };
-        for (i, n) in m.flag_names().into_iter().enumerate() {
+        for (i, n) in m.flag_names().enumerate() {
             if i > 0 {
                 self.out.push(b' ');
             }

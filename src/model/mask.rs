@@ -39,16 +39,26 @@ fn list_items(s: &str) -> impl Iterator<Item = &str> {
 }
 
 /// A flag mask of the contract: what the decoder and the encoder need of both types.
-pub trait Mask: Sized + Copy {
+pub trait Mask: Sized + Copy + 'static {
     /// The list type's name in the schema.
     const TYPE_NAME: &'static str;
+
+    /// Every flag, in canonical order, with its name (the type's `FLAGS`).
+    const FLAG_LIST: &'static [(Self, &'static str)];
 
     /// One flag, or an alias read as its target, by its exact (case-sensitive) name, in
     /// any version.
     fn any_name(name: &str) -> Option<Self>;
 
-    /// The names of the flags set, in canonical order.
-    fn flag_names(self) -> Vec<&'static str>;
+    /// The names of the flags set, in canonical order (no allocation: the encoder writes
+    /// every mask through it).
+    fn flag_names(self) -> impl Iterator<Item = &'static str> {
+        let bits = self.to_bits();
+        Self::FLAG_LIST
+            .iter()
+            .filter(move |(f, _)| f.to_bits() & bits == f.to_bits())
+            .map(|(_, n)| *n)
+    }
 
     /// The flags as bits.
     fn to_bits(self) -> u16;
@@ -68,7 +78,7 @@ pub trait Mask: Sized + Copy {
     fn first_not_in(self, contract: Contract) -> Option<&'static str> {
         let carried = Self::carried_by(contract).to_bits();
         let outside = Self::from_bits_truncate(self.to_bits() & !carried);
-        outside.flag_names().first().copied()
+        outside.flag_names().next()
     }
 
     /// The mask without the flags `contract` cannot carry.
@@ -174,8 +184,8 @@ macro_rules! mask_type {
 
         impl Mask for $name {
             const TYPE_NAME: &'static str = stringify!($name);
+            const FLAG_LIST: &'static [($name, &'static str)] = $name::FLAGS;
             fn any_name(name: &str) -> Option<Self> { $name::from_name(name) }
-            fn flag_names(self) -> Vec<&'static str> { self.names().collect() }
             fn to_bits(self) -> u16 { self.0 }
             fn from_bits_truncate(bits: u16) -> Self {
                 let all = Self::FLAGS.iter().fold(0, |a, (f, _)| a | f.0);
