@@ -193,10 +193,7 @@ async fn exchange(
     max: usize,
     timeout: Duration,
 ) -> Result<Answer, Failure> {
-    let bad = |what: &str, e: &dyn std::fmt::Display| Failure {
-        status: StatusCode::BAD_GATEWAY,
-        reason: format!("the upstream {} {what}: {e}", upstream.authority),
-    };
+    let bad = |what: &str, e: &dyn std::fmt::Display| bad_gateway(upstream, what, e);
     // A streamed body may still be on its way when the answer is in: its connection is
     // not reused.
     let reusable = body.is_whole();
@@ -216,25 +213,11 @@ async fn exchange(
             Ok(answer) => (sender, answer),
             Err(mut e) => match e.take_message() {
                 // The idle connection was closed before the request went out: a new one.
-                Some(req) => {
-                    let mut sender = connect(upstream).await?;
-                    let answer = sender
-                        .send_request(req)
-                        .await
-                        .map_err(|e| bad("broke the exchange", &e))?;
-                    (sender, answer)
-                }
+                Some(req) => send_fresh(upstream, req).await?,
                 None => return Err(bad("broke the exchange", e.error())),
             },
         },
-        None => {
-            let mut sender = connect(upstream).await?;
-            let answer = sender
-                .send_request(req)
-                .await
-                .map_err(|e| bad("broke the exchange", &e))?;
-            (sender, answer)
-        }
+        None => send_fresh(upstream, req).await?,
     };
     let (rparts, rbody) = answer.into_parts();
     let body = match conn::read_prefix(rbody, max, timeout).await {
@@ -270,12 +253,30 @@ async fn exchange(
     })
 }
 
-/// A new connection to the upstream (TLS handshake included, for https), its sending half.
-async fn connect(upstream: &Upstream) -> Result<Sender, Failure> {
-    let bad = |what: &str, e: &dyn std::fmt::Display| Failure {
+/// The request sent over a new connection (an idle one was not there, or had closed).
+async fn send_fresh(
+    upstream: &Upstream,
+    req: Request<ProxyBody>,
+) -> Result<(Sender, hyper::Response<Incoming>), Failure> {
+    let mut sender = connect(upstream).await?;
+    let answer = sender
+        .send_request(req)
+        .await
+        .map_err(|e| bad_gateway(upstream, "broke the exchange", &e))?;
+    Ok((sender, answer))
+}
+
+/// A 502 naming the upstream and what went wrong.
+fn bad_gateway(upstream: &Upstream, what: &str, e: &dyn std::fmt::Display) -> Failure {
+    Failure {
         status: StatusCode::BAD_GATEWAY,
         reason: format!("the upstream {} {what}: {e}", upstream.authority),
-    };
+    }
+}
+
+/// A new connection to the upstream (TLS handshake included, for https), its sending half.
+async fn connect(upstream: &Upstream) -> Result<Sender, Failure> {
+    let bad = |what: &str, e: &dyn std::fmt::Display| bad_gateway(upstream, what, e);
     let stream = tokio::net::TcpStream::connect(&upstream.authority)
         .await
         .map_err(|e| bad("cannot be reached", &e))?;
