@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Installs the system packages the build and the tests need (libxml2 for XSD validation,
 # pkg-config to find it, libclang for the libxml crate's bindgen; PHP's command line and its
-# SoapClient for tests/clients.rs). Idempotent: a package already present
+# SoapClient for tests/clients.rs; xmllint, the peer the folder benchmark measures beside us). Idempotent: a package already present
 # is not touched, and apt is asked nothing when all of them are there. Then the Python
 # packages the tests run (scripts/python-requirements.txt), by pip, only when a pinned
 # version is not there already.
 set -euo pipefail
 
-packages=(libxml2-dev pkg-config libclang-dev php-cli php-soap)
+packages=(libxml2-dev libxml2-utils pkg-config libclang-dev php-cli php-soap)
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then

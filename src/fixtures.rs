@@ -18,7 +18,7 @@
 use crate::capture::walk::{self, WalkItem};
 use crate::capture::{self, Document};
 use crate::contract::{ContractChoice, Profile};
-use crate::pipeline;
+use crate::pipeline::{self, Engine};
 use crate::report::{Finding, ReportItem};
 use crate::violation::Code;
 use std::fmt;
@@ -35,8 +35,18 @@ pub fn judge_document(doc: &Document, profile: Profile) -> ReportItem {
 
 /// [`judge_document`] under a contract version (or `Auto`, by the payload's namespace).
 pub fn judge_document_as(doc: &Document, profile: Profile, contract: ContractChoice) -> ReportItem {
+    judge_document_with(doc, profile, contract, Engine::default())
+}
+
+/// [`judge_document_as`], the schema stage decided by `engine`.
+pub fn judge_document_with(
+    doc: &Document,
+    profile: Profile,
+    contract: ContractChoice,
+    engine: Engine,
+) -> ReportItem {
     let started = std::time::Instant::now();
-    let mut item = ReportItem::new(doc, pipeline::check_as(doc, profile, contract));
+    let mut item = ReportItem::new(doc, pipeline::check_with(doc, profile, contract, engine));
     item.elapsed = Some(started.elapsed());
     item
 }
@@ -50,6 +60,8 @@ pub struct Options {
     pub jobs: usize,
     /// Files validated together before their results are handed on; 0 picks a size.
     pub chunk: usize,
+    /// The engine of the schema stage.
+    pub engine: Engine,
 }
 
 impl Default for Options {
@@ -58,6 +70,7 @@ impl Default for Options {
             profile: Profile::Auto,
             jobs: 0,
             chunk: 0,
+            engine: Engine::default(),
         }
     }
 }
@@ -82,13 +95,23 @@ pub fn judge_file(path: &Path, profile: Profile) -> FileReport {
 
 /// [`judge_file`] under a contract version (or `Auto`).
 pub fn judge_file_as(path: &Path, profile: Profile, contract: ContractChoice) -> FileReport {
+    judge_file_with(path, profile, contract, Engine::default())
+}
+
+/// [`judge_file_as`], the schema stage decided by `engine`.
+pub fn judge_file_with(
+    path: &Path,
+    profile: Profile,
+    contract: ContractChoice,
+    engine: Engine,
+) -> FileReport {
     match capture::open(path) {
         Ok(capture) => FileReport {
             path: path.to_path_buf(),
             items: capture
                 .documents
                 .iter()
-                .map(|d| judge_document_as(d, profile, contract))
+                .map(|d| judge_document_with(d, profile, contract, engine))
                 .collect(),
             skipped: capture.skipped,
             error: None,
@@ -125,7 +148,7 @@ pub fn validate_as<E>(
 ) -> Result<(), E> {
     let judge = |item: &WalkItem| {
         let report = match item {
-            Ok(path) => judge_file_as(path, opts.profile, contract),
+            Ok(path) => judge_file_with(path, opts.profile, contract, opts.engine),
             Err((path, why)) => FileReport {
                 path: path.clone(),
                 items: Vec::new(),

@@ -90,6 +90,10 @@ pub enum Code {
     /// A message the proxy passed through unjudged: its body is larger than the proxy
     /// reads ([`MAX_REQUEST_BODY`](crate::text::limits::MAX_REQUEST_BODY)).
     CaptureTooLarge,
+    // --- the engines ---
+    /// Under `--engine both`: the strict decoder's verdict differs from libxml2's (the
+    /// message says which way); the verdict is libxml2's.
+    EngineDisagree,
 }
 
 impl Code {
@@ -129,6 +133,7 @@ impl Code {
         Code::HttpCharset,
         Code::CaptureMalformed,
         Code::CaptureTooLarge,
+        Code::EngineDisagree,
     ];
 
     /// The stable spelling, e.g. `xsd.order`.
@@ -168,6 +173,7 @@ impl Code {
             Code::HttpCharset => "http.charset",
             Code::CaptureMalformed => "capture.malformed",
             Code::CaptureTooLarge => "capture.too-large",
+            Code::EngineDisagree => "engine.disagree",
         }
     }
 

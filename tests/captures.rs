@@ -221,6 +221,7 @@ fn report_json(paths: &[PathBuf], jobs: usize, chunk: usize) -> Vec<String> {
         profile: Profile::Auto,
         jobs,
         chunk,
+        ..Options::default()
     };
     let r: Result<(), ()> = fixtures::validate(paths, opts, &|| {}, |file| {
         for item in &file.items {

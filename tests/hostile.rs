@@ -569,3 +569,45 @@ fn fuzz_regression_report_secret_in_printer_boilerplate() {
         assert_eq!(lines, expected, "{format}:\n{out}");
     }
 }
+
+/// Found by fuzzing the tokenizer (`fuzz/fuzz_targets/tokens.rs`): a Fault whose faultcode
+/// text is `xmlns:i=alServiceFaul` and invalid bytes. The decoder resolved the prefix
+/// `xmlns` to the xmlns namespace and took `=` and U+FFFD into the local part; encoding the
+/// fault again bound a prefix to the xmlns namespace, which is not well-formed. Now a fault
+/// code is a QName or refused, as libxml2 refuses it, and the engines agree.
+#[test]
+fn fuzz_regression_fault_code_with_the_xmlns_prefix() {
+    let bytes = include_bytes!("fuzz-regressions/tokens-8d4cffd1.bin");
+    let text = String::from_utf8_lossy(bytes);
+    let e = codec::decode(&text).expect_err("no QName");
+    assert_eq!(e.code(), Code::XsdValue, "{e}");
+    assert_eq!(e.violation().element, "/Envelope/Body/Fault/faultcode");
+    // Each half of the check on its own: the prefix, and the local part.
+    for (code, refused) in [
+        ("xmlns:InternalServiceFault", true),
+        ("a:Internal=ServiceFault", true),
+        ("a:InternalServiceFault", false),
+        ("xml:InternalServiceFault", false),
+    ] {
+        let doc = text_with_fault_code(code);
+        assert_eq!(codec::decode(&doc).is_err(), refused, "{code}");
+        let verdict = schema::validate(
+            &Document::from_bytes("f.xml", doc.as_bytes()),
+            Profile::Wire,
+        );
+        assert_eq!(
+            !verdict.is_valid(),
+            refused,
+            "{code}: {:?}",
+            verdict.violations
+        );
+    }
+}
+
+fn text_with_fault_code(code: &str) -> String {
+    format!(
+        "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body><s:Fault>\
+         <faultcode xmlns:a=\"urn:a\">{code}</faultcode><faultstring>x</faultstring>\
+         </s:Fault></s:Body></s:Envelope>"
+    )
+}

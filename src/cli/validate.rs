@@ -7,6 +7,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use relation_contract::capture::walk;
 use relation_contract::contract::ContractChoice;
 use relation_contract::fixtures::{self, FileReport, Options};
+use relation_contract::pipeline::Engine;
 use relation_contract::report::{self, Format, Summary};
 use relation_contract::Profile;
 use std::io::{self, IsTerminal};
@@ -27,6 +28,12 @@ pub struct ValidateArgs {
     /// The contract version (services84 ... services88), or auto: by the payload's namespace.
     #[arg(long, default_value = "auto", value_parser = parse_contract)]
     contract: ContractChoice,
+    /// The engine of the schema stage. fast: the strict decoder decides, and hands what it
+    /// refuses or cannot be sure of to libxml2, whose findings are reported; xsd: libxml2
+    /// alone; both: libxml2's verdict, plus an engine.disagree finding wherever the
+    /// decoder's differs. The verdicts are the same (tests/engines.rs holds them to it).
+    #[arg(long, value_enum, default_value_t = EngineArg::Fast)]
+    engine: EngineArg,
     /// Worker threads (0: one per core). The output is the same for any number.
     #[arg(long, short = 'j', default_value_t = 0)]
     jobs: usize,
@@ -58,6 +65,27 @@ impl From<ProfileArg> for Profile {
             ProfileArg::Auto => Profile::Auto,
             ProfileArg::Wire => Profile::Wire,
             ProfileArg::Documented => Profile::Documented,
+        }
+    }
+}
+
+/// The engine of the schema stage.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum EngineArg {
+    /// The strict decoder, libxml2 for what it refuses or cannot be sure of.
+    Fast,
+    /// libxml2 alone.
+    Xsd,
+    /// Both, with a finding wherever they disagree.
+    Both,
+}
+
+impl From<EngineArg> for Engine {
+    fn from(e: EngineArg) -> Engine {
+        match e {
+            EngineArg::Fast => Engine::Fast,
+            EngineArg::Xsd => Engine::Xsd,
+            EngineArg::Both => Engine::Both,
         }
     }
 }
@@ -99,6 +127,7 @@ pub fn run(args: ValidateArgs, color: ColorArg) -> io::Result<u8> {
         profile,
         jobs: args.jobs,
         chunk: 0,
+        engine: args.engine.into(),
     };
     fixtures::validate_as(&args.paths, opts, contract, &tick, |file: FileReport| {
         let mut print = || -> io::Result<()> {

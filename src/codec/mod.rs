@@ -12,6 +12,8 @@
 //!   holding a [`Violation`] with the same stable codes an XSD validator's findings get.
 
 mod decode;
+
+pub(crate) use decode::{decode_judged, Judged};
 mod encode;
 
 use crate::contract::Contract;

@@ -49,6 +49,7 @@ pub mod versions;
 
 pub use crate::text::limits::MAX_VIOLATIONS;
 pub use ffi::schemas;
+pub(crate) use validate::before_libxml;
 pub use validate::{validate, validate_as};
 
 use crate::contract::{Contract, Kind, Operation, Profile, SoapVersion};

@@ -61,7 +61,7 @@ pub fn validate_as(doc: &Document, profile: Profile, choice: ContractChoice) -> 
 
 /// The text, or the one finding that keeps it from libxml2: not text, too large, empty,
 /// UTF-16 without a byte order mark, or a DOCTYPE.
-fn before_libxml(doc: &Document) -> Result<&str, Violation> {
+pub(crate) fn before_libxml(doc: &Document) -> Result<&str, Violation> {
     let text = match &doc.text {
         Ok(t) => t.as_str(),
         Err(v) => return Err(v.clone()),

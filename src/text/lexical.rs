@@ -226,12 +226,20 @@ fn two(s: &[u8], at: usize) -> Result<u8, &'static str> {
 
 const DATE_TIME_SHAPE: &str = "expected YYYY-MM-DDThh:mm:ss[.f+][Z|(+|-)hh:mm]";
 
+/// A negative year or one of more than four digits: valid XSD 1.0, beyond .NET's `DateTime`.
+const YEAR_RANGE: &str =
+    "the year is outside 0001..9999: XSD allows it, but .NET's DateTime (the service's) cannot hold it";
+
 /// An `xs:dateTime` lexeme (without surrounding whitespace):
 /// `YYYY-MM-DDThh:mm:ss[.f+][Z|(+|-)hh:mm]` with exactly four year digits, checked by
 /// [`DateTimeFields::check`]. Longer and negative years, which XSD allows but .NET's
 /// `DateTime` cannot hold, are refused.
 pub(crate) fn date_time(s: &str) -> Result<DateTimeFields<'_>, &'static str> {
     let b = s.as_bytes();
+    let long_year = b.len() > 4 && b[..5].iter().all(u8::is_ascii_digit);
+    if (b.first() == Some(&b'-') || long_year) && b.contains(&b'T') {
+        return Err(YEAR_RANGE);
+    }
     if b.len() < 19
         || b[4] != b'-'
         || b[7] != b'-'

@@ -14,7 +14,16 @@ impl<'i> Parser<'i> {
             Some((p, l)) => (Some(p), l),
             None => (None, v),
         };
-        let ok_name = !local.is_empty() && !local.contains(char::is_whitespace);
+        // A QName (XSD, Namespaces in XML): an NCName, or two joined by one colon; the
+        // prefix `xmlns` is bound to no namespace a value may name.
+        let ok_name = is_ncname(local) && prefix.is_none_or(|p| is_ncname(p) && p != "xmlns");
+        if !ok_name {
+            return Err(self.err(
+                Code::XsdValue,
+                c.pos,
+                format!("`{}` is not a QName", excerpt(v)),
+            ));
+        }
         let namespace = match self.tok.resolve(prefix, true) {
             Resolved::Bound(n) => Some(n.to_string()),
             Resolved::Unbound => None,
@@ -26,13 +35,6 @@ impl<'i> Parser<'i> {
                 ))
             }
         };
-        if !ok_name {
-            return Err(self.err(
-                Code::XsdValue,
-                c.pos,
-                format!("`{}` is not a QName", excerpt(v)),
-            ));
-        }
         Ok(FaultCode {
             namespace,
             local: local.to_string(),
@@ -59,6 +61,9 @@ impl<'i> Parser<'i> {
             let d = self.raw_content(c)?;
             let a = self.last_end.saturating_sub(d.len());
             self.check_chars(d, a)?;
+            if d.contains('<') {
+                self.opaque.set(true);
+            }
             d.to_string()
         };
         self.pop();
@@ -239,4 +244,13 @@ impl<'i> Parser<'i> {
         self.pop();
         Ok((value, sub))
     }
+}
+
+/// An NCName: an XML name without a colon.
+fn is_ncname(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .is_some_and(|c| c != ':' && super::xmlchars::is_name_start(c))
+        && chars.all(|c| c != ':' && super::xmlchars::is_name_char(c))
 }

@@ -51,6 +51,21 @@ pub(crate) fn decode(text: &str) -> Res<Message> {
 /// Decodes a whole document, with the contract version its payload's namespace names
 /// (the first one seen; Services85 when none is).
 pub(crate) fn decode_versioned(text: &str) -> Res<(Message, crate::contract::Contract)> {
+    decode_judged(text).map(|d| (d.message, d.contract))
+}
+
+/// What the fast verdict engine needs of a decoded document.
+pub(crate) struct Judged {
+    /// The message.
+    pub message: Message,
+    /// The contract version it is read under.
+    pub contract: crate::contract::Contract,
+    /// Whether the decoder passed over content without judging it (see `Parser::opaque`).
+    pub opaque: bool,
+}
+
+/// [`decode_versioned`], and whether any content was passed over unjudged.
+pub(crate) fn decode_judged(text: &str) -> Res<Judged> {
     let mut p = Parser::new(text);
     size_limit(&p)?;
     let root = root(&mut p)?;
@@ -72,7 +87,12 @@ pub(crate) fn decode_versioned(text: &str) -> Res<(Message, crate::contract::Con
     p.pop();
     after_root(&mut p)?;
     let contract = p.contract();
-    message(&p, version, placement.unwrap_or_default(), headers, body).map(|m| (m, contract))
+    let message = message(&p, version, placement.unwrap_or_default(), headers, body)?;
+    Ok(Judged {
+        message,
+        contract,
+        opaque: p.opaque.get(),
+    })
 }
 
 /// The tokenizer and the element layer alone over a whole document: one root element,

@@ -113,6 +113,10 @@ pub(super) struct Parser<'i> {
     /// The contract version the document is read under: the one the first payload-version
     /// namespace names (Services85 until one does).
     contract: std::cell::Cell<Option<Contract>>,
+    /// Content the decoder passed over without judging it (a skipped foreign header block,
+    /// a Fault detail holding elements): the schema's lax wildcards may still judge it, so
+    /// the fast engine leaves such a document to libxml2.
+    pub(super) opaque: std::cell::Cell<bool>,
 }
 
 pub(super) fn append<'i>(acc: &mut Option<Cow<'i, str>>, piece: Cow<'i, str>) {
@@ -138,6 +142,7 @@ impl<'i> Parser<'i> {
             counts: Vec::with_capacity(64),
             pending: None,
             contract: std::cell::Cell::new(None),
+            opaque: std::cell::Cell::new(false),
         }
     }
 
@@ -287,6 +292,10 @@ impl<'i> Parser<'i> {
                             format!("mustUnderstand must be {allowed}, not `{v}`")
                         });
                     }
+                } else {
+                    // actor, role, relay, encodingStyle: the envelope schema types them
+                    // (xs:anyURI, xs:boolean, a list of URIs); the decoder leaves them to it.
+                    self.opaque.set(true);
                 }
                 el.rare().soap_attr.get_or_insert_with(|| key.to_string());
             }
@@ -543,6 +552,7 @@ impl<'i> Parser<'i> {
 
     /// Skips a subtree (a foreign header block) and pops it.
     pub(super) fn skip(&mut self, e: &Elem<'i>) -> Res<()> {
+        self.opaque.set(true);
         if !e.empty {
             let mut depth = 1usize;
             while depth > 0 {

@@ -21,10 +21,14 @@
 //! body), then by line and column, then by the rule order above. The schema's cap on the
 //! number of findings holds for the whole verdict.
 
+mod engine;
+
+pub use engine::Engine;
+
 use crate::capture::Document;
 use crate::contract::{ContractChoice, Kind, Profile};
 use crate::rules;
-use crate::schema::{self, Validation, MAX_VIOLATIONS};
+use crate::schema::{Validation, MAX_VIOLATIONS};
 use crate::violation::{Code, Violation};
 
 /// The verdict on one document: the profile applied, what the document is, and every
@@ -65,6 +69,18 @@ pub fn check_request_as(doc: &Document, contract: ContractChoice) -> (Verdict, V
     (verdict, violations)
 }
 
+/// The fast engine's schema stage alone, without libxml2: the stage's verdict (valid, no
+/// finding) when the strict decoder decides the document valid by itself, `None` when
+/// [`Engine::Fast`] would hand it to libxml2 (the decoder refuses it, or cannot be sure of
+/// it: see [`Engine`]). For a caller on a hot path that wants to know the cheap answer
+/// first; [`check_with`] is the whole verdict.
+pub fn schema_fast(doc: &Document, profile: Profile, contract: ContractChoice) -> Option<Verdict> {
+    match engine::fast(doc, profile, contract) {
+        engine::Fast::Valid(v) => Some(v),
+        engine::Fast::Refused(_) | engine::Fast::Unsure => None,
+    }
+}
+
 /// Judges one document under a profile: every rule, every finding. The contract version
 /// is the one the payload's namespace names (Services85 when none does).
 pub fn check(doc: &Document, profile: Profile) -> Verdict {
@@ -74,7 +90,19 @@ pub fn check(doc: &Document, profile: Profile) -> Verdict {
 /// Judges one document under a profile and a contract version (or `Auto`); the verdict
 /// names the version applied.
 pub fn check_as(doc: &Document, profile: Profile, contract: ContractChoice) -> Verdict {
-    let mut verdict = schema::validate_as(doc, profile, contract);
+    check_with(doc, profile, contract, Engine::default())
+}
+
+/// [`check_as`] with the schema stage decided by `engine`: the same verdict from each
+/// (the differential tests hold them to it), at the engine's cost.
+pub fn check_with(
+    doc: &Document,
+    profile: Profile,
+    contract: ContractChoice,
+    engine: Engine,
+) -> Verdict {
+    let (mut verdict, fast) = engine::schema_stage(doc, profile, contract, engine);
+    let stage = fast.as_ref().map(|_| verdict.clone());
     let capped = is_capped(&verdict.violations);
     if capped {
         verdict.violations.pop();
@@ -119,6 +147,9 @@ pub fn check_as(doc: &Document, profile: Profile, contract: ContractChoice) -> V
     if capped || violations.len() > MAX_VIOLATIONS {
         violations.truncate(MAX_VIOLATIONS);
         violations.push(cap());
+    }
+    if let (Some(fast), Some(stage)) = (&fast, &stage) {
+        violations.extend(engine::disagreement(fast, stage, &violations));
     }
     verdict.violations = violations;
     verdict
