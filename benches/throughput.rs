@@ -10,11 +10,13 @@
 //!   and reading every text, building nothing (the limit for a decoder on quick-xml);
 //!   quick-xml's raw `Reader` loop over the same bytes, reading every name, attribute and
 //!   text without resolving namespaces (`raw-limit`: the decode limit of issue 16).
-//! - `validate/*`: `schema::validate`; bare libxml (same parse options, a schema compiled
-//!   once outside the loop, `validate_document`) on the same bytes.
+//! - `validate/*`: `schema::validate` (the xsd engine's schema stage); the fast engine's
+//!   (`pipeline::schema_fast`); bare libxml (same parse options, a schema compiled once
+//!   outside the loop, `validate_document`) on the same bytes.
 //! - `diff`: shape diff of each envelope against the documented example of its operation.
-//! - `folder`: 200 envelopes in memory, read (`Document::from_bytes`) and validated in a
-//!   rayon pool of 1 and of 2 threads; `folder-xmllint`: xmllint over the same files.
+//! - `folder`: 200 envelope files on disk, five times over, judged as `validate` judges
+//!   them with each engine (`fast`, `xsd`) in a pool of 1 and of 2 threads; xmllint over the
+//!   same files as one process and as two (throughput in documents).
 //!
 //! `RC_BENCH_QUICK=1` shortens every measurement (for a smoke run).
 
@@ -25,8 +27,9 @@ use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
 use relation_contract::codec::{decode, encode};
+use relation_contract::contract::ContractChoice;
 use relation_contract::model::*;
-use relation_contract::{schema, Document, Profile, SoapVersion};
+use relation_contract::{pipeline, schema, Document, Profile, SoapVersion};
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -815,6 +818,10 @@ fn bench_validate(c: &mut Criterion) {
         g.bench_with_input(BenchmarkId::new("ours", name), &doc, |b, d| {
             b.iter(|| schema::validate(black_box(d), Profile::Wire))
         });
+        assert!(pipeline::schema_fast(&doc, Profile::Wire, ContractChoice::Auto).is_some());
+        g.bench_with_input(BenchmarkId::new("ours-fast", name), &doc, |b, d| {
+            b.iter(|| pipeline::schema_fast(black_box(d), Profile::Wire, ContractChoice::Auto))
+        });
         g.bench_with_input(BenchmarkId::new("bare-libxml", name), &bytes, |b, d| {
             b.iter(|| bare_validate(&mut ctx, black_box(d)))
         });
@@ -868,93 +875,104 @@ fn folder() -> Vec<Vec<u8>> {
     (0..200).map(|i| kinds[i % kinds.len()].clone()).collect()
 }
 
-fn bench_folder(c: &mut Criterion) {
-    use rayon::prelude::*;
-    let files = folder();
-    let total: usize = files.iter().map(Vec::len).sum();
-    let mut g = c.benchmark_group("folder");
-    group_settings(&mut g);
-    // An iteration is 200 documents (tens of milliseconds): few, equal samples.
-    g.sampling_mode(SamplingMode::Flat);
-    g.sample_size(10);
-    g.throughput(Throughput::Bytes(total as u64));
-    let threads_max = std::thread::available_parallelism().map_or(2, |n| n.get().min(2));
-    for threads in [1, threads_max] {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .expect("pool");
-        // Every worker compiles its schemas on first use: warm them before measuring.
-        let valid = pool.install(|| {
-            files
-                .par_iter()
-                .filter(|b| {
-                    schema::validate(&Document::from_bytes("f", b), Profile::Wire).is_valid()
-                })
-                .count()
-        });
-        assert_eq!(valid, files.len());
-        g.bench_with_input(
-            BenchmarkId::new("validate-200", format!("{threads}-threads")),
-            &files,
-            |b, files| {
-                b.iter(|| {
-                    pool.install(|| {
-                        files
-                            .par_iter()
-                            .map(|bytes| {
-                                let doc = Document::from_bytes("capture.xml", bytes);
-                                schema::validate(&doc, Profile::Wire).violations.len()
-                            })
-                            .sum::<usize>()
-                    })
-                })
-            },
-        );
-    }
-    g.finish();
-}
-
-/// The external reference in the same run: one `xmllint --noout --schema` process over the
-/// folder's 200 files given five times (1000 documents, so its start-up and schema
-/// compilation are spread as a long-running validator's would be). Skipped without xmllint.
-fn bench_xmllint(c: &mut Criterion) {
-    let have = std::process::Command::new("xmllint")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !have {
-        eprintln!("folder-xmllint: xmllint not found, skipped (Debian: libxml2-utils)");
-        return;
-    }
+/// The folder on disk: the 200 envelopes as files in a temp dir, as a capture archive is.
+fn folder_on_disk() -> (tempfile::TempDir, Vec<std::path::PathBuf>) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let files = folder();
     let mut paths = Vec::new();
-    for (i, bytes) in files.iter().enumerate() {
+    for (i, bytes) in folder().iter().enumerate() {
         let p = dir.path().join(format!("capture-{i:03}.xml"));
         std::fs::write(&p, bytes).expect("write");
         paths.push(p);
     }
+    (dir, paths)
+}
+
+/// Whether xmllint is there to be measured beside us.
+fn have_xmllint() -> bool {
+    std::process::Command::new("xmllint")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// The folder group: every file read from disk and judged as `validate` judges it (the
+/// walk, the capture reader, the whole pipeline: the schema stage, the HTTP, service and
+/// SOAP rules, the secret redaction of the report), with each engine, in a pool of 1 and of
+/// 2 threads; beside it, xmllint (`--noout --schema`) over the same files as one process
+/// and as two processes that split them. One iteration is the folder's 200 files five times
+/// over (1,000 documents: xmllint's start-up and schema compilation are spread as a
+/// long-running validator's would be, and ours are warm). Throughput is in documents.
+fn bench_folder(c: &mut Criterion) {
+    use relation_contract::fixtures::{self, Options};
+    use relation_contract::pipeline::Engine;
     const REPEAT: usize = 5;
-    let total: usize = files.iter().map(Vec::len).sum::<usize>() * REPEAT;
-    let schema = concat!(env!("CARGO_MANIFEST_DIR"), "/schemas/soap11-envelope.xsd");
-    let run = || {
-        let status = std::process::Command::new("xmllint")
-            .args(["--noout", "--schema", schema])
-            .args((0..REPEAT).flat_map(|_| paths.iter()))
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .status()
-            .expect("xmllint runs");
-        assert!(status.success(), "xmllint finds the folder invalid");
-    };
-    run();
-    let mut g = c.benchmark_group("folder-xmllint");
+    let (dir, paths) = folder_on_disk();
+    let docs = paths.len() * REPEAT;
+    let roots: Vec<std::path::PathBuf> = (0..REPEAT).map(|_| dir.path().to_path_buf()).collect();
+    let mut g = c.benchmark_group("folder");
     group_settings(&mut g);
     g.sampling_mode(SamplingMode::Flat);
     g.sample_size(10);
-    g.throughput(Throughput::Bytes(total as u64));
-    g.bench_function("validate-1000", |b| b.iter(run));
+    g.throughput(Throughput::Elements(docs as u64));
+    let threads_max = std::thread::available_parallelism().map_or(2, |n| n.get().min(2));
+    for engine in [Engine::Fast, Engine::Xsd] {
+        for threads in [1, threads_max] {
+            let opts = Options {
+                profile: Profile::Wire,
+                jobs: threads,
+                engine,
+                ..Options::default()
+            };
+            let run = || {
+                let mut valid = 0usize;
+                let r: Result<(), ()> = fixtures::validate(&roots, opts, &|| {}, |file| {
+                    valid += file.items.iter().filter(|i| i.valid).count();
+                    Ok(())
+                });
+                assert!(r.is_ok());
+                valid
+            };
+            // Every worker compiles its schemas on first use: warm them before measuring.
+            assert_eq!(run(), docs, "{engine:?}: the folder is valid");
+            g.bench_function(
+                BenchmarkId::new(
+                    format!("validate-{}", engine.as_str()),
+                    format!("{threads}-threads"),
+                ),
+                |b| b.iter(run),
+            );
+        }
+    }
+    if have_xmllint() {
+        let schema = concat!(env!("CARGO_MANIFEST_DIR"), "/schemas/soap11-envelope.xsd");
+        let all: Vec<&std::path::PathBuf> = (0..REPEAT).flat_map(|_| paths.iter()).collect();
+        let xmllint = |files: &[&std::path::PathBuf]| {
+            std::process::Command::new("xmllint")
+                .args(["--noout", "--schema", schema])
+                .args(files)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .expect("xmllint runs")
+        };
+        let run = |processes: usize| {
+            let per = all.len().div_ceil(processes);
+            let children: Vec<_> = all.chunks(per).map(xmllint).collect();
+            for mut child in children {
+                let status = child.wait().expect("xmllint ends");
+                assert!(status.success(), "xmllint finds the folder invalid");
+            }
+        };
+        run(1);
+        for processes in [1, threads_max] {
+            g.bench_function(
+                BenchmarkId::new("xmllint", format!("{processes}-processes")),
+                |b| b.iter(|| run(processes)),
+            );
+        }
+    } else {
+        eprintln!("folder: xmllint not found, its rows skipped (Debian: libxml2-utils)");
+    }
     g.finish();
 }
 
@@ -964,8 +982,7 @@ criterion_group!(
     bench_decode,
     bench_validate,
     bench_diff,
-    bench_folder,
-    bench_xmllint
+    bench_folder
 );
 /// `RC_BENCH_DUMP=DIR`: write the folder's 200 envelopes to DIR (for `benches/xmllint.sh`)
 /// and measure nothing.

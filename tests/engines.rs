@@ -299,7 +299,7 @@ fn the_differential_corpus_gets_one_verdict_from_both_engines() {
     let n = std::env::var("RELATION_CONTRACT_DIFF_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(3000);
+        .unwrap_or(1500);
     let mut tally = Tally::default();
     for case in corpus(12, n) {
         let doc = Document::from_bytes(case.name.clone(), &case.bytes);
@@ -313,4 +313,83 @@ fn the_differential_corpus_gets_one_verdict_from_both_engines() {
         }
     }
     tally.finish("differential corpus", n / 10);
+}
+
+// --- the command line ---
+
+fn validate_json(engine: &str, path: &Path) -> (Option<i32>, Vec<serde_json::Value>) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_relation-contract"))
+        .args(["validate", "--format", "json", "--engine", engine])
+        .arg(path)
+        .output()
+        .expect("the CLI runs");
+    let lines = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .filter(|v: &serde_json::Value| v.get("path").is_some())
+        .collect();
+    (out.status.code(), lines)
+}
+
+fn codes(doc: &serde_json::Value) -> Vec<String> {
+    doc["violations"]
+        .as_array()
+        .map(|vs| {
+            vs.iter()
+                .map(|v| v["code"].as_str().unwrap_or("").to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `24:00:00` is the end of a day in XSD 1.0; .NET's DateTime and the decoder refuse it.
+#[test]
+fn both_reports_where_the_decoder_parts_from_libxml2_and_fast_follows_libxml2() {
+    let wcf =
+        std::fs::read_to_string(here().join("fixtures/wire/SaveContactRelation.response.wcf.xml"))
+            .expect("fixture");
+    let text = wcf.replacen(
+        "2003-04-03T16:48:30.4750298+02:00",
+        "2024-01-01T24:00:00",
+        1,
+    );
+    assert_ne!(text, wcf);
+    let (_dir, path) = common::process::temp_with("end-of-day.xml", &text);
+    for engine in ["fast", "xsd"] {
+        let (status, docs) = validate_json(engine, &path);
+        assert_eq!(status, Some(0), "{engine}: {docs:?}");
+        assert_eq!(docs[0]["valid"], true, "{engine}");
+    }
+    let (status, docs) = validate_json("both", &path);
+    assert_eq!(status, Some(1), "{docs:?}");
+    assert_eq!(codes(&docs[0]), ["engine.disagree"]);
+    let v = &docs[0]["violations"][0];
+    assert_eq!(
+        v["element"],
+        "/Envelope/Body/SaveContactRelationResponse/Response/CreatedDate"
+    );
+    let message = v["message"].as_str().unwrap_or("");
+    assert!(
+        message.contains("the strict decoder refuses the document") && message.contains("24:00"),
+        "{message}"
+    );
+}
+
+/// Over the invalid fixtures, the three engines print the same findings (`both` adds none:
+/// the decoder refuses each of them too), and over the valid ones none.
+#[test]
+fn the_engines_print_the_same_report_over_the_fixtures() {
+    for dir in ["invalid", "wire", "documented"] {
+        let path = here().join("fixtures").join(dir);
+        let (fast_status, fast) = validate_json("fast", &path);
+        let (xsd_status, xsd) = validate_json("xsd", &path);
+        let (both_status, both) = validate_json("both", &path);
+        assert!(fast.len() > 15, "{dir}: {}", fast.len());
+        assert_eq!((fast_status, &fast), (xsd_status, &xsd), "{dir}");
+        assert_eq!(fast.len(), both.len(), "{dir}");
+        for (f, b) in fast.iter().zip(&both) {
+            assert_eq!(codes(f), codes(b), "{dir}: {}", f["path"]);
+        }
+        assert_eq!(fast_status, both_status, "{dir}");
+    }
 }

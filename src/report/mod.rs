@@ -150,6 +150,28 @@ pub struct ReportItem {
 impl ReportItem {
     /// Builds the printable verdict of a document; redaction happens here, once.
     pub fn new(doc: &Document, validation: Validation) -> ReportItem {
+        let violations = if validation.violations.is_empty() {
+            // Nothing to mask: a valid document never pays for the masker.
+            Vec::new()
+        } else {
+            Self::findings(doc, &validation)
+        };
+        ReportItem {
+            path: doc.source.clone(),
+            operation: validation.operation,
+            kind: validation.kind,
+            soap_version: validation.soap_version,
+            profile: validation.profile,
+            contract: validation.contract,
+            valid: violations.is_empty(),
+            violations,
+            elapsed: None,
+        }
+    }
+
+    /// The findings of a verdict as a report shows them: secrets masked where they stand,
+    /// each with its source line (masked too) when it names one.
+    fn findings(doc: &Document, validation: &Validation) -> Vec<Finding> {
         let masker = Masker::new(&doc.secrets);
         // The source as it may be shown: masked once, whole, with its lines kept where they
         // were (only when a finding points at a line).
@@ -167,9 +189,9 @@ impl ReportItem {
             .as_ref()
             .and_then(|h| h.body_line)
             .map_or(0, |l| l.saturating_sub(1));
-        let violations = validation
+        validation
             .violations
-            .into_iter()
+            .iter()
             .map(|v| {
                 let in_body = !v.code.is_http();
                 let source_line = match (&index, v.line) {
@@ -188,25 +210,14 @@ impl ReportItem {
                     message: masker.text(&v.message),
                     element: masker.path(&v.element),
                     line,
-                    ..v
+                    ..v.clone()
                 };
                 Finding {
                     violation,
                     source_line,
                 }
             })
-            .collect::<Vec<_>>();
-        ReportItem {
-            path: doc.source.clone(),
-            operation: validation.operation,
-            kind: validation.kind,
-            soap_version: validation.soap_version,
-            profile: validation.profile,
-            contract: validation.contract,
-            valid: violations.is_empty(),
-            violations,
-            elapsed: None,
-        }
+            .collect()
     }
 
     /// "SaveContactRelation request, SOAP 1.1" or what is known of it.
