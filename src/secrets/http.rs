@@ -228,6 +228,24 @@ mod tests {
         );
     }
 
+    /// Each part once, and none shorter than `MIN_SECRET_LEN` (a one-character cookie value
+    /// would mask that character everywhere).
+    #[test]
+    fn header_secrets_are_long_enough_and_each_once() {
+        let long = "s".repeat(MIN_SECRET_LEN);
+        let short = "s".repeat(MIN_SECRET_LEN - 1);
+        let cookies = format!("a={long}; b={short}; c={long}; d=xyzxyzxyzxyz");
+        assert_eq!(
+            header_secrets("Cookie", &cookies),
+            vec![long.clone(), "xyzxyzxyzxyz".to_string()]
+        );
+        assert_eq!(header_secrets("X-Api-Key", &short), Vec::<String>::new());
+        assert_eq!(
+            header_secrets("X-Api-Key", &format!(" {long} ")),
+            vec![long]
+        );
+    }
+
     #[test]
     fn headers_and_dump_lines() {
         let m = Masker::new(&["T".to_string()]);

@@ -23,7 +23,7 @@
 
 use super::xmlchars::{
     ascii_name, attr_value, bad_char, bad_char_error, is_name_char, is_name_start, is_ws,
-    normalize_eols, reference, SPECIAL,
+    normalize_eols, reference, xml_decl, SPECIAL,
 };
 use crate::text::escape::is_xml_char;
 use crate::violation::Code;
@@ -343,6 +343,10 @@ impl<'i> Tokenizer<'i> {
         }
         if let Some(c) = bad_char(body) {
             return Err(bad_char_error(c, at));
+        }
+        if target == "xml" {
+            // At the start (else refused above): the XML declaration.
+            xml_decl(after.as_bytes()).map_err(|why| malformed(at, why))?;
         }
         self.pos = at + 2 + n + 2;
         Ok(())

@@ -167,3 +167,99 @@ pub(super) fn attr_value(raw: &str) -> Result<Cow<'_, str>, String> {
     out.push_str(rest);
     Ok(Cow::Owned(out))
 }
+
+/// The XML declaration after `<?xml` (up to, not including, `?>`), read as libxml2 2.9
+/// reads it (`xmlParseXMLDecl`, with `XML_PARSE_IGNORE_ENC` as the schema stage parses):
+/// a blank, `version` with a VersionNum (one digit, a dot, digits; a `1.x` other than `1.0`
+/// is read as 1.0, another major version is refused), then optionally after a blank
+/// `encoding` with an EncName, then optionally `standalone` with `yes` or `no`, then blanks.
+/// Each `=` may have blanks around it, each value single or double quotes. The words why
+/// it is refused, when it is.
+pub(super) fn xml_decl(rest: &[u8]) -> Result<(), &'static str> {
+    let blank = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r');
+    let skip = |i: &mut usize| {
+        while rest.get(*i).copied().is_some_and(blank) {
+            *i += 1;
+        }
+    };
+    if !rest.first().copied().is_some_and(blank) {
+        return Err("the XML declaration needs a blank after `<?xml`");
+    }
+    let mut i = 0;
+    skip(&mut i);
+    let Some(version) = pseudo_attribute(rest, &mut i, b"version")? else {
+        return Err("the XML declaration must begin with its version");
+    };
+    let version_num = version.len() >= 2
+        && version[0].is_ascii_digit()
+        && version[1] == b'.'
+        && version[2..].iter().all(u8::is_ascii_digit);
+    if !version_num {
+        return Err("the XML declaration's version is no version number (`1.0`)");
+    }
+    if version[0] != b'1' {
+        return Err("the XML declaration names an XML version other than 1");
+    }
+    if i == rest.len() {
+        return Ok(());
+    }
+    if !blank(rest[i]) {
+        return Err("the XML declaration needs a blank between its parts");
+    }
+    skip(&mut i);
+    if let Some(name) = pseudo_attribute(rest, &mut i, b"encoding")? {
+        let enc_name = name.first().is_some_and(u8::is_ascii_alphabetic)
+            && name
+                .iter()
+                .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-'));
+        if !enc_name {
+            return Err("the XML declaration's encoding is no encoding name");
+        }
+    }
+    skip(&mut i);
+    if let Some(sd) = pseudo_attribute(rest, &mut i, b"standalone")? {
+        if sd != b"yes" && sd != b"no" {
+            return Err("the XML declaration's standalone must be `yes` or `no`");
+        }
+    }
+    skip(&mut i);
+    if i == rest.len() {
+        Ok(())
+    } else {
+        Err("the XML declaration holds something other than version, encoding and standalone, in that order")
+    }
+}
+
+/// `name`, blanks, `=`, blanks and a quoted value at `*i`: the value (`None`, with `*i` left
+/// as it is, when `name` does not stand there).
+fn pseudo_attribute<'t>(
+    rest: &'t [u8],
+    i: &mut usize,
+    name: &[u8],
+) -> Result<Option<&'t [u8]>, &'static str> {
+    if !rest[*i..].starts_with(name) {
+        return Ok(None);
+    }
+    let mut j = *i + name.len();
+    let blank = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r');
+    while rest.get(j).copied().is_some_and(blank) {
+        j += 1;
+    }
+    if rest.get(j) != Some(&b'=') {
+        return Err("the XML declaration needs `=` after each name");
+    }
+    j += 1;
+    while rest.get(j).copied().is_some_and(blank) {
+        j += 1;
+    }
+    let quote = match rest.get(j) {
+        Some(&q @ (b'"' | b'\'')) => q,
+        _ => return Err("the XML declaration's values must be quoted"),
+    };
+    let from = j + 1;
+    let Some(len) = rest[from..].iter().position(|&c| c == quote) else {
+        return Err("a value of the XML declaration is not closed");
+    };
+    *i = from + len + 1;
+    Ok(Some(&rest[from..from + len]))
+}
