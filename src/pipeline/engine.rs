@@ -200,3 +200,115 @@ fn shown(element: &str) -> &str {
         element
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contract::{Contract, Kind, Operation, SoapVersion};
+
+    fn valid(contract: Contract) -> Validation {
+        Validation {
+            profile: Profile::Wire,
+            contract,
+            soap_version: Some(SoapVersion::V11),
+            operation: Some(Operation::SaveContactRelation),
+            kind: Some(Kind::Request),
+            violations: Vec::new(),
+        }
+    }
+
+    fn refused(code: Code, element: &str) -> Validation {
+        let mut v = valid(Contract::Services85);
+        v.violations
+            .push(Violation::new(code, element, "libxml2's words"));
+        v
+    }
+
+    #[test]
+    fn every_engine_is_named_and_read_back() {
+        for e in Engine::ALL {
+            assert_eq!(Engine::parse(e.as_str()), Some(e));
+        }
+        let names: Vec<&str> = Engine::ALL.iter().map(|e| e.as_str()).collect();
+        assert_eq!(names, ["fast", "xsd", "both"]);
+        assert_eq!(Engine::parse("libxml2"), None);
+        assert_eq!(Engine::default(), Engine::Fast);
+    }
+
+    #[test]
+    fn engines_that_agree_add_nothing() {
+        let s85 = valid(Contract::Services85);
+        assert!(disagreement(&Fast::Valid(s85.clone()), &s85, &[]).is_none());
+        let stage = refused(Code::XsdValue, "/Envelope/Body/X");
+        let d = Violation::new(Code::XsdOrder, "/Envelope/Body/Y", "the decoder's words");
+        assert!(disagreement(&Fast::Refused(d), &stage, &stage.violations).is_none());
+        assert!(disagreement(&Fast::Unsure, &s85, &[]).is_none());
+        assert!(disagreement(&Fast::Unsure, &stage, &stage.violations).is_none());
+    }
+
+    #[test]
+    fn a_valid_verdict_on_another_document_is_a_disagreement() {
+        let d = disagreement(
+            &Fast::Valid(valid(Contract::Services88)),
+            &valid(Contract::Services85),
+            &[],
+        )
+        .expect("a disagreement");
+        assert_eq!((d.code, d.element.as_str()), (Code::EngineDisagree, ""));
+        assert!(
+            d.message
+                .contains("fast reads SaveContactRelation request, SOAP 1.1, Services88")
+                && d.message
+                    .contains("xsd SaveContactRelation request, SOAP 1.1, Services85"),
+            "{}",
+            d.message
+        );
+    }
+
+    #[test]
+    fn fast_valid_where_libxml2_refuses_names_libxml2s_finding() {
+        let stage = refused(Code::XsdValue, "/Envelope/Body/X");
+        let d = disagreement(&Fast::Valid(valid(Contract::Services85)), &stage, &[])
+            .expect("a disagreement");
+        assert_eq!(d.element, "/Envelope/Body/X");
+        assert!(
+            d.message.contains(
+                "finds the document valid; libxml2 refuses it: xsd.value at /Envelope/Body/X"
+            ),
+            "{}",
+            d.message
+        );
+        let at_root = refused(Code::XmlMalformed, "");
+        let d = disagreement(&Fast::Valid(valid(Contract::Services85)), &at_root, &[])
+            .expect("a disagreement");
+        assert!(
+            d.message.ends_with("xml.malformed at the document"),
+            "{}",
+            d.message
+        );
+    }
+
+    /// The decoder refuses what the schema stage accepts: a disagreement unless a later rule
+    /// finds the same thing at the same element.
+    #[test]
+    fn a_refusal_is_a_disagreement_unless_a_rule_finds_it_at_the_same_element() {
+        let stage = valid(Contract::Services85);
+        let d = Violation::new(Code::SoapMustUnderstand, "/Envelope/Header/To", "marked");
+        let refusal = Fast::Refused(d.clone());
+        assert!(disagreement(&refusal, &stage, std::slice::from_ref(&d)).is_none());
+        let elsewhere = Violation::new(Code::SoapMustUnderstand, "/Envelope/Header/Trace", "m");
+        let other_code = Violation::new(Code::SoapCredentials, "/Envelope/Header/To", "m");
+        for all in [vec![], vec![elsewhere], vec![other_code]] {
+            let found = disagreement(&refusal, &stage, &all).expect("a disagreement");
+            assert_eq!(found.element, "/Envelope/Header/To", "{all:?}");
+            assert!(
+                found.message.contains(
+                    "the strict decoder refuses the document (soap.must-understand at \
+                     /Envelope/Header/To: marked); libxml2 finds it valid"
+                ),
+                "{}",
+                found.message
+            );
+        }
+    }
+}
