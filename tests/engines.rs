@@ -466,3 +466,50 @@ fn xml_declarations_get_one_verdict_from_both_engines() {
         }
     }
 }
+
+/// libxml2 runs its URI parser on every namespace name and refuses the document when it
+/// fails (found by the `engines` fuzz target: a space in a namespace name, which the
+/// decoder, comparing names only, had let through).
+#[test]
+fn namespace_names_libxml2_does_not_read_get_one_verdict_from_both_engines() {
+    let body =
+        std::fs::read_to_string(here().join("fixtures/wire/SaveContactRelation.request.wcf.xml"))
+            .expect("fixture");
+    let cases: &[(&str, bool)] = &[
+        ("urn:example:trace", true),
+        ("http://example.com/a%20b", true),
+        ("relative/path", true),
+        ("http://example.com/a b", false),
+        ("http://example.com/%zz", false),
+        ("http://exa mple.com/", false),
+    ];
+    let mut fuzzed = include_bytes!("fuzz-regressions/engines-874a81b7.bin").to_vec();
+    fuzzed.remove(0); // the fuzz target's profile byte
+    let mut docs: Vec<(String, Vec<u8>, bool)> = cases
+        .iter()
+        .map(|(ns, ok)| {
+            let text = body.replacen("<s:Envelope ", &format!("<s:Envelope xmlns:x=\"{ns}\" "), 1);
+            assert_ne!(text, body);
+            (ns.to_string(), text.into_bytes(), *ok)
+        })
+        .collect();
+    docs.push(("the fuzzed document".into(), fuzzed, false));
+    for (name, bytes, ok) in docs {
+        let doc = Document::from_bytes(name.clone(), &bytes);
+        let both = pipeline::check_with(&doc, Profile::Wire, ContractChoice::Auto, Engine::Both);
+        assert_eq!(both.is_valid(), ok, "{name}: {:?}", both.violations);
+        assert!(
+            both.violations
+                .iter()
+                .all(|v| v.code != Code::EngineDisagree),
+            "{name}: {:?}",
+            both.violations
+        );
+        let fast = pipeline::schema_fast(&doc, Profile::Wire, ContractChoice::Auto);
+        assert_eq!(
+            fast.is_some(),
+            ok,
+            "{name}: the decoder decides only what libxml2 reads"
+        );
+    }
+}

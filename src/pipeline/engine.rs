@@ -7,7 +7,8 @@
 //!   document, and the profile and the contract version take it as it stands, that is the
 //!   verdict: valid, no finding. Every other document goes to libxml2, and its findings are
 //!   reported: a document the decoder refuses, and one it cannot be sure of (content it
-//!   passes over unjudged that the schema's lax wildcards may judge, SOAP 1.2 under the
+//!   passes over unjudged that the schema's lax wildcards may judge, a namespace name
+//!   libxml2's URI parser does not read, more namespaces than it keeps, SOAP 1.2 under the
 //!   wire profile, loose header blocks under the wire profile, another contract version
 //!   than the one asked for, bytes that never reach a parser). The fast engine is therefore
 //!   wrong only if the decoder accepts what the XSD refuses: `tests/engines.rs` holds the two
@@ -110,11 +111,16 @@ fn fast_valid(judged: Judged, profile: Profile, choice: ContractChoice) -> Optio
         message,
         contract,
         opaque,
+        namespaces,
     } = judged;
+    // libxml2 refuses a namespace name its URI parser does not read; the decoder does not
+    // parse URIs, so it asks libxml2's parser about each (a few per document).
+    let uris = namespaces.is_some_and(|ns| ns.iter().all(|n| schema::is_valid_uri(n)));
     let version = message.version();
     let resolved = profile.resolve(Some(version));
     let wants_header = resolved == Profile::Wire;
     let fits = !opaque
+        && uris
         && version == resolved.soap_version()
         && !(wants_header && message.header_placement() == HeaderPlacement::Loose)
         && choice.resolve(Some(contract)) == contract;

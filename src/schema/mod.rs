@@ -48,6 +48,7 @@ mod validate;
 pub mod versions;
 
 pub use crate::text::limits::MAX_VIOLATIONS;
+pub(crate) use ffi::is_valid_uri;
 pub use ffi::schemas;
 pub(crate) use validate::before_libxml;
 pub use validate::{validate, validate_as};

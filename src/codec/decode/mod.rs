@@ -55,17 +55,20 @@ pub(crate) fn decode_versioned(text: &str) -> Res<(Message, crate::contract::Con
 }
 
 /// What the fast verdict engine needs of a decoded document.
-pub(crate) struct Judged {
+pub(crate) struct Judged<'i> {
     /// The message.
     pub message: Message,
     /// The contract version it is read under.
     pub contract: crate::contract::Contract,
     /// Whether the decoder passed over content without judging it (see `Parser::opaque`).
     pub opaque: bool,
+    /// Every distinct non-empty namespace name declared, `None` when there were too many
+    /// to keep: whether libxml2's URI parser reads each is the engine's to ask.
+    pub namespaces: Option<Vec<std::borrow::Cow<'i, str>>>,
 }
 
 /// [`decode_versioned`], and whether any content was passed over unjudged.
-pub(crate) fn decode_judged(text: &str) -> Res<Judged> {
+pub(crate) fn decode_judged(text: &str) -> Res<Judged<'_>> {
     let mut p = Parser::new(text);
     size_limit(&p)?;
     let root = root(&mut p)?;
@@ -92,6 +95,7 @@ pub(crate) fn decode_judged(text: &str) -> Res<Judged> {
         message,
         contract,
         opaque: p.opaque.get(),
+        namespaces: p.tok.namespaces().map(<[_]>::to_vec),
     })
 }
 

@@ -116,7 +116,14 @@ pub(super) struct Tokenizer<'i> {
     attrs: Vec<Attr<'i>>,
     /// The names of the current tag's attributes, declarations too (for duplicates).
     names: Vec<&'i str>,
+    /// Every distinct non-empty namespace name the document declares, up to
+    /// [`MAX_NAMESPACES`] (`None` past that): libxml2 refuses one its URI parser does not
+    /// read, which the fast engine asks it about (see `pipeline::engine`).
+    namespaces: Option<Vec<Cow<'i, str>>>,
 }
+
+/// The most distinct namespace names [`Tokenizer::namespaces`] keeps.
+const MAX_NAMESPACES: usize = 32;
 
 impl<'i> Tokenizer<'i> {
     pub(super) fn new(text: &'i str) -> Self {
@@ -131,7 +138,14 @@ impl<'i> Tokenizer<'i> {
             pop_pending: false,
             attrs: Vec::with_capacity(4),
             names: Vec::with_capacity(4),
+            namespaces: Some(Vec::with_capacity(6)),
         }
+    }
+
+    /// Every distinct non-empty namespace name declared so far, or `None` when there were
+    /// more than [`MAX_NAMESPACES`].
+    pub(super) fn namespaces(&self) -> Option<&[Cow<'i, str>]> {
+        self.namespaces.as_deref()
     }
 
     /// Where the next token starts.
@@ -600,6 +614,15 @@ impl<'i> Tokenizer<'i> {
                 "more than {MAX_BINDINGS} namespace bindings in scope"
             ))),
             _ => {
+                if let Some(seen) = &mut self.namespaces {
+                    if !ns.is_empty() && !seen.contains(&ns) {
+                        if seen.len() == MAX_NAMESPACES {
+                            self.namespaces = None;
+                        } else {
+                            seen.push(ns.clone());
+                        }
+                    }
+                }
                 self.bindings.push((prefix, ns));
                 Ok(())
             }

@@ -420,6 +420,25 @@ pub fn is_valid_builtin(ty: &str, value: &str) -> bool {
     }
 }
 
+/// Whether libxml2's URI parser (`xmlParseURI`, which its XML parser runs on every
+/// namespace name, refusing the document when it fails) reads `value`.
+pub fn is_valid_uri(value: &str) -> bool {
+    let Ok(v) = CString::new(value) else {
+        return false;
+    };
+    let _own = OwnWork::enter();
+    // SAFETY: a NUL-terminated string alive for the call; the parsed URI, when there is
+    // one, is ours and freed here, once.
+    unsafe {
+        let uri = b::xmlParseURI(v.as_ptr().cast());
+        if uri.is_null() {
+            return false;
+        }
+        b::xmlFreeURI(uri);
+        true
+    }
+}
+
 /// The envelope schemas of this thread, per contract version and SOAP version, each
 /// compiled on first use and reused.
 #[derive(Default)]

@@ -7,4 +7,6 @@ pub mod dom;
 pub mod loader;
 
 pub use dom::{Content, Doc, Node};
-pub use loader::{install_loader, is_valid_builtin, schemas, with_schema, SchemaError};
+pub use loader::{
+    install_loader, is_valid_builtin, is_valid_uri, schemas, with_schema, SchemaError,
+};
