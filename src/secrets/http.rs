@@ -228,6 +228,17 @@ mod tests {
         );
     }
 
+    /// An escape cut short at the end of a value stays as written (and reading it never
+    /// looks past the end); a whole one at the end is decoded.
+    #[test]
+    fn percent_escapes_at_the_end_of_a_value() {
+        assert_eq!(target_secrets("/a?ticket=a%4"), vec!["a%4"]);
+        assert_eq!(target_secrets("/a?ticket=ab%4"), vec!["ab%4"]);
+        assert_eq!(target_secrets("/a?ticket=ab%"), vec!["ab%"]);
+        assert_eq!(target_secrets("/a?ticket=x%41"), vec!["x%41", "xA"]);
+        assert_eq!(target_secrets("/a?%54icket%4=x"), Vec::<String>::new());
+    }
+
     /// Each part once, and none shorter than `MIN_SECRET_LEN` (a one-character cookie value
     /// would mask that character everywhere).
     #[test]
