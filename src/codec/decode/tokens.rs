@@ -607,6 +607,11 @@ impl<'i> Tokenizer<'i> {
             "xmlns" => Err(refuse(format!(
                 "the namespace prefix 'xmlns' cannot be bound to '{ns}'"
             ))),
+            // Namespaces in XML 1.0: only the default namespace may be undone (`xmlns=""`).
+            p if !p.is_empty() && ns.is_empty() => Err(refuse(format!(
+                "the namespace prefix '{p}' cannot be bound to no namespace (`xmlns:{p}=\"\"`: \
+                 only the default namespace may be undone in XML 1.0)"
+            ))),
             p if !p.is_empty() && (ns == NS_XML || ns == NS_XMLNS) => Err(refuse(format!(
                 "the namespace prefix '{p}' cannot be bound to '{ns}'"
             ))),
