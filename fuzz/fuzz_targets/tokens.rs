@@ -36,7 +36,10 @@ fuzz_target!(|data: &[u8]| {
         assert!(wf.is_ok(), "decoded but not well-formed: {wf:?}");
         if let Ok(out) = codec::encode_to_string(&msg) {
             let again = codec::well_formed(&out);
-            assert!(again.is_ok(), "the encoding is not well-formed: {again:?}\n{out}");
+            assert!(
+                again.is_ok(),
+                "the encoding is not well-formed: {again:?}\n{out}"
+            );
         }
     }
     if wf.is_ok() {

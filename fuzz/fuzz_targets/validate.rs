@@ -4,17 +4,15 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use relation_contract::{pipeline, Document, Profile};
+
+#[path = "profile_byte.rs"]
+mod profile_byte;
+
+use relation_contract::{pipeline, Document};
 
 fuzz_target!(|data: &[u8]| {
-    // The first byte picks the profile, the rest is the document.
-    let Some((&pick, bytes)) = data.split_first() else {
+    let Some((profile, bytes)) = profile_byte::split(data) else {
         return;
-    };
-    let profile = match pick % 3 {
-        0 => Profile::Auto,
-        1 => Profile::Wire,
-        _ => Profile::Documented,
     };
     let doc = Document::from_bytes("fuzz.xml", bytes);
     let v = pipeline::check(&doc, profile);
