@@ -85,13 +85,16 @@ for group, peer, limit, speedup in [
 print()
 print("| decode (issue 16) | ours | serde peer | NsReader loop | raw Reader loop | ours vs serde (≥ 2×) | ours vs raw (≥ 0.8×) | ours vs NsReader |")
 print("|---|---|---|---|---|---|---|---|")
+def side_by_side(group, funcs, env):
+    """The medians of `funcs` in `group` on `env`, the envelope's size, and their cells."""
+    times = [median_ns(group, f, env) for f in funcs]
+    size = size_bytes(group, funcs[0], env)
+    return times, size, [f"{fmt_t(t)} ({mbps(t, size)} MB/s)" for t in times]
+
+
 for env in ENVELOPES:
-    o = median_ns("decode", "ours", env)
-    p = median_ns("decode", "serde-peer", env)
-    ns = median_ns("decode", "nsreader-limit", env)
-    raw = median_ns("decode", "raw-limit", env)
-    size = size_bytes("decode", "ours", env)
-    cells = [f"{fmt_t(t)} ({mbps(t, size)} MB/s)" for t in (o, p, ns, raw)]
+    (o, p, ns, raw), size, cells = side_by_side(
+        "decode", ["ours", "serde-peer", "nsreader-limit", "raw-limit"], env)
     print(f"| {env} ({size}) | " + " | ".join(cells) +
           f" | {ratio(p, o)} | {ratio(raw, o)} | {ratio(ns, o)} |")
 
@@ -107,11 +110,7 @@ print()
 print("| validate, schema stage (issue 16) | xsd engine | fast engine | bare libxml | fast vs bare libxml | fast vs xsd |")
 print("|---|---|---|---|---|---|")
 for env in ENVELOPES:
-    x = median_ns("validate", "ours", env)
-    f = median_ns("validate", "ours-fast", env)
-    b = median_ns("validate", "bare-libxml", env)
-    size = size_bytes("validate", "ours", env)
-    cells = [f"{fmt_t(t)} ({mbps(t, size)} MB/s)" for t in (x, f, b)]
+    (x, f, b), size, cells = side_by_side("validate", ["ours", "ours-fast", "bare-libxml"], env)
     print(f"| {env} ({size}) | " + " | ".join(cells) + f" | {ratio(b, f)} | {ratio(x, f)} |")
 
 # The folder: 1,000 documents per iteration (200 files, five times), throughput in documents.
