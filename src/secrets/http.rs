@@ -239,6 +239,23 @@ mod tests {
         assert_eq!(target_secrets("/a?%54icket%4=x"), Vec::<String>::new());
     }
 
+    /// A credential parameter's values, each once and none empty.
+    #[test]
+    fn target_secrets_are_each_once_and_never_empty() {
+        assert_eq!(target_secrets("/a?ticket="), Vec::<String>::new());
+        assert_eq!(target_secrets("/a?ticket=abc&Ticket=abc"), vec!["abc"]);
+    }
+
+    /// A query part without `=` is masked when it is (or, escaped, reads as) a known
+    /// secret, and left byte for byte when it is not.
+    #[test]
+    fn a_bare_query_part_is_masked_only_when_it_is_a_secret() {
+        let m = Masker::new(&["abcdefgh".to_string()]);
+        assert_eq!(mask_target("/a?abcdefgh&flag", &m), "/a?[REDACTED]&flag");
+        assert_eq!(mask_target("/a?%61bcdefgh", &m), "/a?[REDACTED]");
+        assert_eq!(mask_target("/a?flag&x=1", &m), "/a?flag&x=1");
+    }
+
     /// Each part once, and none shorter than `MIN_SECRET_LEN` (a one-character cookie value
     /// would mask that character everywhere).
     #[test]
