@@ -6,7 +6,7 @@
 //! The rules, in their stable order (the order of findings at the same place):
 //!
 //! 1. the schema: XML syntax, the envelope's shape under the profile and the XSD
-//!    ([`schema::validate`]), decided by an [`Engine`]: by default the strict decoder for a
+//!    ([`crate::schema::validate`]), decided by an [`Engine`]: by default the strict decoder for a
 //!    document it accepts, libxml2 for every other (the same verdict either way);
 //! 2. HTTP, for a document that came out of a capture or a live request (SOAPAction,
 //!    Content-Type, charset);
