@@ -239,6 +239,43 @@ mod tests {
         assert_eq!(target_secrets("/a?%54icket%4=x"), Vec::<String>::new());
     }
 
+    /// Broken escapes and `+` anywhere in a value, and an escape at its very start.
+    #[test]
+    fn percent_decoding_reads_broken_escapes_and_plus_signs() {
+        assert_eq!(
+            target_secrets("/a?ticket=%zzab+c%41"),
+            vec!["%zzab+c%41", "%zzab cA"]
+        );
+        assert_eq!(target_secrets("/a?ticket=%41%42+"), vec!["%41%42+", "AB "]);
+    }
+
+    /// A dump line naming a credential header is masked whether or not the text also holds
+    /// a `?`, and a request line whether or not it also holds a `:`.
+    #[test]
+    fn dump_lines_are_masked_with_either_sign_alone() {
+        assert_eq!(
+            mask_dump_lines("Cookie: sid=abc\n").as_deref(),
+            Some("Cookie: [REDACTED]\n")
+        );
+        assert_eq!(
+            mask_dump_lines("POST /a?ticket=1 HTTP/1.1").as_deref(),
+            Some("POST /a?ticket=[REDACTED] HTTP/1.1")
+        );
+        assert_eq!(mask_dump_lines("no sign at all"), None);
+    }
+
+    /// Only a line ending in an HTTP version is a request line; another of three words is
+    /// text, which the masker alone may change.
+    #[test]
+    fn a_start_line_needs_an_http_version() {
+        let none = Masker::default();
+        assert_eq!(mask_start_line("x /a?Ticket=s c", &none), "x /a?Ticket=s c");
+        assert_eq!(
+            mask_start_line("x /a?Ticket=s HTTP/1.0", &none),
+            "x /a?Ticket=[REDACTED] HTTP/1.0"
+        );
+    }
+
     /// A credential parameter's values, each once and none empty.
     #[test]
     fn target_secrets_are_each_once_and_never_empty() {
