@@ -14,6 +14,7 @@ pub mod serve;
 pub mod validate;
 
 use relation_contract::contract::{Contract, ContractChoice};
+use relation_contract::pipeline::Engine;
 use relation_contract::report;
 
 /// Colour on the terminal.
@@ -38,6 +39,11 @@ impl ColorArg {
 /// `--contract`: a version's name or `auto`.
 pub fn parse_contract(word: &str) -> Result<ContractChoice, String> {
     ContractChoice::from_arg(word).ok_or_else(|| format!("`{word}`: services84 ... 88 or auto"))
+}
+
+/// `--engine`: `fast`, `xsd` or `both`, as the library spells them.
+pub fn parse_engine(word: &str) -> Result<Engine, String> {
+    Engine::parse(word).ok_or_else(|| format!("`{word}`: fast, xsd or both"))
 }
 
 /// `--from` / `--to`: a version's name.

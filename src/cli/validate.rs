@@ -2,7 +2,7 @@
 //! by the chosen printer, with a progress bar on a terminal.
 
 use super::out::{exit_byte, out, say, shown};
-use super::{parse_contract, ColorArg};
+use super::{parse_contract, parse_engine, ColorArg};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use relation_contract::capture::walk;
 use relation_contract::contract::ContractChoice;
@@ -32,8 +32,8 @@ pub struct ValidateArgs {
     /// refuses or cannot be sure of to libxml2, whose findings are reported; xsd: libxml2
     /// alone; both: libxml2's verdict, plus an engine.disagree finding wherever the
     /// decoder's differs. The verdicts are the same (tests/engines.rs holds them to it).
-    #[arg(long, value_enum, default_value_t = EngineArg::Fast)]
-    engine: EngineArg,
+    #[arg(long, default_value = "fast", value_parser = parse_engine)]
+    engine: Engine,
     /// Worker threads (0: one per core). The output is the same for any number.
     #[arg(long, short = 'j', default_value_t = 0)]
     jobs: usize,
@@ -65,27 +65,6 @@ impl From<ProfileArg> for Profile {
             ProfileArg::Auto => Profile::Auto,
             ProfileArg::Wire => Profile::Wire,
             ProfileArg::Documented => Profile::Documented,
-        }
-    }
-}
-
-/// The engine of the schema stage.
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-enum EngineArg {
-    /// The strict decoder, libxml2 for what it refuses or cannot be sure of.
-    Fast,
-    /// libxml2 alone.
-    Xsd,
-    /// Both, with a finding wherever they disagree.
-    Both,
-}
-
-impl From<EngineArg> for Engine {
-    fn from(e: EngineArg) -> Engine {
-        match e {
-            EngineArg::Fast => Engine::Fast,
-            EngineArg::Xsd => Engine::Xsd,
-            EngineArg::Both => Engine::Both,
         }
     }
 }
@@ -127,7 +106,7 @@ pub fn run(args: ValidateArgs, color: ColorArg) -> io::Result<u8> {
         profile,
         jobs: args.jobs,
         chunk: 0,
-        engine: args.engine.into(),
+        engine: args.engine,
     };
     fixtures::validate_as(&args.paths, opts, contract, &tick, |file: FileReport| {
         let mut print = || -> io::Result<()> {

@@ -113,17 +113,17 @@ fn fast_valid(judged: Judged, profile: Profile, choice: ContractChoice) -> Optio
         opaque,
         namespaces,
     } = judged;
-    // libxml2 refuses a namespace name its URI parser does not read; the decoder does not
-    // parse URIs, so it asks libxml2's parser about each (a few per document).
-    let uris = namespaces.is_some_and(|ns| ns.iter().all(|n| schema::is_valid_uri(n)));
     let version = message.version();
     let resolved = profile.resolve(Some(version));
     let wants_header = resolved == Profile::Wire;
+    // Last, and only when the rest fits: libxml2 refuses a namespace name its URI parser
+    // does not read; the decoder does not parse URIs, so it asks libxml2's parser about
+    // each (a few per document).
     let fits = !opaque
-        && uris
         && version == resolved.soap_version()
         && !(wants_header && message.header_placement() == HeaderPlacement::Loose)
-        && choice.resolve(Some(contract)) == contract;
+        && choice.resolve(Some(contract)) == contract
+        && namespaces.is_some_and(|ns| ns.iter().all(|n| schema::is_valid_uri(n)));
     fits.then(|| Validation {
         profile: resolved,
         contract,

@@ -149,12 +149,13 @@ pub struct ReportItem {
 
 impl ReportItem {
     /// Builds the printable verdict of a document; redaction happens here, once.
-    pub fn new(doc: &Document, validation: Validation) -> ReportItem {
-        let violations = if validation.violations.is_empty() {
+    pub fn new(doc: &Document, mut validation: Validation) -> ReportItem {
+        let found = std::mem::take(&mut validation.violations);
+        let violations = if found.is_empty() {
             // Nothing to mask: a valid document never pays for the masker.
             Vec::new()
         } else {
-            Self::findings(doc, &validation)
+            Self::findings(doc, found)
         };
         ReportItem {
             path: doc.source.clone(),
@@ -171,12 +172,12 @@ impl ReportItem {
 
     /// The findings of a verdict as a report shows them: secrets masked where they stand,
     /// each with its source line (masked too) when it names one.
-    fn findings(doc: &Document, validation: &Validation) -> Vec<Finding> {
+    fn findings(doc: &Document, found: Vec<Violation>) -> Vec<Finding> {
         let masker = Masker::new(&doc.secrets);
         // The source as it may be shown: masked once, whole, with its lines kept where they
         // were (only when a finding points at a line).
         let shown = match doc.text() {
-            Some(t) if validation.violations.iter().any(|v| v.line.is_some()) => {
+            Some(t) if found.iter().any(|v| v.line.is_some()) => {
                 Some(secrets::mask_source(t, &masker))
             }
             _ => None,
@@ -189,9 +190,8 @@ impl ReportItem {
             .as_ref()
             .and_then(|h| h.body_line)
             .map_or(0, |l| l.saturating_sub(1));
-        validation
-            .violations
-            .iter()
+        found
+            .into_iter()
             .map(|v| {
                 let in_body = !v.code.is_http();
                 let source_line = match (&index, v.line) {
@@ -210,7 +210,7 @@ impl ReportItem {
                     message: masker.text(&v.message),
                     element: masker.path(&v.element),
                     line,
-                    ..v.clone()
+                    ..v
                 };
                 Finding {
                     violation,

@@ -2,6 +2,7 @@
 
 use super::reader::{excerpt, Elem, Ns, Parser, Res};
 use super::tokens::Resolved;
+use super::xmlchars::is_ncname;
 use crate::contract::SoapVersion;
 use crate::model::{Fault, FaultCode};
 use crate::text::lexical::trim;
@@ -244,13 +245,4 @@ impl<'i> Parser<'i> {
         self.pop();
         Ok((value, sub))
     }
-}
-
-/// An NCName: an XML name without a colon.
-fn is_ncname(s: &str) -> bool {
-    let mut chars = s.chars();
-    chars
-        .next()
-        .is_some_and(|c| c != ':' && super::xmlchars::is_name_start(c))
-        && chars.all(|c| c != ':' && super::xmlchars::is_name_char(c))
 }

@@ -95,7 +95,7 @@ pub(crate) fn decode_judged(text: &str) -> Res<Judged<'_>> {
         message,
         contract,
         opaque: p.opaque.get(),
-        namespaces: p.tok.namespaces().map(<[_]>::to_vec),
+        namespaces: p.tok.take_namespaces(),
     })
 }
 

@@ -22,8 +22,8 @@
 //! errors; the messages keep quick-xml's words where it had some.
 
 use super::xmlchars::{
-    ascii_name, attr_value, bad_char, bad_char_error, is_name_char, is_name_start, is_ws,
-    normalize_eols, reference, xml_decl, SPECIAL,
+    attr_value, bad_char, bad_char_error, is_ws, ncname_end, normalize_eols, reference, skip_ws,
+    xml_decl, SPECIAL,
 };
 use crate::text::escape::is_xml_char;
 use crate::violation::Code;
@@ -142,10 +142,10 @@ impl<'i> Tokenizer<'i> {
         }
     }
 
-    /// Every distinct non-empty namespace name declared so far, or `None` when there were
-    /// more than [`MAX_NAMESPACES`].
-    pub(super) fn namespaces(&self) -> Option<&[Cow<'i, str>]> {
-        self.namespaces.as_deref()
+    /// Every distinct non-empty namespace name declared, or `None` when there were more
+    /// than [`MAX_NAMESPACES`]; taken when the document is read to its end.
+    pub(super) fn take_namespaces(&mut self) -> Option<Vec<Cow<'i, str>>> {
+        self.namespaces.take()
     }
 
     /// Where the next token starts.
@@ -368,28 +368,7 @@ impl<'i> Tokenizer<'i> {
 
     /// The end of the `NCName` at `i`, or `None` when none starts there.
     fn ncname(&self, i: usize) -> Option<usize> {
-        let b = self.text.as_bytes();
-        let mut j = i;
-        while let Some(&c) = b.get(j) {
-            if c < 0x80 {
-                match ascii_name(c) {
-                    Some(start) if j > i || start => j += 1,
-                    _ => break,
-                }
-            } else {
-                let ch = self.text[j..].chars().next().unwrap_or(' ');
-                let ok = if j == i {
-                    is_name_start(ch)
-                } else {
-                    is_name_char(ch)
-                };
-                if !ok {
-                    break;
-                }
-                j += ch.len_utf8();
-            }
-        }
-        (j > i).then_some(j)
+        ncname_end(self.text, i)
     }
 
     /// A name in the namespace form at `i`: (end, the colon's index).
@@ -402,12 +381,8 @@ impl<'i> Tokenizer<'i> {
         Some((local_end, Some(end)))
     }
 
-    fn skip_ws(&self, mut i: usize) -> usize {
-        let b = self.text.as_bytes();
-        while b.get(i).is_some_and(|&c| is_ws(c)) {
-            i += 1;
-        }
-        i
+    fn skip_ws(&self, i: usize) -> usize {
+        skip_ws(self.text.as_bytes(), i)
     }
 
     fn unclosed_tag(at: usize) -> Error {

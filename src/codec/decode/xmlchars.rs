@@ -46,6 +46,37 @@ pub(super) fn is_name_char(c: char) -> bool {
         || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
 }
 
+/// The end of the `NCName` that starts at byte `i` of `text`, or `None` when none does.
+pub(super) fn ncname_end(text: &str, i: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut j = i;
+    while let Some(&c) = b.get(j) {
+        if c < 0x80 {
+            match ascii_name(c) {
+                Some(start) if j > i || start => j += 1,
+                _ => break,
+            }
+        } else {
+            let ch = text[j..].chars().next().unwrap_or(' ');
+            let ok = if j == i {
+                is_name_start(ch)
+            } else {
+                is_name_char(ch)
+            };
+            if !ok {
+                break;
+            }
+            j += ch.len_utf8();
+        }
+    }
+    (j > i).then_some(j)
+}
+
+/// Whether all of `s` is one `NCName` (an XML name without a colon).
+pub(super) fn is_ncname(s: &str) -> bool {
+    ncname_end(s, 0) == Some(s.len())
+}
+
 pub(super) fn is_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }
@@ -176,13 +207,8 @@ pub(super) fn attr_value(raw: &str) -> Result<Cow<'_, str>, String> {
 /// Each `=` may have blanks around it, each value single or double quotes. The words why
 /// it is refused, when it is.
 pub(super) fn xml_decl(rest: &[u8]) -> Result<(), &'static str> {
-    let blank = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r');
-    let skip = |i: &mut usize| {
-        while rest.get(*i).copied().is_some_and(blank) {
-            *i += 1;
-        }
-    };
-    if !rest.first().copied().is_some_and(blank) {
+    let skip = |i: &mut usize| *i = skip_ws(rest, *i);
+    if !rest.first().copied().is_some_and(is_ws) {
         return Err("the XML declaration needs a blank after `<?xml`");
     }
     let mut i = 0;
@@ -203,7 +229,7 @@ pub(super) fn xml_decl(rest: &[u8]) -> Result<(), &'static str> {
     if i == rest.len() {
         return Ok(());
     }
-    if !blank(rest[i]) {
+    if !is_ws(rest[i]) {
         return Err("the XML declaration needs a blank between its parts");
     }
     skip(&mut i);
@@ -240,18 +266,11 @@ fn pseudo_attribute<'t>(
     if !rest[*i..].starts_with(name) {
         return Ok(None);
     }
-    let mut j = *i + name.len();
-    let blank = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r');
-    while rest.get(j).copied().is_some_and(blank) {
-        j += 1;
-    }
+    let j = skip_ws(rest, *i + name.len());
     if rest.get(j) != Some(&b'=') {
         return Err("the XML declaration needs `=` after each name");
     }
-    j += 1;
-    while rest.get(j).copied().is_some_and(blank) {
-        j += 1;
-    }
+    let j = skip_ws(rest, j + 1);
     let quote = match rest.get(j) {
         Some(&q @ (b'"' | b'\'')) => q,
         _ => return Err("the XML declaration's values must be quoted"),
@@ -262,4 +281,12 @@ fn pseudo_attribute<'t>(
     };
     *i = from + len + 1;
     Ok(Some(&rest[from..from + len]))
+}
+
+/// The first byte at or after `i` that is not XML whitespace (or the end).
+pub(super) fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while b.get(i).copied().is_some_and(is_ws) {
+        i += 1;
+    }
+    i
 }
