@@ -66,7 +66,9 @@ fn mask_with(t: &str, style: &Style<'_>) -> String {
                 };
                 edits.push((r.clone(), m));
             }
-        } else if style.dump_lines && *kind == Kind::Text {
+        } else if style.dump_lines {
+            // Text, CDATA or an attribute value alike: a dump logged inside CDATA keeps
+            // its credential lines there.
             if let Some(m) = super::http::mask_dump_lines(raw) {
                 edits.push((r.clone(), m));
             }
@@ -76,10 +78,12 @@ fn mask_with(t: &str, style: &Style<'_>) -> String {
     let mut out = String::with_capacity(t.len());
     let mut at = 0;
     for (r, rep) in edits {
-        if r.start < at {
+        // The ranges come from one pass of the lexer and never overlap; were one to start
+        // inside the last, it is passed over rather than sliced backwards.
+        let Some(gap) = t.get(at..r.start) else {
             continue;
-        }
-        out.push_str(&t[at..r.start]);
+        };
+        out.push_str(gap);
         out.push_str(&rep);
         at = r.end;
     }
@@ -224,6 +228,62 @@ mod tests {
             "<a x=\"<Ticket>[REDACTED]</Ticket>"
         );
         assert_eq!(doc("<Ticket attr=\"x>abc"), "<Ticket attr=\"x>[REDACTED]");
+    }
+
+    /// A reply's text is prose: a short secret it quotes is masked inside the quotes, the
+    /// rest stays, escaped again as text (quotes too) and left alone inside CDATA (where a `]]>` the
+    /// mask made is split so the section still closes where it did).
+    #[test]
+    fn a_reply_masks_the_values_its_prose_quotes() {
+        let m = Masker::new(&["T1".to_string(), "ab cd".to_string()]);
+        assert_eq!(
+            mask_reply("<f>Ticket 'T1' &amp; more</f>", &m),
+            "<f>Ticket &apos;[REDACTED]&apos; &amp; more</f>"
+        );
+        assert_eq!(
+            mask_reply("<f><![CDATA[Ticket 'T1' & more]]></f>", &m),
+            "<f><![CDATA[Ticket '[REDACTED]' & more]]></f>"
+        );
+        assert_eq!(
+            mask_reply("<f><![CDATA[x ab cd]>]]></f>", &m),
+            "<f><![CDATA[x [REDACTED]]]]><![CDATA[>]]></f>"
+        );
+        // A file's text is data, not prose: a short secret inside it stays.
+        assert_eq!(
+            mask_document("<f>Ticket 'T1' &amp; more</f>", &m),
+            "<f>Ticket 'T1' &amp; more</f>"
+        );
+    }
+
+    /// Edits that touch end to end are all made: a `<` that opens no markup starts a second
+    /// text run right where the first ends.
+    #[test]
+    fn adjacent_values_are_each_masked() {
+        let m = Masker::new(&["abcdefgh".to_string()]);
+        assert_eq!(
+            mask_document("<R>abcdefgh<1abcdefgh</R>", &m),
+            "<R>[REDACTED][REDACTED]</R>"
+        );
+    }
+
+    /// Credential lines of a dump are masked in text, in CDATA and in an attribute value.
+    #[test]
+    fn dump_lines_are_masked_in_every_kind_of_value() {
+        for (input, out) in [
+            ("<l>Cookie: sid=abc\n</l>", "<l>Cookie: [REDACTED]\n</l>"),
+            (
+                "<l><![CDATA[Cookie: sid=abc\n]]></l>",
+                "<l><![CDATA[Cookie: [REDACTED]\n]]></l>",
+            ),
+            ("<l v='Cookie: sid=abc'/>", "<l v='Cookie: [REDACTED]'/>"),
+        ] {
+            assert_eq!(doc(input), out, "{input}");
+        }
+        // A reply's prose is not a dump.
+        assert_eq!(
+            mask_reply("<l>Cookie: sid=abc</l>", &Masker::default()),
+            "<l>Cookie: sid=abc</l>"
+        );
     }
 
     #[test]

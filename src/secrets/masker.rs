@@ -61,6 +61,8 @@ impl Lengths {
         }
     }
 
+    /// Only a shortcut for [`Masker::phrases`] (mutation testing: `false` here is
+    /// equivalent): with no lengths, [`Lengths::longest`] finds nothing anyway.
     fn is_empty(&self) -> bool {
         self.lengths.is_empty()
     }
@@ -73,6 +75,9 @@ impl Lengths {
         fits: impl Fn(&str) -> bool,
     ) -> Option<&'r str> {
         let b = *rest.as_bytes().first()?;
+        // Only a shortcut (mutation testing: `&` to `|` is equivalent): a candidate is
+        // taken only when `exact` holds it, and no secret starts with a byte whose bit is
+        // clear.
         if self.starts[usize::from(b >> 6)] & (1 << (b & 63)) == 0 {
             return None;
         }
@@ -135,7 +140,10 @@ impl Masker {
         }
     }
 
-    /// Whether the masker knows no secret.
+    /// Whether the masker knows no secret. Where the methods below ask it first, it is
+    /// only a shortcut (mutation testing: `false` here is equivalent): an empty masker has
+    /// no exact value, no phrase and no piece, so every rule finds nothing
+    /// (`an_empty_masker_changes_nothing`).
     pub fn is_empty(&self) -> bool {
         self.exact.is_empty()
     }
@@ -144,10 +152,11 @@ impl Masker {
     /// hidden: it equals a secret at least `min_exact` characters long, or holds a piece of
     /// one outside the contract's names.
     pub fn hides_value(&self, value: &str, min_exact: usize) -> bool {
-        let t = value.trim();
-        if t.is_empty() || self.is_empty() {
+        if self.is_empty() {
             return false;
         }
+        // A blank value is no secret: `add` keeps none, and it holds no piece.
+        let t = value.trim();
         (t.chars().count() >= min_exact && self.exact.contains(t)) || self.has_piece(t, true)
     }
 
@@ -215,7 +224,7 @@ impl Masker {
     /// masked whole. Shorter secrets are masked only where they stand as the whole value (a
     /// Ticket `1` inside every number would mangle them all).
     pub fn inside(&self, value: &str) -> String {
-        if self.is_empty() || value.is_empty() {
+        if self.is_empty() {
             return value.to_string();
         }
         let mut out = String::with_capacity(value.len());
@@ -355,9 +364,6 @@ impl Masker {
             return false;
         }
         let chars: Vec<(usize, char)> = s.char_indices().collect();
-        if chars.len() < PIECE {
-            return false;
-        }
         // The alphanumeric run each character belongs to (start, end as char indexes).
         let mut run = vec![(0usize, 0usize); chars.len()];
         let mut k = 0;
@@ -376,7 +382,8 @@ impl Masker {
         let byte = |k: usize| chars.get(k).map_or(s.len(), |c| c.0);
         // Whether a run is the tool's word, decided once per run.
         let mut judged: Option<((usize, usize), bool)> = None;
-        (0..=chars.len() - PIECE).any(|k| {
+        // Every window of PIECE characters (none in a shorter text).
+        chars.windows(PIECE).enumerate().any(|(k, _)| {
             let w = &s[byte(k)..byte(k + PIECE)];
             if !pieces.contains(w) {
                 return false;
@@ -438,6 +445,55 @@ fn closing_quotes(chars: &[(usize, char)]) -> Vec<Option<usize>> {
 
 #[cfg(test)]
 mod tests {
+
+    /// The text is unchanged by a masker that knows nothing, whatever it holds.
+    #[test]
+    fn an_empty_masker_changes_nothing() {
+        let m = Masker::default();
+        let t = "Ticket 'abcdef' \"x\" ab cd <a b='c'>, 7T:abc== /a/b[2]";
+        assert_eq!(m.text(t), t);
+        assert_eq!(m.inside(t), t);
+        assert_eq!(m.runs(t), t);
+        assert_eq!(m.path(t), t);
+        assert!(!m.hides_value(t, 1) && !m.hides_value("", 1));
+    }
+
+    /// A value of exactly one piece's length that is a piece of a secret is hidden; a
+    /// blank one never is.
+    #[test]
+    fn a_value_as_long_as_a_piece_is_hidden() {
+        let m = Masker::new(&["abcdefgh".to_string()]);
+        assert!(m.hides_value("abcdef", 4));
+        assert!(m.hides_value(" bcdefg ", 4));
+        assert!(!m.hides_value("abcde", 4));
+        assert!(!m.hides_value("  ", 1));
+        assert_eq!(m.inside(""), "");
+    }
+
+    /// A short secret in quotes is masked in single and in double quotes; a quote right
+    /// after a letter is an apostrophe and opens nothing, and a quote followed by a letter
+    /// closes nothing.
+    #[test]
+    fn quoted_values_and_apostrophes() {
+        let m = Masker::new(&["T1".to_string(), "ab'cd".to_string()]);
+        assert_eq!(m.text("Ticket 'T1' bad"), "Ticket '[REDACTED]' bad");
+        assert_eq!(m.text("Ticket \"T1\" bad"), "Ticket \"[REDACTED]\" bad");
+        assert_eq!(m.text("'T1' first"), "'[REDACTED]' first");
+        assert_eq!(m.text("x'T1' y"), "x'T1' y");
+        assert_eq!(m.text("see 'ab'cd' now"), "see '[REDACTED]' now");
+        assert_eq!(m.text("see \"ab\"cd\" now"), "see \"ab\"cd\" now");
+    }
+
+    /// Outside quotes a plain word holding a piece is the tool's word, but a piece that
+    /// runs on past a short word counts, and each alphanumeric run is judged on its own.
+    #[test]
+    fn pieces_are_judged_per_alphanumeric_run() {
+        let m = Masker::new(&["ab-cdefg".to_string()]);
+        assert_eq!(m.text("see zab-cdeq now"), "see [REDACTED] now");
+        let m = Masker::new(&["abcdefgh12".to_string()]);
+        assert_eq!(m.text("see abcdefgh now"), "see abcdefgh now");
+        assert_eq!(m.text("see abcdefgh-xabcdef9 now"), "see [REDACTED] now");
+    }
 
     #[test]
     fn a_secret_of_several_words_is_masked_as_a_phrase() {
