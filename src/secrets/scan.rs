@@ -200,6 +200,10 @@ impl<'t> Lexer<'t> {
                 b'/' | b'=' | b'"' | b'\'' => {
                     // Stray punctuation: a quoted run is skipped like a value.
                     let v = self.value(i);
+                    // A value ends past the punctuation it starts at (a quote, or a bare
+                    // run holding at least this `/` or `=`), so the `max` is only a net
+                    // against a loop that stands still (mutation testing: `+` to `-` or
+                    // `*` there is equivalent).
                     i = v.end.max(i + 1);
                     continue;
                 }
@@ -514,6 +518,103 @@ mod tests {
             assert!(s.contains(&v.to_string()), "{v}: {s:?}");
         }
         assert!(find("<TicketNumber>1</TicketNumber></Ticket><Ticket> </Ticket>").is_empty());
+    }
+
+    /// What the lexer made of a text: the secret regions, the secret attributes' values and
+    /// the other values, as the text they cover.
+    fn shown(t: &str) -> (Vec<&str>, Vec<&str>, Vec<(&str, Kind)>) {
+        let s = spots(t);
+        (
+            s.regions.iter().map(|r| &t[r.clone()]).collect(),
+            s.secret_attrs.iter().map(|r| &t[r.clone()]).collect(),
+            s.values.iter().map(|(r, k)| (&t[r.clone()], *k)).collect(),
+        )
+    }
+
+    /// Each kind of markup ends exactly where it does (a comment, CDATA, a processing
+    /// instruction, a declaration with brackets and quotes in its internal subset, an end
+    /// tag cut short by the next tag), so nothing after it is swallowed or read twice.
+    #[test]
+    fn each_markup_ends_where_it_does() {
+        use Kind::*;
+        let none: Vec<&str> = Vec::new();
+        let tk = vec!["Tk"];
+        for (input, regions, attrs, values) in [
+            (
+                "<a><!--x--><Ticket>Tk</Ticket></a>",
+                tk.clone(),
+                none.clone(),
+                vec![],
+            ),
+            (
+                "<!--<a>--><Ticket>abc</a>def</Ticket>",
+                vec!["abc</a>def"],
+                none.clone(),
+                vec![],
+            ),
+            (
+                "<x><![CDATA[a]]><Ticket>Tk</Ticket></x>",
+                tk.clone(),
+                none.clone(),
+                vec![("a", Cdata)],
+            ),
+            (
+                "<a>xxxxxxxxxx<?p?><Ticket>Tk</Ticket></a>",
+                tk.clone(),
+                none.clone(),
+                vec![("xxxxxxxxxx", Text)],
+            ),
+            (
+                "<_x Ticket=\"s\"/><:y Ticket='t'/>",
+                none.clone(),
+                vec!["s", "t"],
+                vec![],
+            ),
+            (
+                "<!DOCTYPE a [<!ENTITY e \"]>\">]>x<Ticket>Tk</Ticket>",
+                tk.clone(),
+                none.clone(),
+                vec![("x", Text)],
+            ),
+            (
+                "<!DOCTYPE a [<!ENTITY e '>'>]>x",
+                none.clone(),
+                none.clone(),
+                vec![("x", Text)],
+            ),
+            (
+                "<a>x</a  >y",
+                none.clone(),
+                none.clone(),
+                vec![("x", Text), ("y", Text)],
+            ),
+            (
+                "<a>x</a  <b Ticket=\"s\"/>",
+                none.clone(),
+                vec!["s"],
+                vec![("x", Text)],
+            ),
+            (
+                "<a x = \"1\" Ticket = 's'>",
+                none.clone(),
+                vec!["s"],
+                vec![("1", Attr)],
+            ),
+            // A `/` not before `>` and a nameless `=x` are stray punctuation.
+            ("<a/ Ticket=\"s\">", none.clone(), vec!["s"], vec![]),
+            ("<a =x>", none.clone(), none.clone(), vec![]),
+            ("<a/>x<b/>", none.clone(), none.clone(), vec![("x", Text)]),
+            // A name at the very end, blanks after it.
+            ("<a x ", none.clone(), none.clone(), vec![]),
+            (
+                "<a>x</a<b Ticket=\"s\"/>",
+                none.clone(),
+                vec!["s"],
+                vec![("x", Text)],
+            ),
+        ] {
+            assert_eq!(shown(input), (regions, attrs, values), "{input}");
+        }
     }
 
     #[test]
