@@ -75,13 +75,10 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Two hex digits as a byte; a sign or anything else is no escape (`u8::from_str_radix`
-/// alone would read `+5` as 5).
+/// Two hex digits as a byte; a sign or anything else is no escape.
 fn hex_byte(pair: &[u8]) -> Option<u8> {
-    if !pair.iter().all(u8::is_ascii_hexdigit) {
-        return None;
-    }
-    u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok()
+    let n = crate::text::lexical::unsigned(std::str::from_utf8(pair).ok()?, 16)?;
+    u8::try_from(n).ok()
 }
 
 /// The values of a request target's credential query parameters.

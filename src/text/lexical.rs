@@ -60,6 +60,16 @@ pub(crate) fn integer(s: &str) -> Option<i64> {
     v.strip_prefix('+').unwrap_or(v).parse().ok()
 }
 
+/// Digits of `radix` alone (at least one; no sign, no blank) as a number: a character
+/// reference's code, a percent escape, a chunk size. `from_str_radix` by itself would also
+/// take a leading `+`.
+pub fn unsigned(digits: &str, radix: u32) -> Option<u64> {
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+        return None;
+    }
+    u64::from_str_radix(digits, radix).ok()
+}
+
 /// An `xs:int` (32-bit signed) lexeme.
 pub fn int(s: &str) -> Option<i32> {
     integer(s).and_then(|n| i32::try_from(n).ok())

@@ -134,10 +134,8 @@ pub(super) fn reference(name: &str) -> Result<Cow<'static, str>, String> {
                 Some(h) => (h, 16),
                 None => (num, 10),
             };
-            let ok = !digits.is_empty() && digits.bytes().all(|b| (b as char).is_digit(radix));
-            let c = ok
-                .then(|| u32::from_str_radix(digits, radix).ok())
-                .flatten()
+            let c = crate::text::lexical::unsigned(digits, radix)
+                .and_then(|n| u32::try_from(n).ok())
                 .and_then(char::from_u32)
                 .filter(|c| is_xml_char(*c));
             return match c {
