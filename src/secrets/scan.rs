@@ -445,11 +445,11 @@ pub(super) fn unescape_into(out: &mut String, s: &str) {
 pub fn find(text: &str) -> Vec<String> {
     // A secret stands only in an element or attribute of a secret name, and a name is
     // written out literally (XML has no references in names): text that holds none of the
-    // names holds no secret, and is not lexed at all (a response, a fault). (Mutation
-    // testing: deleting this early return is equivalent but for the time it costs, and so
-    // is `&&` to `||`, the two lists holding the same names today.)
-    let named = |n: &str| text.contains(n);
-    if !SECRET_ELEMENTS.iter().any(|n| named(n)) && !SECRET_ATTRIBUTES.iter().any(|n| named(n)) {
+    // names holds no secret, and is not lexed at all (a response, a fault). One `any` over
+    // both lists, so that the two lists holding the same names today leaves no `&&` a
+    // mutant could turn to `||` unseen.
+    let mut names = SECRET_ELEMENTS.iter().chain(SECRET_ATTRIBUTES.iter());
+    if !names.any(|n| text.contains(n)) {
         return Vec::new();
     }
     let s = spots(text);
@@ -615,6 +615,122 @@ mod tests {
         ] {
             assert_eq!(shown(input), (regions, attrs, values), "{input}");
         }
+    }
+
+    /// Where an attribute value ends: after its closing quote, before a `<` inside the
+    /// quotes (the tag ends there), at the first `>` of a value never closed, at the end of
+    /// the text; a bare value at a blank, `>` or `<`. What follows each is read as itself.
+    #[test]
+    fn each_attribute_value_ends_where_it_does() {
+        use Kind::*;
+        let none: Vec<&str> = Vec::new();
+        for (input, regions, attrs, values) in [
+            (
+                "<a x=\"1\" Ticket=\"s\">",
+                none.clone(),
+                vec!["s"],
+                vec![("1", Attr)],
+            ),
+            (
+                "<a x=\"ab<Ticket>Tk</Ticket>",
+                vec!["Tk"],
+                none.clone(),
+                vec![("ab", Attr)],
+            ),
+            (
+                "<a Ticket='ab<b x=\"1\">",
+                none.clone(),
+                vec!["ab"],
+                vec![("1", Attr)],
+            ),
+            (
+                "<a Ticket=\"abc>def",
+                none.clone(),
+                vec!["abc"],
+                vec![("def", Text)],
+            ),
+            ("<a Ticket=\"abc", none.clone(), vec!["abc"], vec![]),
+            (
+                "<a x=ab Ticket=cd>e",
+                none.clone(),
+                vec!["cd"],
+                vec![("ab", Attr), ("e", Text)],
+            ),
+            (
+                "<a Ticket=cd<b x=1>",
+                none.clone(),
+                vec!["cd"],
+                vec![("1", Attr)],
+            ),
+            ("<a Ticket=cd", none.clone(), vec!["cd"], vec![]),
+            // A quoted run of stray punctuation is skipped whole, quotes and all.
+            (
+                "<a \"Ticket='x'\" y='1'>",
+                none.clone(),
+                none.clone(),
+                vec![("1", Attr)],
+            ),
+        ] {
+            assert_eq!(shown(input), (regions, attrs, values), "{input}");
+        }
+    }
+
+    /// A secret element's content counts its nested elements (of any name, its own too),
+    /// and a broken one ends at an end tag closing an element still open, which the scan
+    /// then closes; an end tag of an element already closed, or never opened, ends nothing.
+    #[test]
+    fn secret_content_ends_by_the_nesting() {
+        use Kind::*;
+        let none: Vec<&str> = Vec::new();
+        for (input, regions, values) in [
+            ("<Ticket>abc", vec!["abc"], vec![]),
+            (
+                "<Ticket><Ticket>a</Ticket>b</Ticket>c",
+                vec!["<Ticket>a</Ticket>b"],
+                vec![("c", Text)],
+            ),
+            (
+                "<a><Ticket><a>x</a>y</Ticket></a>z",
+                vec!["<a>x</a>y"],
+                vec![("z", Text)],
+            ),
+            // The ancestor's end tag ends the broken secret, and is then read as itself.
+            ("<a><Ticket>x</a>y", vec!["x"], vec![("y", Text)]),
+            ("<a></a><Ticket>x</a>y", vec!["x</a>y"], vec![]),
+            ("<a><b></b></b><Ticket>x</a>y", vec!["x"], vec![("y", Text)]),
+            ("<a><b></a><Ticket>x</a>y", vec!["x</a>y"], vec![]),
+            (
+                "<a><b></b><Ticket>x</b>y</a>z",
+                vec!["x</b>y"],
+                vec![("z", Text)],
+            ),
+            (
+                "<a><b><Ticket>x</b><Ticket>y</b>z</a>",
+                vec!["x", "y</b>z"],
+                vec![],
+            ),
+            ("<a><Ticket/>x</a>", none.clone(), vec![("x", Text)]),
+        ] {
+            assert_eq!(shown(input), (regions, none.clone(), values), "{input}");
+        }
+    }
+
+    /// The five predefined entities and character references (decimal, hex in either
+    /// case) resolve; an unknown name, an empty or oversized reference, a number that is no
+    /// character and an `&` without `;` stay as written.
+    #[test]
+    fn references_resolve_and_the_rest_stays() {
+        let mut out = String::new();
+        unescape_into(
+            &mut out,
+            "a&lt;b&gt;c&quot;d&apos;e&amp;f&#65;&#x42;&#X43;&#x00000044;|&#x000000045;|\
+             &bogus;&#;&#xD800;&#1114112;&noend",
+        );
+        assert_eq!(
+            out,
+            "a<b>c\"d'e&fABCD|&#x000000045;|&bogus;&#;&#xD800;&#1114112;&noend"
+        );
+        assert_eq!(value_of("<![CDATA[&lt;]]>&lt;<!--&amp;--><b/>x"), "&lt;<x");
     }
 
     #[test]
