@@ -164,10 +164,10 @@ fn part(
                 }
                 Some(None) => {
                     let why = "the body is marked base64 but is not valid base64";
-                    capture
-                        .documents
-                        .push(super::malformed_capture(name, why, text.as_bytes()));
-                    return Some(capture.documents.len() - 1);
+                    let mut doc = super::malformed_capture(name, why, text.as_bytes());
+                    // Its exchange's secrets, as every other document of the capture has.
+                    share_secrets(&mut doc.secrets, &secrets);
+                    return Some(push(capture, doc));
                 }
                 None => {
                     meta.wire_bytes = false;
@@ -177,15 +177,19 @@ fn part(
         }
     };
     match message_document(name.clone(), meta, secrets, &bytes) {
-        Some(doc) => {
-            capture.documents.push(doc);
-            Some(capture.documents.len() - 1)
-        }
+        Some(doc) => Some(push(capture, doc)),
         None => {
             capture.skipped.push(name);
             None
         }
     }
+}
+
+/// Adds a document to the capture; its index there.
+fn push(capture: &mut Capture, doc: super::Document) -> usize {
+    let index = capture.documents.len();
+    capture.documents.push(doc);
+    index
 }
 
 fn headers(list: &[NameValue]) -> Vec<Header> {
@@ -205,38 +209,27 @@ fn cookie_secrets(cookies: &[NameValue]) -> Vec<String> {
         .collect()
 }
 
-/// Standard base64 (padding optional, whitespace ignored); `None` when it is not base64.
+/// Standard base64 (padding optional, whitespace ignored, `-` and `_` read as `+` and `/`,
+/// as a URL-safe encoder writes them); `None` when it is not base64.
 fn decode_base64(text: &str) -> Option<Vec<u8>> {
-    fn value(c: u8) -> Option<u32> {
-        match c {
-            b'A'..=b'Z' => Some(u32::from(c - b'A')),
-            b'a'..=b'z' => Some(u32::from(c - b'a') + 26),
-            b'0'..=b'9' => Some(u32::from(c - b'0') + 52),
-            b'+' | b'-' => Some(62),
-            b'/' | b'_' => Some(63),
-            _ => None,
-        }
-    }
-    let clean: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    let data = clean
-        .iter()
-        .rposition(|&b| b != b'=')
-        .map_or(&clean[..0], |last| &clean[..=last]);
-    if clean.len() - data.len() > 2 || data.len() % 4 == 1 {
-        return None;
-    }
-    let mut out = Vec::with_capacity(data.len() * 3 / 4);
-    for group in data.chunks(4) {
-        let mut acc = 0u32;
-        for &c in group {
-            acc = (acc << 6) | value(c)?;
-        }
-        let bits = group.len() * 6;
-        acc <<= 24 - bits;
-        let bytes = acc.to_be_bytes();
-        out.extend_from_slice(&bytes[1..1 + bits / 8]);
-    }
-    Some(out)
+    use base64::engine::{general_purpose::GeneralPurpose, DecodePaddingMode};
+    use base64::engine::{Engine as _, GeneralPurposeConfig};
+    const LENIENT: GeneralPurpose = GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        GeneralPurposeConfig::new()
+            .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+            .with_decode_allow_trailing_bits(true),
+    );
+    let clean: Vec<u8> = text
+        .bytes()
+        .filter(|b| !b.is_ascii_whitespace())
+        .map(|b| match b {
+            b'-' => b'+',
+            b'_' => b'/',
+            b => b,
+        })
+        .collect();
+    LENIENT.decode(clean).ok()
 }
 
 #[cfg(test)]
@@ -252,6 +245,21 @@ mod tests {
         assert_eq!(decode_base64("P"), None);
         assert_eq!(decode_base64("PG*+"), None);
         assert_eq!(decode_base64(""), Some(Vec::new()));
+        // Padding: fewer than canonical is fine, more is not.
+        assert_eq!(decode_base64("PG="), Some(b"<".to_vec()));
+        assert_eq!(decode_base64("PGE+="), None);
+        assert_eq!(decode_base64("PG=E+"), None);
+        // The URL-safe alphabet's two letters, and both of the standard one's.
+        assert_eq!(decode_base64("Pz8/"), Some(b"???".to_vec()));
+        assert_eq!(decode_base64("Pz8_"), Some(b"???".to_vec()));
+        assert_eq!(decode_base64("Pj4+"), Some(b">>>".to_vec()));
+        assert_eq!(decode_base64("Pj4-"), Some(b">>>".to_vec()));
+        // Every letter and digit, in a blank-broken body (all 64 values, then 3 bytes).
+        let all = "ABCDEFGHIJKLMNOPQRSTUVWXYZ abcdefghijklmnopqrstuvwxyz\r\n0123456789+/";
+        let decoded = decode_base64(all).unwrap_or_default();
+        assert_eq!(decoded.len(), 48);
+        assert_eq!(decoded[..3], [0x00, 0x10, 0x83]);
+        assert_eq!(decoded[45..], [0xF3, 0xDF, 0xBF]);
     }
 
     #[test]
@@ -282,5 +290,49 @@ mod tests {
         );
         assert!(c.documents[0].secrets.iter().any(|s| s == "abcdef123"));
         assert_eq!(c.documents[1].text(), Some("<s:Envelope/>"));
+        // The request's cookie reaches its response.
+        assert!(c.documents[1].secrets.iter().any(|s| s == "abcdef123"));
+    }
+
+    /// A request and its response share their secrets both ways, whichever holds them, and
+    /// the pairing is by entry: a base64 body that is not base64 is a malformed document in
+    /// its place, and the entries after it pair as before.
+    #[test]
+    fn each_request_and_its_response_share_secrets() {
+        let env = |inner: &str| {
+            format!("<s:Envelope xmlns:s='http://schemas.xmlsoap.org/soap/envelope/'><s:Body>{inner}</s:Body></s:Envelope>")
+        };
+        let entry = |req: &str, resp: &str, resp_encoding: &str| {
+            format!(
+                r#"{{"request":{{"method":"POST","url":"/r","postData":{{"mimeType":"text/xml","text":"{req}"}}}},
+                   "response":{{"status":200,"content":{{"mimeType":"text/xml","text":"{resp}"{resp_encoding}}}}}}}"#
+            )
+        };
+        let har = format!(
+            r#"{{"log":{{"entries":[{},{}]}}}}"#,
+            entry(&env(""), &env("<Ticket>resp-secret</Ticket>"), ""),
+            entry(
+                &env("<Ticket>second</Ticket>"),
+                "*not base64*",
+                r#","encoding":"base64""#
+            ),
+        );
+        let c = parse("p.har", har.as_bytes());
+        let names: Vec<&str> = c.documents.iter().map(|d| d.source.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "p.har#entries[0].request",
+                "p.har#entries[0].response",
+                "p.har#entries[1].request",
+                "p.har#entries[1].response",
+            ]
+        );
+        let has = |i: usize, s: &str| c.documents[i].secrets.iter().any(|x| x == s);
+        assert!(has(0, "resp-secret") && has(1, "resp-secret"));
+        assert!(!has(2, "resp-secret") && !has(0, "second"));
+        assert!(has(2, "second") && has(3, "second"));
+        let v = c.documents[3].text.clone().expect_err("malformed");
+        assert_eq!(v.code, crate::violation::Code::CaptureMalformed);
     }
 }

@@ -116,7 +116,8 @@ fn special_kind(_: std::fs::FileType) -> &'static str {
 pub fn open(path: &Path) -> io::Result<Capture> {
     let mut file = open_file(path)?;
     let mut bytes = Vec::new();
-    read_limited(&mut file, &mut bytes, SNIFF - 1)?;
+    // The head the kind is sniffed from; the rest is read on below, to the kind's limit.
+    io::Read::read_to_end(&mut io::Read::take(&mut file, SNIFF as u64), &mut bytes)?;
     let source = path.display().to_string();
     match InputKind::sniff(&bytes) {
         InputKind::Envelope => {
@@ -126,7 +127,7 @@ pub fn open(path: &Path) -> io::Result<Capture> {
                 skipped: Vec::new(),
             })
         }
-        _ => {
+        InputKind::Http | InputKind::Har => {
             // A capture may hold many documents, so it may be larger than one document; it
             // is still read only up to its own limit (an endless file stops there).
             if read_limited(&mut file, &mut bytes, MAX_CAPTURE_BYTES)? {
@@ -233,6 +234,84 @@ mod tests {
         assert!(err.to_string().contains("(a FIFO)"), "{err}");
         let err = open_file(dir.path()).map(|_| ()).expect_err("refused");
         assert!(err.to_string().contains("(a directory)"), "{err}");
+    }
+
+    /// A capture's documents share their secrets while documents times distinct secrets
+    /// stay within `MAX_SHARED_SECRETS`, and not past it.
+    #[test]
+    fn secrets_are_shared_up_to_the_bound_and_not_past_it() {
+        let capture = |n: usize| Capture {
+            documents: (0..n)
+                .map(|i| Document {
+                    source: format!("d{i}"),
+                    text: Ok(String::new()),
+                    encoding: SourceEncoding::Utf8,
+                    secrets: vec![format!("t{i}")],
+                    http: None,
+                })
+                .collect(),
+            skipped: Vec::new(),
+        };
+        let edge = (1..).find(|n| n * n > MAX_SHARED_SECRETS).unwrap_or(0) - 1;
+        assert!(edge > 1 && edge * edge <= MAX_SHARED_SECRETS);
+        let mut at = capture(edge);
+        share_across(&mut at);
+        assert!(at.documents.iter().all(|d| d.secrets.len() == edge));
+        assert_eq!(
+            at.documents[0].secrets[..2],
+            ["t0".to_string(), "t1".to_string()]
+        );
+        // One document more passes the bound: each keeps its own.
+        let mut over = capture(edge + 1);
+        share_across(&mut over);
+        assert!(over.documents.iter().all(|d| d.secrets.len() == 1));
+    }
+
+    #[test]
+    fn a_capture_that_cannot_be_taken_apart_is_one_finding_without_a_position() {
+        let doc = malformed_capture("c.har".into(), "not JSON", b"{<Ticket>sec</Ticket>");
+        let v = doc.text.expect_err("malformed");
+        assert_eq!(
+            (v.code, v.line, v.column),
+            (Code::CaptureMalformed, None, None)
+        );
+        assert_eq!(v.message, "not JSON");
+        assert_eq!(doc.secrets, ["sec".to_string()]);
+    }
+
+    /// `open` sniffs a head and reads on: an envelope longer than the head is read whole, an
+    /// envelope past the document limit is refused for its size (not read on to the larger
+    /// capture limit), a dump is taken apart.
+    #[test]
+    fn open_reads_on_past_the_sniffed_head_to_the_kinds_limit() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let write = |name: &str, bytes: &[u8]| {
+            let p = dir.path().join(name);
+            std::fs::write(&p, bytes).expect("written");
+            p
+        };
+        let long = format!("<a>{}</a>", "x".repeat(SNIFF + 10));
+        let c = open(&write("long.xml", long.as_bytes())).expect("opened");
+        assert_eq!(c.documents.len(), 1);
+        assert_eq!(c.documents[0].text(), Some(long.as_str()));
+        let big = vec![b' '; super::super::MAX_DOCUMENT_BYTES + 5];
+        let c = open(&write("big.xml", &big)).expect("opened");
+        let v = c.documents[0].text.clone().expect_err("too large");
+        assert_eq!(v.code, Code::XmlLimit);
+        assert!(
+            v.message.contains(&format!("is {} bytes", big.len())),
+            "{}",
+            v.message
+        );
+        let env = "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body/></s:Envelope>";
+        let dump = format!(
+            "POST /r HTTP/1.1\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n\r\n{env}",
+            env.len()
+        );
+        let c = open(&write("d.http", dump.as_bytes())).expect("opened");
+        assert_eq!(c.documents.len(), 1);
+        assert_eq!(c.documents[0].text(), Some(env));
+        assert!(c.documents[0].http.is_some());
     }
 
     #[test]

@@ -214,6 +214,32 @@ mod tests {
         assert_eq!(over.text.err().map(|v| v.code), Some(Code::XmlLimit));
     }
 
+    /// `read_limited` reads on to one byte past the limit and no further, counting what
+    /// `bytes` already holds, and says "over" only past the limit.
+    #[test]
+    fn reading_stops_one_byte_past_the_limit() {
+        let read = |held: &[u8], input: &[u8], limit: usize| {
+            let mut bytes = held.to_vec();
+            let over = read_limited(&mut &input[..], &mut bytes, limit);
+            (over.ok(), bytes.len())
+        };
+        assert_eq!(read(b"", b"abcd", 4), (Some(false), 4));
+        assert_eq!(read(b"", b"abcde", 4), (Some(true), 5));
+        assert_eq!(read(b"", &[b'x'; 100], 4), (Some(true), 5));
+        assert_eq!(read(b"abc", &[b'x'; 100], 4), (Some(true), 5));
+        assert_eq!(read(b"abc", b"d", 4), (Some(false), 4));
+        assert_eq!(read(b"", b"", 0), (Some(false), 0));
+    }
+
+    #[test]
+    fn the_text_is_there_only_when_the_bytes_were_text() {
+        let doc = Document::from_bytes("d", b"<a>1</a>");
+        assert_eq!(doc.text(), Some("<a>1</a>"));
+        let broken = Document::from_bytes("e", b"<a>\xff\xfe\xfd</a>");
+        assert_eq!(broken.text(), None);
+        assert_eq!(broken.text.err().map(|v| v.code), Some(Code::XmlEncoding));
+    }
+
     #[test]
     fn closing_tags_and_other_names_are_not_secrets() {
         assert!(crate::secrets::find("<TicketNumber>1</TicketNumber></Ticket>").is_empty());

@@ -117,3 +117,104 @@ pub fn run<T: Send, E>(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn documents_are_named_by_their_extension_in_any_case() {
+        for (name, is) in [
+            ("a.xml", true),
+            ("b.HTTP", true),
+            ("c.Har", true),
+            ("d.txt", false),
+            ("xml", false),
+            ("e.xml.bak", false),
+        ] {
+            assert_eq!(is_document(Path::new(name)), is, "{name}");
+        }
+    }
+
+    /// A folder yields its regular files named as documents, in name order, sub-folders
+    /// walked in place; a path named as a file is yielded whatever its name.
+    #[test]
+    fn a_folder_yields_its_documents_in_name_order() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let root = dir.path();
+        for name in [
+            "b.xml",
+            "a.http",
+            "notes.txt",
+            "sub/c.har",
+            "sub/d.md",
+            "z.xml",
+        ] {
+            let p = root.join(name);
+            if let Some(parent) = p.parent() {
+                std::fs::create_dir_all(parent).expect("folder");
+            }
+            std::fs::write(&p, "x").expect("written");
+        }
+        // A folder whose name looks like a document is walked, not yielded.
+        std::fs::create_dir_all(root.join("dir.xml")).expect("folder");
+        let named_txt = root.join("notes.txt");
+        let paths = vec![root.to_path_buf(), named_txt.clone()];
+        let got: Vec<PathBuf> = files(&paths).filter_map(Result::ok).collect();
+        let want: Vec<PathBuf> = ["a.http", "b.xml", "sub/c.har", "z.xml"]
+            .iter()
+            .map(|n| root.join(n))
+            .chain([named_txt])
+            .collect();
+        assert_eq!(got, want);
+        assert_eq!(count_files(&paths), 5);
+        assert_eq!(count_files(&[]), 0);
+    }
+
+    /// Results reach the sink in walk order, a chunk at a time: every file of a chunk is
+    /// judged before the first of its results is handed on, and no file of the next chunk.
+    #[test]
+    fn results_go_out_in_order_a_chunk_at_a_time() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        for i in 0..5 {
+            std::fs::write(dir.path().join(format!("{i}.xml")), "x").expect("written");
+        }
+        let paths = vec![dir.path().to_path_buf()];
+        let name = |item: &WalkItem| {
+            item.as_ref()
+                .ok()
+                .and_then(|p| p.file_name())
+                .map(|n| n.to_string_lossy().into_owned())
+        };
+        for (chunk, judged_at_first) in [(2, 2), (3, 3), (0, 5)] {
+            let judged = AtomicUsize::new(0);
+            let judge = |item: &WalkItem| {
+                judged.fetch_add(1, Ordering::SeqCst);
+                name(item)
+            };
+            let mut seen = Vec::new();
+            let mut at_first = None;
+            let r: Result<(), ()> = run(&paths, 2, chunk, &judge, |n| {
+                at_first.get_or_insert(judged.load(Ordering::SeqCst));
+                seen.push(n);
+                Ok(())
+            });
+            assert_eq!(r, Ok(()));
+            let want: Vec<Option<String>> = (0..5).map(|i| Some(format!("{i}.xml"))).collect();
+            assert_eq!(seen, want, "chunk {chunk}");
+            assert_eq!(at_first, Some(judged_at_first), "chunk {chunk}");
+        }
+        // The sink's first error ends the run, and is the run's.
+        let mut taken = 0;
+        let r = run(&paths, 1, 1, &|_: &WalkItem| (), |()| {
+            taken += 1;
+            if taken == 2 {
+                Err("stop")
+            } else {
+                Ok(())
+            }
+        });
+        assert_eq!((r, taken), (Err("stop"), 2));
+    }
+}
