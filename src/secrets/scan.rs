@@ -236,15 +236,17 @@ impl<'t> Lexer<'t> {
         let (b, n) = (self.b, self.b.len());
         match b.get(at) {
             Some(&q) if q == b'"' || q == b'\'' => {
+                // One sum for where the inner text stops, so that the value's end cannot
+                // drift from it: a `<` in the quotes ends both (the tag ends there).
                 match b[at + 1..].iter().position(|&c| c == q || c == b'<') {
-                    Some(p) if b[at + 1 + p] == q => Value {
-                        inner: at + 1..at + 1 + p,
-                        end: at + 2 + p,
-                    },
-                    Some(p) => Value {
-                        inner: at + 1..at + 1 + p,
-                        end: at + 1 + p,
-                    },
+                    Some(p) => {
+                        let stop = at + 1 + p;
+                        let closed = usize::from(b[stop] == q);
+                        Value {
+                            inner: at + 1..stop,
+                            end: stop + closed,
+                        }
+                    }
                     // Never closed: the value ends at the first `>` (so the tag ends
                     // there), or at the end of the text.
                     None => {
@@ -680,6 +682,9 @@ mod tests {
                 vec![("1", Attr)],
             ),
             ("<a Ticket=cd", none.clone(), vec!["cd"], vec![]),
+            // A name at the end of the text, with or without blanks after it.
+            ("<a Ticket", none.clone(), none.clone(), vec![]),
+            ("<a Ticket  ", none.clone(), none.clone(), vec![]),
             // A quoted run of stray punctuation is skipped whole, quotes and all.
             (
                 "<a \"Ticket='x'\" y='1'>",
