@@ -90,24 +90,24 @@ fn regular(meta: &std::fs::Metadata) -> io::Result<()> {
     ))
 }
 
-#[cfg(unix)]
+/// What a file that is neither regular nor a directory is, in words. One function for
+/// every platform, so that no copy of it goes uncompiled (and untested) where the tests run.
 fn special_kind(t: std::fs::FileType) -> &'static str {
-    use std::os::unix::fs::FileTypeExt;
-    if t.is_fifo() {
-        "a FIFO"
-    } else if t.is_char_device() {
-        "a character device"
-    } else if t.is_block_device() {
-        "a block device"
-    } else if t.is_socket() {
-        "a socket"
-    } else {
-        "a special file"
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let kinds = [
+            (t.is_fifo(), "a FIFO"),
+            (t.is_char_device(), "a character device"),
+            (t.is_block_device(), "a block device"),
+            (t.is_socket(), "a socket"),
+        ];
+        if let Some((_, what)) = kinds.iter().find(|(is, _)| *is) {
+            return what;
+        }
     }
-}
-
-#[cfg(not(unix))]
-fn special_kind(_: std::fs::FileType) -> &'static str {
+    #[cfg(not(unix))]
+    let _ = t;
     "a special file"
 }
 
@@ -234,6 +234,15 @@ mod tests {
         assert!(err.to_string().contains("(a FIFO)"), "{err}");
         let err = open_file(dir.path()).map(|_| ()).expect_err("refused");
         assert!(err.to_string().contains("(a directory)"), "{err}");
+        // A socket and a character device, each by its name.
+        let socket = dir.path().join("s.xml");
+        let _listener = std::os::unix::net::UnixListener::bind(&socket).expect("a socket");
+        let err = open_file(&socket).map(|_| ()).expect_err("refused");
+        assert!(err.to_string().contains("(a socket)"), "{err}");
+        let err = open_file(Path::new("/dev/null"))
+            .map(|_| ())
+            .expect_err("refused");
+        assert!(err.to_string().contains("(a character device)"), "{err}");
     }
 
     /// A capture's documents share their secrets while documents times distinct secrets
