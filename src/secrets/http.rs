@@ -181,9 +181,10 @@ pub(crate) fn mask_dump_lines(text: &str) -> Option<String> {
         let body = line.trim_end_matches(['\r', '\n']);
         let ending = &line[body.len()..];
         let masked = match body.split_once(':') {
+            // A header line, indented or not (a dump quoted in a body often is).
             Some((name, _))
                 if !name.trim().is_empty()
-                    && !name.contains(char::is_whitespace)
+                    && !name.trim().contains(char::is_whitespace)
                     && (is_secret_header(name.trim()) || is_secret_query_param(name.trim())) =>
             {
                 let indent = &body[..body.len() - body.trim_start().len()];
@@ -192,9 +193,12 @@ pub(crate) fn mask_dump_lines(text: &str) -> Option<String> {
             // Only a shortcut (mutation testing: `&&` to `||`, or the guard to `true`, is
             // equivalent): `mask_start_line` leaves a line without an HTTP version as the
             // empty masker's text, which is the line itself, and a target without `?` holds
-            // no parameter (`a_start_line_needs_an_http_version`).
+            // no parameter (`a_start_line_needs_an_http_version`); the indent is kept and
+            // nothing else is trimmed (`dump_lines_keep_their_indent`).
             _ if body.contains(" HTTP/") && body.contains('?') => {
-                Some(mask_start_line(body.trim(), &none))
+                let line = body.trim_start();
+                let indent = &body[..body.len() - line.len()];
+                Some(format!("{indent}{}", mask_start_line(line, &none)))
             }
             _ => None,
         };
@@ -284,6 +288,23 @@ mod tests {
         assert_eq!(
             mask_start_line("POST /a/Ticket=s HTTP/1.1", &none),
             "POST /a/Ticket=s HTTP/1.1"
+        );
+    }
+
+    /// Lines of a dump inside a body are masked where they stand: the indent and the rest
+    /// of a line stay as written, lines without a secret stay byte for byte.
+    #[test]
+    fn dump_lines_keep_their_indent() {
+        let text = "  POST /a?Ticket=s HTTP/1.1  \r\n\tx /b?c d\n  Ticket: t\n  a: b ?\n";
+        assert_eq!(
+            mask_dump_lines(text).as_deref(),
+            Some("  POST /a?Ticket=[REDACTED] HTTP/1.1  \r\n\tx /b?c d\n  Ticket: [REDACTED]\n  a: b ?\n")
+        );
+        assert_eq!(mask_dump_lines("  GET /a?b=c HTTP/1.1\n\ty: z?\n"), None);
+        // A blank before the colon, and words that only end in a header's name.
+        assert_eq!(
+            mask_dump_lines("Ticket : t\nthe Ticket: u\n").as_deref(),
+            Some("Ticket: [REDACTED]\nthe Ticket: u\n")
         );
     }
 
