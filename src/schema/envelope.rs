@@ -10,7 +10,7 @@ use super::ffi::{self, Content, Doc, Node, SchemaError};
 use super::found::{keep, ns_words, path_of, Found};
 use super::messages::map_errors;
 use super::models::Models;
-use super::{Validation, MAX_VIOLATIONS};
+use super::Validation;
 use crate::contract::{
     Contract, ContractChoice, Kind, Operation, Profile, SoapVersion, NS_XSI, REQUEST_HEADERS,
     RESPONSE_HEADERS,
@@ -445,11 +445,9 @@ fn unknown_header(path: String, local: &str) -> Found {
 }
 
 /// `xsi:schemaLocation` and `xsi:noNamespaceSchemaLocation` anywhere (the tree is at most
-/// [`MAX_DEPTH`] deep here, so the recursion is bounded).
+/// [`MAX_DEPTH`] deep here, so the recursion is bounded). Every element is looked at once,
+/// and [`keep`] holds the findings to their cap: no early stop is needed to stay linear.
 fn schema_hints(n: Node<'_>, found: &mut Vec<Found>) {
-    if found.len() > MAX_VIOLATIONS {
-        return;
-    }
     // Most elements carry no attribute at all: look them up only where there are some.
     if n.has_attributes() {
         for attr in ["schemaLocation", "noNamespaceSchemaLocation"] {
@@ -468,5 +466,173 @@ fn schema_hints(n: Node<'_>, found: &mut Vec<Found>) {
     }
     for c in n.children() {
         schema_hints(c, found);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::capture::Document;
+    use crate::schema::{validate_as, Validation};
+
+    const S11: &str = "http://schemas.xmlsoap.org/soap/envelope/";
+
+    fn ns(c: Contract) -> &'static str {
+        c.namespace()
+    }
+
+    /// An envelope of SOAP 1.1 around `inside`, with the Services85 namespace bound to `c:`.
+    fn env(inside: &str) -> String {
+        format!(
+            "<s:Envelope xmlns:s=\"{S11}\" xmlns:c=\"{}\">{inside}</s:Envelope>",
+            ns(Contract::Services85)
+        )
+    }
+
+    const BODY: &str = "<s:Body><c:SaveContactRelation><c:ContactRelationEntity>\
+        <c:SourceContactId>42</c:SourceContactId><c:DestinationContactId>43</c:DestinationContactId>\
+        <c:RelationDefinitionId>1</c:RelationDefinitionId></c:ContactRelationEntity>\
+        </c:SaveContactRelation></s:Body>";
+
+    fn judged(text: &str) -> Validation {
+        validate_as(
+            &Document::from_bytes("t.xml", text.as_bytes()),
+            Profile::Wire,
+            ContractChoice::Auto,
+        )
+    }
+
+    fn findings(text: &str) -> Vec<(Code, String)> {
+        judged(text)
+            .violations
+            .into_iter()
+            .map(|v| (v.code, v.element))
+            .collect()
+    }
+
+    #[test]
+    fn the_bare_request_is_valid_so_each_test_sees_only_its_change() {
+        assert_eq!(findings(&env(BODY)), vec![]);
+    }
+
+    /// The version is read off the Body's element and the header blocks, by their
+    /// namespace; Header and Body themselves are known by name and SOAP namespace.
+    #[test]
+    fn the_contract_is_detected_from_the_payload() {
+        let s88 = ns(Contract::Services88);
+        let s86 = ns(Contract::Services86);
+        let text = format!(
+            "<s:Envelope xmlns:s=\"{S11}\"><s:Header><Credentials xmlns=\"{s86}\"/></s:Header>\
+             <s:Body><SaveContactRelation xmlns=\"{s88}\"/></s:Body></s:Envelope>"
+        );
+        assert_eq!(judged(&text).contract, Contract::Services88);
+        let body_only = format!(
+            "<s:Envelope xmlns:s=\"{S11}\"><s:Body><X xmlns=\"{s86}\"/></s:Body></s:Envelope>"
+        );
+        assert_eq!(judged(&body_only).contract, Contract::Services86);
+    }
+
+    /// Depth is counted on every branch, not only down the first: a Body nested past the
+    /// limit after an empty Header is refused.
+    #[test]
+    fn depth_is_counted_past_the_first_branch() {
+        let deep = "<a>".repeat(MAX_DEPTH) + &"</a>".repeat(MAX_DEPTH);
+        let text = env(&format!("<s:Header/><s:Body>{deep}</s:Body>"));
+        let f = findings(&text);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].0, Code::XmlLimit);
+        assert_eq!(
+            f[0].1,
+            format!("/Envelope/Body{}", "/a".repeat(MAX_DEPTH - 1))
+        );
+        // One level less is within the limit.
+        let fits = "<a>".repeat(MAX_DEPTH - 2) + &"</a>".repeat(MAX_DEPTH - 2);
+        let text = env(&format!("<s:Header/><s:Body>{fits}</s:Body>"));
+        assert!(!findings(&text).iter().any(|(c, _)| *c == Code::XmlLimit));
+    }
+
+    /// What stands directly under Envelope: Header only in the SOAP namespace, a header
+    /// block only of a declared name in the contract's namespace, text never.
+    #[test]
+    fn each_child_of_the_envelope_is_told_apart() {
+        let cases = [
+            // An element of the SOAP namespace that is not Header.
+            ("<s:Foo/>", Code::SoapEnvelopeContent, "/Envelope/Foo"),
+            // Header by name, in another namespace.
+            (
+                "<o:Header xmlns:o=\"urn:o\"/>",
+                Code::SoapEnvelopeContent,
+                "/Envelope/Header",
+            ),
+            // A declared block's name in another namespace.
+            (
+                "<o:Credentials xmlns:o=\"urn:o\"/>",
+                Code::SoapEnvelopeContent,
+                "/Envelope/Credentials",
+            ),
+            // The contract's namespace, a name it does not declare.
+            ("<c:Foo/>", Code::SoapUnknownHeader, "/Envelope/Foo"),
+            // A declared block loose under Envelope: the wire profile wants it in Header.
+            (
+                "<c:Credentials><c:Ticket>t</c:Ticket></c:Credentials>",
+                Code::SoapHeaderPlacement,
+                "/Envelope/Credentials",
+            ),
+            // Text in the Envelope.
+            ("words", Code::SoapEnvelopeContent, "/Envelope"),
+        ];
+        for (before, code, path) in cases {
+            let f = findings(&env(&format!("{before}{BODY}")));
+            assert!(f.contains(&(code, path.to_string())), "{before}: {f:?}");
+        }
+        // Blanks are no text.
+        assert_eq!(findings(&env(&format!(" \n\t{BODY} "))), vec![]);
+    }
+
+    /// When the envelope is not as the profile wants, the parts are validated one by one:
+    /// the Body's emptiness and a header block's own errors are still reported.
+    #[test]
+    fn parts_are_still_judged_when_the_envelope_deviates() {
+        let loose = "<c:Credentials><c:Ticket>t</c:Ticket></c:Credentials>";
+        let f = findings(&env(&format!("{loose}<s:Body/>")));
+        assert!(
+            f.contains(&(Code::SoapBodyContent, "/Envelope/Body".into())),
+            "{f:?}"
+        );
+        let bad = "<c:Credentials><c:Bogus/></c:Credentials>";
+        let f = findings(&env(&format!("{bad}{BODY}")));
+        assert!(
+            f.iter()
+                .any(|(c, p)| c.as_str().starts_with("xsd.")
+                    && p.starts_with("/Envelope/Credentials")),
+            "{f:?}"
+        );
+    }
+
+    /// The parts share one budget of libxml2 errors: a header block that spends it (one
+    /// error per attribute not allowed) leaves the Body unvalidated, one error less does not.
+    #[test]
+    fn the_parts_share_one_error_budget() {
+        let body_findings = |n: usize| {
+            let attrs: String = (0..n).map(|i| format!(" a{i}=\"1\"")).collect();
+            let text = env(&format!(
+                "<c:Credentials{attrs}/><s:Body><c:SaveContactRelation><c:Bogus/></c:SaveContactRelation></s:Body>"
+            ));
+            findings(&text)
+                .into_iter()
+                .filter(|(_, p)| p.starts_with("/Envelope/Body"))
+                .count()
+        };
+        assert_eq!(body_findings(MAX_LIBXML_ERRORS - 1), 1);
+        assert_eq!(body_findings(MAX_LIBXML_ERRORS), 0);
+    }
+
+    /// A Fault is a Fault only by its name in a SOAP namespace.
+    #[test]
+    fn a_fault_is_known_by_name_and_namespace() {
+        let fault = |el: &str| judged(&env(&format!("<s:Body>{el}</s:Body>"))).kind;
+        assert_eq!(fault("<s:Fault/>"), Some(Kind::Fault));
+        assert_eq!(fault("<Fault xmlns=\"urn:o\"/>"), None);
+        assert_eq!(fault("<s:Foo/>"), None);
     }
 }
