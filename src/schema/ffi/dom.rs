@@ -120,25 +120,12 @@ impl Doc {
     }
 }
 
-/// An element of a [`Doc`], valid while the document is borrowed.
-#[derive(Clone, Copy)]
+/// An element of a [`Doc`], valid while the document is borrowed. Equal, and hashed, by
+/// the element it points at.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Node<'doc> {
     ptr: NonNull<b::xmlNode>,
     doc: PhantomData<&'doc Doc>,
-}
-
-impl PartialEq for Node<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        self.ptr == other.ptr
-    }
-}
-
-impl Eq for Node<'_> {}
-
-impl std::hash::Hash for Node<'_> {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.ptr.hash(state);
-    }
 }
 
 impl std::fmt::Debug for Node<'_> {
