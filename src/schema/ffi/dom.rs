@@ -293,7 +293,10 @@ impl<'doc> Node<'doc> {
         !ns.is_null()
     }
 
-    /// libxml2's line of the start tag (`None` when it did not record one).
+    /// libxml2's line of the start tag (`None` when it did not record one). (Mutation
+    /// testing: `>` to `>=` is equivalent, as the parser gives every element it builds a
+    /// line of 1 or more (`nodes_read_names_namespaces_siblings_and_text`); 0 is only for
+    /// nodes built by hand, which no code here makes.)
     pub fn line(self) -> Option<u32> {
         // SAFETY: a live element of a live document.
         let line = unsafe { b::xmlGetLineNo(self.ptr.as_ptr()) };
@@ -350,6 +353,7 @@ mod tests {
         assert_eq!(root.local_name(), "r");
         assert_eq!(root.namespace().as_deref(), Some("urn:a"));
         assert_eq!(root.parent(), None);
+        assert_eq!(root.line(), Some(1));
         let kids: Vec<String> = root.children().map(|n| n.local_name().into()).collect();
         assert_eq!(kids, ["a", "b", "a"]);
         let a = root.first_child().expect("a child");
