@@ -7,7 +7,7 @@
 
 use super::blocks::{self, is_declared_header};
 use super::ffi::{self, Content, Doc, Node, SchemaError};
-use super::found::{keep, ns_words, path_of, Found};
+use super::found::{is_full, keep, ns_words, path_of, Found};
 use super::messages::map_errors;
 use super::models::Models;
 use super::Validation;
@@ -445,9 +445,15 @@ fn unknown_header(path: String, local: &str) -> Found {
 }
 
 /// `xsi:schemaLocation` and `xsi:noNamespaceSchemaLocation` anywhere (the tree is at most
-/// [`MAX_DEPTH`] deep here, so the recursion is bounded). Every element is looked at once,
-/// and [`keep`] holds the findings to their cap: no early stop is needed to stay linear.
+/// [`MAX_DEPTH`] deep here, so the recursion is bounded); the walk stops once [`keep`]
+/// takes no more.
 fn schema_hints(n: Node<'_>, found: &mut Vec<Found>) {
+    // Not only a shortcut: each hint's path walks its preceding siblings, so without the
+    // stop, tens of thousands of hinted siblings cost quadratic time
+    // (`tests/hostile.rs`, `many_findings_are_capped_and_fast`).
+    if is_full(found) {
+        return;
+    }
     // Most elements carry no attribute at all: look them up only where there are some.
     if n.has_attributes() {
         for attr in ["schemaLocation", "noNamespaceSchemaLocation"] {

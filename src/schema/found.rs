@@ -32,9 +32,14 @@ impl Found {
 /// Adds a finding while the document is below the violation budget: one over
 /// [`MAX_VIOLATIONS`] is kept, so the verdict can say that more were left out.
 pub fn keep(found: &mut Vec<Found>, f: Found) {
-    if found.len() <= MAX_VIOLATIONS {
+    if !is_full(found) {
         found.push(f);
     }
+}
+
+/// Whether [`keep`] takes no more findings: a walk that only looks for findings can stop.
+pub fn is_full(found: &[Found]) -> bool {
+    found.len() > MAX_VIOLATIONS
 }
 
 /// The element path of `node` (the rule of [`crate::text::path`]: local names from the
