@@ -634,3 +634,81 @@ fn compare_children(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::parse;
+
+    const S11: &str = "http://schemas.xmlsoap.org/soap/envelope/";
+    const S85: &str = "http://www.superoffice.net/ws/crm/NetServer/Services85";
+    const TICKET: &str = "7T:EchoedTicketValue==";
+
+    fn env(header: &str, body: &str) -> Tree {
+        let text = format!(
+            "<s:Envelope xmlns:s=\"{S11}\" xmlns:c=\"{S85}\"><s:Header>{header}</s:Header>\
+             <s:Body>{body}</s:Body></s:Envelope>"
+        );
+        parse(&text).unwrap_or_else(|e| panic!("{e}: {text}"))
+    }
+
+    fn credentials(ticket: &str) -> String {
+        format!("<c:Credentials><c:Ticket>{ticket}</c:Ticket></c:Credentials>")
+    }
+
+    #[test]
+    fn modes_read_back_their_names() {
+        for mode in [Mode::Shape, Mode::Exact] {
+            assert_eq!(Mode::parse(mode.as_str()), Some(mode));
+        }
+        assert_eq!(Mode::parse("Shape"), None);
+        // (Mutation testing: `Options::shape` to `Default::default()` is equivalent: the
+        // default options are shape mode, which this pins.)
+        assert_eq!(Options::shape().mode, Mode::Shape);
+        assert_eq!(Options::exact().mode, Mode::Exact);
+    }
+
+    /// `compare` finds what differs, and masks a secret of either tree where another value
+    /// echoes it.
+    #[test]
+    fn compare_masks_echoes_of_either_trees_secrets() {
+        let body = |who: &str| {
+            format!("<c:SaveContactRelation><c:ContactRelationEntity><c:Comment>{who}</c:Comment></c:ContactRelationEntity></c:SaveContactRelation>")
+        };
+        let expected = env(&credentials(TICKET), &body("plain"));
+        let actual = env(&credentials(TICKET), &body(&format!("said {TICKET}")));
+        let d = compare(&expected, &actual, &Options::exact());
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].path.ends_with("/Comment"), "{d:?}");
+        let shown = d[0].actual.clone().unwrap_or_default();
+        assert!(!shown.contains(TICKET), "{shown}");
+        assert!(shown.contains("said"), "{shown}");
+        // The secret of the expected side alone masks the actual side's echo too.
+        let bare = env("", &body(&format!("said {TICKET}")));
+        let d = compare(&expected, &bare, &Options::exact());
+        assert!(
+            d.iter().all(|x| !format!("{x:?}").contains(TICKET)),
+            "{d:?}"
+        );
+    }
+
+    /// A Body's element is a Fault only by its name in the SOAP namespace: another
+    /// namespace's `Fault` says nothing of the message, and any contract block is then
+    /// optional in shape mode (a Fault would hold it to the response's blocks).
+    #[test]
+    fn a_fault_is_known_by_name_and_soap_namespace() {
+        let other = "<o:Fault xmlns:o=\"urn:o\"/>";
+        let expected = env(&credentials("T1"), other);
+        let actual = env("", other);
+        assert_eq!(compare(&expected, &actual, &Options::shape()), vec![]);
+        let soap = "<s:Fault><faultcode>s:Client</faultcode><faultstring>x</faultstring></s:Fault>";
+        let expected = env(&credentials("T1"), soap);
+        let actual = env("", soap);
+        let d = compare(&expected, &actual, &Options::shape());
+        assert!(
+            d.iter()
+                .any(|x| x.path.ends_with("/Credentials") && x.kind == DiffKind::Missing),
+            "{d:?}"
+        );
+    }
+}
