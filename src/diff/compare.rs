@@ -711,4 +711,95 @@ mod tests {
             "{d:?}"
         );
     }
+
+    fn entity(inner: &str) -> String {
+        format!("<c:SaveContactRelation><c:ContactRelationEntity>{inner}</c:ContactRelationEntity></c:SaveContactRelation>")
+    }
+
+    const COMMENT: &str = "/Envelope/Body/SaveContactRelation/ContactRelationEntity/Comment";
+
+    /// A type difference names each side's type: the `xsi:type` written, else the type the
+    /// contract declares.
+    #[test]
+    fn a_type_difference_names_both_types() {
+        let xsi = "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:xs=\"http://www.w3.org/2001/XMLSchema\"";
+        let e = env(
+            "",
+            &entity(&format!(
+                "<c:Comment {xsi} xsi:type=\"xs:int\">a</c:Comment>"
+            )),
+        );
+        let a = env("", &entity("<c:Comment>a</c:Comment>"));
+        let d = compare(&e, &a, &Options::exact());
+        let want = Difference {
+            path: COMMENT.into(),
+            kind: DiffKind::Type,
+            expected: Some("{http://www.w3.org/2001/XMLSchema}int".into()),
+            actual: Some("string".into()),
+        };
+        assert_eq!(d, vec![want]);
+    }
+
+    /// Attributes: one missing, one unexpected in both modes; a changed value only in exact
+    /// mode.
+    #[test]
+    fn attributes_are_compared_by_namespace_and_name() {
+        let e = env(
+            "",
+            &entity(
+                "<c:Comment xmlns:o=\"urn:o\" o:k=\"1\" o:gone=\"g\" o:same=\"s\">a</c:Comment>",
+            ),
+        );
+        let a = env(
+            "",
+            &entity(
+                "<c:Comment xmlns:o=\"urn:o\" o:k=\"2\" o:new=\"n\" o:same=\"s\">a</c:Comment>",
+            ),
+        );
+        let at = |n: &str| format!("{COMMENT}/@{{urn:o}}{n}");
+        let diff = |path: String, kind, e: Option<&str>, a: Option<&str>| Difference {
+            path,
+            kind,
+            expected: e.map(String::from),
+            actual: a.map(String::from),
+        };
+        let missing = diff(at("gone"), DiffKind::Missing, Some("g"), None);
+        let changed = diff(at("k"), DiffKind::Value, Some("1"), Some("2"));
+        let new = diff(at("new"), DiffKind::Unexpected, None, Some("n"));
+        assert_eq!(
+            compare(&e, &a, &Options::exact()),
+            vec![missing.clone(), changed, new.clone()]
+        );
+        assert_eq!(compare(&e, &a, &Options::shape()), vec![missing, new]);
+    }
+
+    /// Different roots: the expected one missing, the actual one unexpected, each unless
+    /// its own path is ignored.
+    #[test]
+    fn different_roots_are_each_reported_unless_ignored() {
+        let e = env("", "");
+        let Ok(o) = parse("<Other/>") else {
+            panic!("a bare root parses");
+        };
+        let paths = |opts: Options| -> Vec<(String, DiffKind)> {
+            compare(&e, &o, &opts)
+                .into_iter()
+                .map(|d| (d.path, d.kind))
+                .collect()
+        };
+        let env_missing = ("/Envelope".to_string(), DiffKind::Missing);
+        let other_new = ("/Other".to_string(), DiffKind::Unexpected);
+        assert_eq!(
+            paths(Options::exact()),
+            vec![env_missing.clone(), other_new.clone()]
+        );
+        assert_eq!(
+            paths(Options::exact().ignoring("/Envelope")),
+            vec![other_new]
+        );
+        assert_eq!(
+            paths(Options::exact().ignoring("/Other")),
+            vec![env_missing]
+        );
+    }
 }
