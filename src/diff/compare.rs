@@ -802,4 +802,25 @@ mod tests {
             vec![env_missing]
         );
     }
+
+    /// A secret on one side only (the other's Ticket is blank, so no secret): element
+    /// content where a string is declared is a type difference, shown masked, in both modes.
+    #[test]
+    fn a_secret_on_one_side_only_is_still_compared() {
+        let e = env("<c:Credentials><c:Ticket></c:Ticket></c:Credentials>", "");
+        let a = env(
+            "<c:Credentials><c:Ticket><c:x>7T:SecretInside==</c:x></c:Ticket></c:Credentials>",
+            "",
+        );
+        for opts in [Options::shape(), Options::exact()] {
+            let d = compare(&e, &a, &opts);
+            let want = Difference {
+                path: "/Envelope/Header/Credentials/Ticket".into(),
+                kind: DiffKind::Type,
+                expected: Some("string".into()),
+                actual: Some(MASK.into()),
+            };
+            assert_eq!(d, vec![want], "{:?}", opts.mode);
+        }
+    }
 }
