@@ -85,7 +85,8 @@ pub struct Options {
 
 impl Options {
     /// [`Mode::Shape`], nothing ignored: for comparing with a documented example, whose values
-    /// are placeholders.
+    /// are placeholders. (Mutation testing: `Default::default()` for the body is equivalent,
+    /// being the body; `modes_read_back_their_names` pins that the default is shape mode.)
     pub fn shape() -> Options {
         Options::default()
     }
