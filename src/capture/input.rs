@@ -5,7 +5,7 @@ use crate::text::limits::MAX_SHARED_SECRETS;
 use crate::violation::{Code, Violation};
 use std::collections::HashSet;
 use std::fs::File;
-use std::io;
+use std::io::{self, Read};
 use std::path::Path;
 
 /// What one input holds: the SOAP documents found in it, and the names of the parts that
@@ -117,7 +117,7 @@ pub fn open(path: &Path) -> io::Result<Capture> {
     let mut file = open_file(path)?;
     let mut bytes = Vec::new();
     // The head the kind is sniffed from; the rest is read on below, to the kind's limit.
-    io::Read::read_to_end(&mut io::Read::take(&mut file, SNIFF as u64), &mut bytes)?;
+    file.by_ref().take(SNIFF as u64).read_to_end(&mut bytes)?;
     let source = path.display().to_string();
     match InputKind::sniff(&bytes) {
         InputKind::Envelope => {

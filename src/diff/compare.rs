@@ -641,8 +641,8 @@ mod tests {
     use super::*;
     use crate::diff::parse;
 
-    const S11: &str = "http://schemas.xmlsoap.org/soap/envelope/";
-    const S85: &str = "http://www.superoffice.net/ws/crm/NetServer/Services85";
+    const S11: &str = NS_SOAP11;
+    const S85: &str = crate::contract::NS_SERVICES85;
     const TICKET: &str = "7T:EchoedTicketValue==";
 
     fn env(header: &str, body: &str) -> Tree {
@@ -663,8 +663,6 @@ mod tests {
             assert_eq!(Mode::parse(mode.as_str()), Some(mode));
         }
         assert_eq!(Mode::parse("Shape"), None);
-        // (Mutation testing: `Options::shape` to `Default::default()` is equivalent: the
-        // default options are shape mode, which this pins.)
         assert_eq!(Options::shape().mode, Mode::Shape);
         assert_eq!(Options::exact().mode, Mode::Exact);
     }

@@ -481,17 +481,13 @@ mod tests {
     use crate::capture::Document;
     use crate::schema::{validate_as, Validation};
 
-    const S11: &str = "http://schemas.xmlsoap.org/soap/envelope/";
-
-    fn ns(c: Contract) -> &'static str {
-        c.namespace()
-    }
+    const S11: &str = crate::contract::NS_SOAP11;
 
     /// An envelope of SOAP 1.1 around `inside`, with the Services85 namespace bound to `c:`.
     fn env(inside: &str) -> String {
         format!(
             "<s:Envelope xmlns:s=\"{S11}\" xmlns:c=\"{}\">{inside}</s:Envelope>",
-            ns(Contract::Services85)
+            Contract::Services85.namespace()
         )
     }
 
@@ -525,8 +521,8 @@ mod tests {
     /// namespace; Header and Body themselves are known by name and SOAP namespace.
     #[test]
     fn the_contract_is_detected_from_the_payload() {
-        let s88 = ns(Contract::Services88);
-        let s86 = ns(Contract::Services86);
+        let s88 = Contract::Services88.namespace();
+        let s86 = Contract::Services86.namespace();
         let text = format!(
             "<s:Envelope xmlns:s=\"{S11}\"><s:Header><Credentials xmlns=\"{s86}\"/></s:Header>\
              <s:Body><SaveContactRelation xmlns=\"{s88}\"/></s:Body></s:Envelope>"

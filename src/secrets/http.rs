@@ -180,6 +180,8 @@ pub(crate) fn mask_dump_lines(text: &str) -> Option<String> {
     for line in text.split_inclusive('\n') {
         let body = line.trim_end_matches(['\r', '\n']);
         let ending = &line[body.len()..];
+        let unindented = body.trim_start();
+        let indent = &body[..body.len() - unindented.len()];
         let masked = match body.split_once(':') {
             // A header line, indented or not (a dump quoted in a body often is).
             Some((name, _))
@@ -187,7 +189,6 @@ pub(crate) fn mask_dump_lines(text: &str) -> Option<String> {
                     && !name.trim().contains(char::is_whitespace)
                     && (is_secret_header(name.trim()) || is_secret_query_param(name.trim())) =>
             {
-                let indent = &body[..body.len() - body.trim_start().len()];
                 Some(format!("{indent}{}: {MASK}", name.trim()))
             }
             // Only a shortcut (mutation testing: `&&` to `||`, or the guard to `true`, is
@@ -196,9 +197,7 @@ pub(crate) fn mask_dump_lines(text: &str) -> Option<String> {
             // no parameter (`a_start_line_needs_an_http_version`); the indent is kept and
             // nothing else is trimmed (`dump_lines_keep_their_indent`).
             _ if body.contains(" HTTP/") && body.contains('?') => {
-                let line = body.trim_start();
-                let indent = &body[..body.len() - line.len()];
-                Some(format!("{indent}{}", mask_start_line(line, &none)))
+                Some(format!("{indent}{}", mask_start_line(unindented, &none)))
             }
             _ => None,
         };
