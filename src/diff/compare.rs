@@ -525,7 +525,9 @@ fn compare_value(e: &Element, a: &Element, path: &str, ctx: &Ctx<'_>, out: &mut 
             }
         }
         None => {
-            // Undeclared here: in shape mode only the presence of a value counts.
+            // Undeclared here. In shape mode a leaf's value is data, as a declared
+            // string's is, and is not compared; in an element with children, text
+            // appearing or vanishing is a change of structure, as in complex content.
             let differs = match opts.mode {
                 Mode::Exact => e.text != a.text,
                 Mode::Shape => e.text.is_empty() != a.text.is_empty() && !e.children.is_empty(),
@@ -598,42 +600,40 @@ fn compare_children(
             a_moved[j] = true;
         }
     }
-    let (mut i, mut j) = (0, 0);
-    while i < ek.len() || j < ak.len() {
-        if i < ek.len() && e_matched[i] == Some(j) {
-            let (ei, ep) = &ek[i];
-            let (aj, _) = &ak[j];
-            compare_element(&e.children[*ei], &a.children[*aj], ep, ctx, out);
-            i += 1;
-            j += 1;
-        } else if i < ek.len() && e_matched[i].is_none() {
-            let (ei, ep) = &ek[i];
-            match moved[i] {
-                Some(mj) => {
-                    let (aj, _) = &ak[mj];
-                    out.push(Difference {
-                        path: ep.clone(),
-                        kind: DiffKind::Order,
-                        expected: Some(format!("member {} of {}", i + 1, ek.len())),
-                        actual: Some(format!("member {} of {}", mj + 1, ak.len())),
-                    });
-                    compare_element(&e.children[*ei], &a.children[*aj], ep, ctx, out);
-                }
-                None => out.push(missing(&e.children[*ei], ep.clone(), ctx)),
-            }
-            i += 1;
-        } else if j < ak.len() {
-            if !a_matched[j] && !a_moved[j] {
+    // The alignment's pairs rise on both sides, so no actual member between two
+    // matched ones is matched: each passed member not moved is unexpected.
+    let pass = |from: usize, upto: usize, out: &mut Vec<Difference>| {
+        for j in from..upto {
+            if !a_moved[j] {
                 let (aj, ap) = &ak[j];
                 out.push(unexpected(&a.children[*aj], ap.clone(), ctx));
             }
-            j += 1;
-        } else {
-            // Only matched expected members remain, whose partners were passed: cannot
-            // happen with a consistent alignment, but never loop forever.
-            i += 1;
+        }
+    };
+    // The first actual member not yet passed.
+    let mut next = 0;
+    for (i, (ei, ep)) in ek.iter().enumerate() {
+        match (e_matched[i], moved[i]) {
+            (Some(j), _) => {
+                pass(next, j, out);
+                let (aj, _) = &ak[j];
+                compare_element(&e.children[*ei], &a.children[*aj], ep, ctx, out);
+                next = j + 1;
+            }
+            (None, Some(mj)) => {
+                let (aj, _) = &ak[mj];
+                out.push(Difference {
+                    path: ep.clone(),
+                    kind: DiffKind::Order,
+                    expected: Some(format!("member {} of {}", i + 1, ek.len())),
+                    actual: Some(format!("member {} of {}", mj + 1, ak.len())),
+                });
+                compare_element(&e.children[*ei], &a.children[*aj], ep, ctx, out);
+            }
+            (None, None) => out.push(missing(&e.children[*ei], ep.clone(), ctx)),
         }
     }
+    pass(next, ak.len(), out);
 }
 
 #[cfg(test)]
@@ -821,5 +821,86 @@ mod tests {
             };
             assert_eq!(d, vec![want], "{:?}", opts.mode);
         }
+    }
+
+    fn paths_and_kinds(d: Vec<Difference>) -> Vec<(String, DiffKind)> {
+        d.into_iter().map(|x| (x.path, x.kind)).collect()
+    }
+
+    /// The walk over aligned children: an actual member before the first pair, between two
+    /// pairs and after the last is each unexpected once, in document order, and an expected
+    /// member without a partner is missing where it stands.
+    #[test]
+    fn children_are_walked_in_document_order() {
+        let o = |names: &[&str]| {
+            let inner: String = names
+                .iter()
+                .map(|n| format!("<o:{n} xmlns:o=\"urn:o\">v</o:{n}>"))
+                .collect();
+            env("", &entity(&inner))
+        };
+        let e = o(&["a", "b", "m"]);
+        let a = o(&["x", "a", "y", "b", "z"]);
+        let at = |n: &str| format!("/Envelope/Body/SaveContactRelation/ContactRelationEntity/{n}");
+        let want = vec![
+            (at("x"), DiffKind::Unexpected),
+            (at("y"), DiffKind::Unexpected),
+            (at("m"), DiffKind::Missing),
+            (at("z"), DiffKind::Unexpected),
+        ];
+        for opts in [Options::shape(), Options::exact()] {
+            assert_eq!(
+                paths_and_kinds(compare(&e, &a, &opts)),
+                want,
+                "{:?}",
+                opts.mode
+            );
+        }
+        // Two members swapped: one stays aligned, the other is out of order, nothing else.
+        let d = compare(&o(&["a", "b"]), &o(&["b", "a"]), &Options::exact());
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].kind, DiffKind::Order, "{d:?}");
+    }
+
+    /// Text in complex content: text where the expected side has none is a type
+    /// difference in both modes; text on both sides is compared as a value, in exact mode
+    /// only.
+    #[test]
+    fn text_in_complex_content_is_a_type_or_a_value_difference() {
+        let with = |text: &str| env("", &entity(&format!("{text}<c:Comment>a</c:Comment>")));
+        let kinds = |e: &Tree, a: &Tree, opts: &Options| paths_and_kinds(compare(e, a, opts));
+        let here = "/Envelope/Body/SaveContactRelation/ContactRelationEntity".to_string();
+        for opts in [Options::shape(), Options::exact()] {
+            assert_eq!(
+                kinds(&with(""), &with("t"), &opts),
+                vec![(here.clone(), DiffKind::Type)],
+                "{:?}",
+                opts.mode
+            );
+        }
+        assert_eq!(kinds(&with("t1"), &with("t2"), &Options::shape()), vec![]);
+        assert_eq!(
+            kinds(&with("t1"), &with("t2"), &Options::exact()),
+            vec![(here, DiffKind::Value)]
+        );
+    }
+
+    /// An element the contract does not declare: in shape mode a leaf's value is not
+    /// compared, while text appearing beside children is; exact mode compares both.
+    #[test]
+    fn undeclared_text_counts_in_shape_mode_only_beside_children() {
+        let o = |inner: &str| {
+            env(
+                "",
+                &entity(&format!("<o:a xmlns:o=\"urn:o\">{inner}</o:a>")),
+            )
+        };
+        let at = "/Envelope/Body/SaveContactRelation/ContactRelationEntity/a".to_string();
+        let kinds = |e: &str, a: &str, opts: &Options| paths_and_kinds(compare(&o(e), &o(a), opts));
+        let value = vec![(at, DiffKind::Value)];
+        assert_eq!(kinds("v", "", &Options::shape()), vec![]);
+        assert_eq!(kinds("v", "", &Options::exact()), value);
+        assert_eq!(kinds("<o:k/>", "t<o:k/>", &Options::shape()), value);
+        assert_eq!(kinds("<o:k/>", "t<o:k/>", &Options::exact()), value);
     }
 }
