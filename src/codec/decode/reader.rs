@@ -5,7 +5,6 @@
 use super::super::DecodeError;
 use super::tokens::{self, Attr, Event, Resolved, Tokenizer};
 use crate::contract::{Contract, SoapVersion, NS_SOAP11, NS_SOAP12, NS_XSI};
-use crate::text::escape::is_xml_char;
 use crate::text::lexical::{is_ws, trim};
 use crate::text::path::segment;
 use crate::text::LineIndex;
@@ -99,8 +98,6 @@ struct Frame<'i> {
 pub(super) struct Parser<'i> {
     pub(super) text: &'i str,
     pub(super) tok: Tokenizer<'i>,
-    /// Where the end tag last read starts.
-    pub(super) last_end: usize,
     /// Every open element, borrowed from the text: no allocation per element. The path
     /// string is written only for a finding, by [`segment`], the one element-path writer
     /// (the counting is [`crate::text::path::PathStack`]'s, which owns its names and so
@@ -137,7 +134,6 @@ impl<'i> Parser<'i> {
         Parser {
             text,
             tok: Tokenizer::new(text),
-            last_end: 0,
             stack: Vec::with_capacity(16),
             counts: Vec::with_capacity(64),
             pending: None,
@@ -318,26 +314,6 @@ impl<'i> Parser<'i> {
         Ok(())
     }
 
-    pub(super) fn check_chars(&self, s: &str, pos: usize) -> Res<()> {
-        // Byte scan first: in UTF-8 the only characters XML 1.0 forbids are C0 controls
-        // (one byte each) and U+FFFE / U+FFFF (lead byte 0xEF); text without such bytes
-        // is fine as it stands.
-        let suspect = s
-            .bytes()
-            .any(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0xEF);
-        if !suspect {
-            return Ok(());
-        }
-        match s.chars().find(|c| !is_xml_char(*c)) {
-            None => Ok(()),
-            Some(c) => Err(self.err(
-                Code::XmlMalformed,
-                pos,
-                format!("character U+{:04X} is not allowed in XML 1.0", u32::from(c)),
-            )),
-        }
-    }
-
     /// The next token: adjacent text, CDATA and references merged (comments and PIs
     /// skipped, also between text pieces; the tokenizer has checked every character).
     pub(super) fn next(&mut self) -> Res<Tok<'i>> {
@@ -353,10 +329,7 @@ impl<'i> Parser<'i> {
             };
             let tok = match ev {
                 Event::Start { pos, name, empty } => Tok::Start(self.elem(name, pos, empty)?),
-                Event::End { pos } => {
-                    self.last_end = pos;
-                    Tok::End
-                }
+                Event::End { .. } => Tok::End,
                 Event::Eof => Tok::Eof,
                 Event::Text { pos, text } => {
                     if acc.is_none() {
@@ -394,7 +367,6 @@ impl<'i> Parser<'i> {
                 }
                 Ok(Event::End { pos }) => {
                     if depth == 0 {
-                        self.last_end = pos;
                         return Ok(self.text.get(start..pos).unwrap_or(""));
                     }
                     depth -= 1;

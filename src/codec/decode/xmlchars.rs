@@ -24,15 +24,6 @@ pub(super) static SPECIAL: [bool; 256] = {
     t
 };
 
-/// ASCII bytes that may be in an `NCName` (`Some(true)`: may also start one).
-pub(super) fn ascii_name(b: u8) -> Option<bool> {
-    match b {
-        b'A'..=b'Z' | b'a'..=b'z' | b'_' => Some(true),
-        b'0'..=b'9' | b'-' | b'.' => Some(false),
-        _ => None,
-    }
-}
-
 pub(super) fn is_name_start(c: char) -> bool {
     matches!(c, 'A'..='Z' | '_' | 'a'..='z' | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}'
         | '\u{F8}'..='\u{2FF}' | '\u{370}'..='\u{37D}' | '\u{37F}'..='\u{1FFF}'
@@ -48,28 +39,20 @@ pub(super) fn is_name_char(c: char) -> bool {
 
 /// The end of the `NCName` that starts at byte `i` of `text`, or `None` when none does.
 pub(super) fn ncname_end(text: &str, i: usize) -> Option<usize> {
-    let b = text.as_bytes();
-    let mut j = i;
-    while let Some(&c) = b.get(j) {
-        if c < 0x80 {
-            match ascii_name(c) {
-                Some(start) if j > i || start => j += 1,
-                _ => break,
-            }
+    let rest = text.get(i..)?;
+    let mut end = 0;
+    for (k, c) in rest.char_indices() {
+        let ok = if k == 0 {
+            is_name_start(c)
         } else {
-            let ch = text[j..].chars().next().unwrap_or(' ');
-            let ok = if j == i {
-                is_name_start(ch)
-            } else {
-                is_name_char(ch)
-            };
-            if !ok {
-                break;
-            }
-            j += ch.len_utf8();
+            is_name_char(c)
+        };
+        if !ok {
+            break;
         }
+        end = k + c.len_utf8();
     }
-    (j > i).then_some(j)
+    (end > 0).then_some(i + end)
 }
 
 /// Whether all of `s` is one `NCName` (an XML name without a colon).
@@ -81,17 +64,16 @@ pub(super) fn is_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }
 
-/// The first character of `s` XML 1.0 forbids, if any (a byte scan first: in UTF-8 only C0
-/// controls and 0xEF-led characters can be such).
+/// The first character of `s` XML 1.0 forbids, if any. In UTF-8 only C0 controls and
+/// 0xEF-led characters (U+FFFE, U+FFFF) can be such, so only those bytes are decoded.
 pub(super) fn bad_char(s: &str) -> Option<char> {
-    let suspect = s
-        .bytes()
-        .any(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0xEF);
-    if suspect {
-        s.chars().find(|c| !is_xml_char(*c))
-    } else {
-        None
-    }
+    s.bytes().enumerate().find_map(|(i, b)| match b {
+        0..=0x1F | 0xEF => s
+            .get(i..)
+            .and_then(|t| t.chars().next())
+            .filter(|c| !is_xml_char(*c)),
+        _ => None,
+    })
 }
 
 pub(super) fn bad_char_error(c: char, pos: usize) -> Error {
@@ -287,4 +269,267 @@ pub(super) fn skip_ws(b: &[u8], mut i: usize) -> usize {
         i += 1;
     }
     i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn special_bytes_are_markup_references_controls_and_0xef() {
+        for b in 0..=255u8 {
+            let want = (b < 0x20 && b != b'\t' && b != b'\n') || b"<&]".contains(&b) || b == 0xEF;
+            assert_eq!(SPECIAL[usize::from(b)], want, "byte {b:#04x}");
+        }
+    }
+
+    /// Each range of XML 1.0's NameStartChar and NameChar at its ends and one past them.
+    #[test]
+    fn name_characters_at_the_ends_of_their_ranges() {
+        let starts = [
+            'A',
+            'Z',
+            '_',
+            'a',
+            'z',
+            '\u{C0}',
+            '\u{D6}',
+            '\u{D8}',
+            '\u{F6}',
+            '\u{F8}',
+            '\u{2FF}',
+            '\u{370}',
+            '\u{37D}',
+            '\u{37F}',
+            '\u{1FFF}',
+            '\u{200C}',
+            '\u{200D}',
+            '\u{2070}',
+            '\u{218F}',
+            '\u{2C00}',
+            '\u{2FEF}',
+            '\u{3001}',
+            '\u{D7FF}',
+            '\u{F900}',
+            '\u{FDCF}',
+            '\u{FDF0}',
+            '\u{FFFD}',
+            '\u{10000}',
+            '\u{EFFFF}',
+        ];
+        let only_inside = [
+            '-', '.', '0', '9', '\u{B7}', '\u{300}', '\u{36F}', '\u{203F}', '\u{2040}',
+        ];
+        let neither = [
+            ':',
+            '@',
+            '[',
+            '`',
+            '{',
+            ' ',
+            '\u{BF}',
+            '\u{D7}',
+            '\u{F7}',
+            '\u{37E}',
+            '\u{2000}',
+            '\u{200B}',
+            '\u{200E}',
+            '\u{206F}',
+            '\u{2190}',
+            '\u{2BFF}',
+            '\u{2FF0}',
+            '\u{3000}',
+            '\u{E000}',
+            '\u{F8FF}',
+            '\u{FDD0}',
+            '\u{FDEF}',
+            '\u{FFFE}',
+            '\u{F0000}',
+        ];
+        for c in starts {
+            assert!(is_name_start(c) && is_name_char(c), "{c:?}");
+        }
+        for c in only_inside {
+            assert!(!is_name_start(c) && is_name_char(c), "{c:?}");
+        }
+        for c in neither {
+            assert!(!is_name_start(c) && !is_name_char(c), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn an_ncname_ends_at_the_first_character_no_name_holds() {
+        assert_eq!(ncname_end("abc:def", 0), Some(3));
+        assert_eq!(ncname_end("abc:def", 4), Some(7));
+        assert_eq!(ncname_end("abc:def", 3), None);
+        assert_eq!(ncname_end("a1-._z rest", 0), Some(6));
+        assert_eq!(ncname_end("1a", 0), None);
+        assert_eq!(
+            ncname_end("x1a", 1),
+            None,
+            "a digit cannot start one mid-text either"
+        );
+        assert_eq!(ncname_end("", 0), None);
+        assert_eq!(ncname_end("a", 1), None);
+        // Beyond ASCII: a start character, then name characters, by their UTF-8 lengths.
+        assert_eq!(ncname_end("é\u{300}\u{10000}=", 0), Some(2 + 2 + 4));
+        assert_eq!(
+            ncname_end("\u{300}a", 0),
+            None,
+            "U+0300 does not start a name"
+        );
+        assert_eq!(ncname_end("a\u{D7}", 0), Some(1));
+        assert_eq!(ncname_end("ab\u{D7}", 1), Some(2));
+        assert!(is_ncname("a-1"));
+        assert!(!is_ncname("a:b"));
+        assert!(!is_ncname(""));
+        assert!(!is_ncname("a "));
+    }
+
+    #[test]
+    fn whitespace_is_the_four_xml_blanks() {
+        for b in 0..=255u8 {
+            assert_eq!(is_ws(b), b" \t\n\r".contains(&b), "byte {b:#04x}");
+        }
+        assert_eq!(skip_ws(b" \t\r\na ", 0), 4);
+        assert_eq!(skip_ws(b"a ", 0), 0);
+        assert_eq!(skip_ws(b"a  ", 1), 3);
+        assert_eq!(skip_ws(b"", 0), 0);
+    }
+
+    #[test]
+    fn forbidden_characters_are_found_and_named() {
+        assert_eq!(
+            bad_char("ok\t\n\r text \u{FEFF}\u{F000}\u{FFFD}\u{10000}"),
+            None
+        );
+        assert_eq!(bad_char("a\u{1}b"), Some('\u{1}'));
+        assert_eq!(bad_char("\u{1F}"), Some('\u{1F}'));
+        assert_eq!(bad_char("x\u{FFFE}"), Some('\u{FFFE}'));
+        assert_eq!(bad_char("\u{FFFF}"), Some('\u{FFFF}'));
+        assert_eq!(bad_char("\u{EFFF}\u{0}"), Some('\u{0}'), "the first one");
+        let e = bad_char_error('\u{1}', 7);
+        assert_eq!(
+            e,
+            Error {
+                code: Code::XmlMalformed,
+                pos: 7,
+                msg: "character U+0001 is not allowed in XML 1.0".into()
+            }
+        );
+    }
+
+    #[test]
+    fn line_ends_become_newlines() {
+        assert_eq!(normalize_eols("a\r\nb\rc\nd"), "a\nb\nc\nd");
+        assert_eq!(normalize_eols("\r\r\n\n\r"), "\n\n\n\n");
+        assert_eq!(normalize_eols("none"), "none");
+    }
+
+    #[test]
+    fn references_stand_for_their_characters() {
+        let ok = |n: &str| reference(n).map(|c| c.into_owned());
+        for (name, c) in [
+            ("lt", "<"),
+            ("gt", ">"),
+            ("amp", "&"),
+            ("apos", "'"),
+            ("quot", "\""),
+        ] {
+            assert_eq!(ok(name), Ok(c.to_string()));
+        }
+        assert_eq!(ok("#65"), Ok("A".into()));
+        assert_eq!(ok("#x41"), Ok("A".into()));
+        assert_eq!(ok("#x1F600"), Ok("\u{1F600}".into()));
+        assert_eq!(ok("nbsp"), Err("undeclared entity `&nbsp;`".into()));
+        for bad in [
+            "#X41",
+            "#x",
+            "#",
+            "#0",
+            "#x1",
+            "#xD800",
+            "#xFFFE",
+            "#x110000",
+            "#+65",
+            "#6a",
+            "#99999999999999999999",
+        ] {
+            assert_eq!(
+                ok(bad),
+                Err(format!("`&{bad};` is not a legal character reference")),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn attribute_values_are_normalised() {
+        assert!(matches!(attr_value("plain"), Ok(Cow::Borrowed("plain"))));
+        assert_eq!(attr_value("a\tb\nc\r\nd\re").as_deref(), Ok("a b c d e"));
+        assert_eq!(attr_value("\r\r\n").as_deref(), Ok("  "));
+        assert_eq!(attr_value("&lt;&#x9;&amp;amp;").as_deref(), Ok("<\t&amp;"));
+        assert_eq!(attr_value("x&gt;").as_deref(), Ok("x>"));
+        assert_eq!(
+            attr_value("a<b"),
+            Err("`<` is not allowed in an attribute value".into())
+        );
+        assert_eq!(
+            attr_value("a&amp"),
+            Err("a reference without its `;`".into())
+        );
+        assert_eq!(attr_value("&bad;"), Err("undeclared entity `&bad;`".into()));
+        for bad in ["\u{1}", "ok\u{FFFF}"] {
+            let c = u32::from(bad.chars().last().unwrap_or(' '));
+            assert_eq!(
+                attr_value(bad),
+                Err(format!("character U+{c:04X} is not allowed in XML 1.0"))
+            );
+        }
+        // Characters that only look suspect are kept.
+        assert_eq!(attr_value("\u{FEFF}").as_deref(), Ok("\u{FEFF}"));
+    }
+
+    /// Each rule of the declaration, as libxml2 2.9 reads it (each refusal checked against
+    /// `xmllint`).
+    #[test]
+    fn the_xml_declaration_is_read_as_libxml2_reads_it() {
+        let decl = |s: &str| xml_decl(s.as_bytes());
+        for ok in [
+            " version='1.0'",
+            " version=\"1.0\" ",
+            " version = '1.0' ",
+            "\n\tversion='1.1'",
+            " version='1.'",
+            " version='1.0' encoding='UTF-8'",
+            " version='1.0' encoding=\"a.b_c-9\" standalone='yes'",
+            " version='1.0'  standalone='no'\r\n",
+        ] {
+            assert_eq!(decl(ok), Ok(()), "{ok:?}");
+        }
+        for (bad, why) in [
+            ("", "the XML declaration needs a blank after `<?xml`"),
+            ("version='1.0'", "the XML declaration needs a blank after `<?xml`"),
+            (" encoding='UTF-8'", "the XML declaration must begin with its version"),
+            (" version='1'", "the XML declaration's version is no version number (`1.0`)"),
+            (" version='10'", "the XML declaration's version is no version number (`1.0`)"),
+            (" version='x.0'", "the XML declaration's version is no version number (`1.0`)"),
+            (" version='1.a'", "the XML declaration's version is no version number (`1.0`)"),
+            (" version='2.0'", "the XML declaration names an XML version other than 1"),
+            (" version='1.0'encoding='x'", "the XML declaration needs a blank between its parts"),
+            (" version='1.0' encoding='8bit'", "the XML declaration's encoding is no encoding name"),
+            (" version='1.0' encoding=''", "the XML declaration's encoding is no encoding name"),
+            (" version='1.0' encoding='a b'", "the XML declaration's encoding is no encoding name"),
+            (" version='1.0' standalone='maybe'", "the XML declaration's standalone must be `yes` or `no`"),
+            (" version='1.0' standalone='no' encoding='x'", "the XML declaration holds something other than version, encoding and standalone, in that order"),
+            (" version='1.0' x", "the XML declaration holds something other than version, encoding and standalone, in that order"),
+            (" version '1.0'", "the XML declaration needs `=` after each name"),
+            (" version", "the XML declaration needs `=` after each name"),
+            (" version=1.0", "the XML declaration's values must be quoted"),
+            (" version=", "the XML declaration's values must be quoted"),
+            (" version='1.0\"", "a value of the XML declaration is not closed"),
+        ] {
+            assert_eq!(decl(bad), Err(why), "{bad:?}");
+        }
+    }
 }
