@@ -5,7 +5,7 @@
 #![forbid(unsafe_code)]
 
 use super::blocks;
-use super::ffi::loader::{NIL_WITH_CONTENT, NOT_DECLARED, NOT_NILLABLE, XSI_TYPE};
+use super::ffi::loader::{ATTRIBUTE, NIL_WITH_CONTENT, NOT_DECLARED, NOT_NILLABLE, XSI_TYPE};
 use super::ffi::{self, Content, Node, SchemaError};
 use super::found::{ns_words, path_of, Found};
 use super::models::Models;
@@ -187,9 +187,7 @@ fn content_family(
                 Code::XsdUnexpected,
                 format!("{local} may not hold child elements: {words}"),
             )
-        } else if words.contains("attribute")
-            && (words.contains("is not allowed") || words.contains("is required"))
-        {
+        } else if ATTRIBUTE.contains(&e.code) {
             (Code::XsdAttribute, format!("{local}: {words}"))
         } else {
             (Code::XsdOther, format!("{local}: {words}"))

@@ -246,6 +246,15 @@ pub const NIL_WITH_CONTENT: i32 = b::xmlParserErrors_XML_SCHEMAV_CVC_ELT_3_2_1 a
 pub const XSI_TYPE: std::ops::RangeInclusive<i32> = b::xmlParserErrors_XML_SCHEMAV_CVC_ELT_4_1
     as i32
     ..=b::xmlParserErrors_XML_SCHEMAV_CVC_ELT_4_3 as i32;
+/// The attribute errors: an attribute on an element of simple type (cvc-type.3.1.1), one
+/// a complex type does not allow or its wildcard does not match (cvc-complex-type.3.2.1,
+/// 3.2.2), a required one missing (cvc-complex-type.4).
+pub const ATTRIBUTE: [i32; 4] = [
+    b::xmlParserErrors_XML_SCHEMAV_CVC_TYPE_3_1_1 as i32,
+    b::xmlParserErrors_XML_SCHEMAV_CVC_COMPLEX_TYPE_3_2_1 as i32,
+    b::xmlParserErrors_XML_SCHEMAV_CVC_COMPLEX_TYPE_3_2_2 as i32,
+    b::xmlParserErrors_XML_SCHEMAV_CVC_COMPLEX_TYPE_4 as i32,
+];
 /// No declaration for an element (cvc-elt.1).
 pub const NOT_DECLARED: i32 = b::xmlParserErrors_XML_SCHEMAV_CVC_ELT_1 as i32;
 
