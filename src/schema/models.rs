@@ -170,7 +170,9 @@ impl Models {
         let mut chain = vec![key];
         let mut k = key;
         while let Some(b) = self.base.get(k) {
-            if chain.contains(&b.as_str()) || chain.len() > 16 {
+            // A cycle of bases (no valid schema has one) ends the chain; without one the
+            // chain ends at a type without a base, as every key is distinct.
+            if chain.contains(&b.as_str()) {
                 break;
             }
             chain.push(b);
@@ -219,5 +221,53 @@ mod tests {
         assert!(m.types_of("CreatedBy").contains(&"Associate"));
         assert!(m.is_services85_name("Reversed"));
         assert!(!m.is_services85_name("faultcode"));
+    }
+
+    /// Two elements of one name, each with its own anonymous type: each type keeps its own
+    /// members.
+    #[test]
+    fn anonymous_types_of_one_element_name_are_kept_apart() {
+        let xsd = r#"<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">
+          <xs:element name="A"><xs:complexType><xs:sequence><xs:element name="X"/></xs:sequence></xs:complexType></xs:element>
+          <xs:complexType name="T"><xs:sequence>
+            <xs:element name="A"><xs:complexType><xs:sequence><xs:element name="Y"/></xs:sequence></xs:complexType></xs:element>
+          </xs:sequence></xs:complexType>
+        </xs:schema>"#;
+        let mut m = Models::default();
+        m.read(xsd, true);
+        let keys = m.types_of("A");
+        assert_eq!(keys.len(), 2, "{keys:?}");
+        let members: Vec<Vec<&str>> = keys.iter().map(|k| m.sequence(k)).collect();
+        assert_eq!(members, [vec!["X"], vec!["Y"]]);
+        assert_eq!(m.sequence("T"), ["A"]);
+    }
+
+    /// A type's sequence is its bases' members first, nearest last; a cycle of bases ends
+    /// the walk.
+    #[test]
+    fn a_sequence_holds_its_bases_members_first() {
+        let ext = |name: &str, base: &str, member: &str| {
+            format!(
+                "<xs:complexType name=\"{name}\"><xs:complexContent><xs:extension base=\"tns:{base}\">\
+                 <xs:sequence><xs:element name=\"{member}\"/></xs:sequence></xs:extension>\
+                 </xs:complexContent></xs:complexType>"
+            )
+        };
+        let xsd = format!(
+            "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\">\
+             <xs:complexType name=\"Root\"><xs:sequence><xs:element name=\"r\"/></xs:sequence></xs:complexType>\
+             {}{}{}{}</xs:schema>",
+            ext("Mid", "Root", "m"),
+            ext("Leaf", "Mid", "l"),
+            ext("P", "Q", "p"),
+            ext("Q", "P", "q"),
+        );
+        let mut m = Models::default();
+        m.read(&xsd, true);
+        assert_eq!(m.sequence("Leaf"), ["r", "m", "l"]);
+        assert_eq!(m.sequence("Root"), ["r"]);
+        assert_eq!(m.sequence("P"), ["q", "p"]);
+        assert_eq!(m.sequence("Q"), ["p", "q"]);
+        assert!(m.sequence("Unknown").is_empty());
     }
 }

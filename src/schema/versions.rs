@@ -139,7 +139,7 @@ fn apply(s: &mut String, change: Change) {
 fn line_end_after(s: &str, start: &str, anchor: &str) -> Option<usize> {
     let from = s.find(start)?;
     let at = from + s[from..].find(anchor)?;
-    Some(at + s[at..].find('\n').unwrap_or(s.len() - at))
+    Some(s[at..].find('\n').map_or(s.len(), |n| at + n))
 }
 
 fn type_name(ty: TypeRef) -> String {
@@ -207,6 +207,17 @@ fn type_xsd(ty: &ComplexType, item: Option<&ComplexType>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The end of the anchor's line: its newline, or the end of a text without one.
+    #[test]
+    fn a_line_ends_at_its_newline_or_the_text_s_end() {
+        let s = "anchor\nstart\n a anchor b\nlast anchor";
+        assert_eq!(line_end_after(s, "start", "anchor"), Some(24));
+        assert_eq!(&s[..24], "anchor\nstart\n a anchor b");
+        assert_eq!(line_end_after(s, "b\n", "anchor"), Some(s.len()));
+        assert_eq!(line_end_after(s, "start", "none"), None);
+        assert_eq!(line_end_after(s, "none", "anchor"), None);
+    }
 
     #[test]
     fn services85_is_its_own_file() {
