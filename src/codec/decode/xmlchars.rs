@@ -490,8 +490,8 @@ mod tests {
         assert_eq!(attr_value("\u{FEFF}").as_deref(), Ok("\u{FEFF}"));
     }
 
-    /// Each rule of the declaration, as libxml2 2.9 reads it (each refusal checked against
-    /// `xmllint`).
+    /// Each rule of the declaration, as libxml2 2.9 reads it (the cases in doubt, such as
+    /// `1.`, a missing blank and the order of the parts, checked against `xmllint`).
     #[test]
     fn the_xml_declaration_is_read_as_libxml2_reads_it() {
         let decl = |s: &str| xml_decl(s.as_bytes());
